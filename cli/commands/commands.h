@@ -1,0 +1,15 @@
+// One registration function per command group; each lives in cli/commands/<group>.cpp.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_context.h"
+
+namespace smg::cli {
+
+void register_version_command(CLI::App& app, CliContext& context);
+void register_hash_commands(CLI::App& app, CliContext& context);
+void register_keys_commands(CLI::App& app, CliContext& context);
+void register_jwt_commands(CLI::App& app, CliContext& context);
+
+}  // namespace smg::cli

@@ -1,0 +1,17 @@
+// smgctl's exit codes (DESIGN.md §6) and the one place a Status becomes one.
+#pragma once
+
+#include "common/status.h"
+
+namespace smg::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUnauthenticated = 3;
+constexpr int kExitForbidden = 4;
+constexpr int kExitInterrupted = 130;
+
+int exit_code_for(const Status& status);
+
+}  // namespace smg::cli

@@ -1,0 +1,145 @@
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/http/http_client.h"
+
+namespace smg::http {
+namespace {
+
+struct Transfer {
+  Response response;
+  std::size_t max_bytes = 0;
+  bool too_large = false;
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  size_t bytes = size * count;
+  if (transfer->response.body.size() + bytes > transfer->max_bytes) {
+    transfer->too_large = true;
+    return 0;  // makes curl abort with CURLE_WRITE_ERROR
+  }
+  transfer->response.body.append(data, bytes);
+  return bytes;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  std::string line(data, size * count);
+  if (line.rfind("HTTP/", 0) == 0) {
+    transfer->response.headers.clear();  // a new response (e.g. after 100 Continue)
+    return size * count;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string::npos) {
+    return size * count;
+  }
+  std::string name = line.substr(0, colon);
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string value = line.substr(colon + 1);
+  auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  value.erase(value.begin(), std::find_if(value.begin(), value.end(), not_space));
+  value.erase(std::find_if(value.rbegin(), value.rend(), not_space).base(), value.end());
+  transfer->response.headers[name] = value;
+  return size * count;
+}
+
+Status curl_failure(CURLcode code, const Transfer& transfer) {
+  if (transfer.too_large) {
+    return Status(Code::kResourceExhausted, "http_too_large", "response exceeds the size limit");
+  }
+  std::string detail = curl_easy_strerror(code);
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return Status(Code::kDeadlineExceeded, "http_timeout", "request timed out");
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return unavailable("http_connect_failed", "could not connect: " + detail);
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+      return unavailable("http_tls_failed", "TLS failure: " + detail);
+    default:
+      return unavailable("http_failed", "request failed: " + detail);
+  }
+}
+
+class CurlHttpClient final : public HttpClient {
+ public:
+  CurlHttpClient() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+  Result<Response> send(const Request& request) const override {
+    CURL* curl = curl_easy_init();
+    if (curl == nullptr) {
+      return internal_error("http_failed", "curl_easy_init failed");
+    }
+    Transfer transfer;
+    transfer.max_bytes = request.max_response_bytes;
+    curl_slist* headers = nullptr;
+    for (const auto& [name, value] : request.headers) {
+      headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    }
+    configure(curl, request, headers, transfer);
+    CURLcode code = curl_easy_perform(curl);
+    if (code == CURLE_OK) {
+      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &transfer.response.status);
+    }
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    if (code != CURLE_OK) {
+      return curl_failure(code, transfer);
+    }
+    return std::move(transfer.response);
+  }
+
+ private:
+  static void configure(CURL* curl, const Request& request, curl_slist* headers,
+                        Transfer& transfer) {
+    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH") {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+    }
+    if (request.method == "HEAD") {
+      curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    }
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min<long long>(request.timeout.count(), 10000)));
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(request.max_response_bytes));
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+    if (!request.tls.ca_file.empty()) {
+      curl_easy_setopt(curl, CURLOPT_CAINFO, request.tls.ca_file.c_str());
+    }
+    if (request.tls.insecure) {
+      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+  }
+};
+
+}  // namespace
+
+std::string Response::header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+std::unique_ptr<HttpClient> make_curl_client() { return std::make_unique<CurlHttpClient>(); }
+
+}  // namespace smg::http

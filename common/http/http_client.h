@@ -1,0 +1,61 @@
+// HttpClient: the outbound HTTP seam (JWKS and discovery fetches, OIDC token calls, the CLI's calls
+// to a gateway). The libcurl implementation enforces a timeout, a response size cap and, unless
+// asked, no redirects. Tests inject a fake.
+// Thread-safety: CurlHttpClient::send may be called from many threads at once.
+//
+//   auto client = smg::http::make_curl_client();
+//   smg::http::Request req{.url = "https://idp.example/.well-known/openid-configuration"};
+//   smg::Result<smg::http::Response> res = client->send(req);
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+
+namespace smg::http {
+
+struct TlsOptions {
+  std::string ca_file;      // PEM bundle to trust instead of the system store
+  bool insecure = false;    // skip certificate verification (CLI --insecure only)
+};
+
+struct Request {
+  std::string method = "GET";
+  std::string url;
+  std::map<std::string, std::string> headers;
+  std::string body;
+  std::chrono::milliseconds timeout{10000};
+  std::size_t max_response_bytes = 1 << 20;
+  bool follow_redirects = false;
+  TlsOptions tls;
+};
+
+struct Response {
+  long status = 0;
+  std::map<std::string, std::string> headers;  // names lower-cased; last value wins
+  std::string body;
+
+  // Empty when absent.
+  std::string header(const std::string& lower_name) const;
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  // Fails with reason "http_timeout", "http_connect_failed", "http_too_large", "http_tls_failed" or
+  // "http_failed"; any HTTP status (including 4xx/5xx and 3xx) is a successful Response.
+  virtual Result<Response> send(const Request& request) const = 0;
+};
+
+std::unique_ptr<HttpClient> make_curl_client();
+
+// True for URLs whose host is a loopback address (127.0.0.0/8, ::1, localhost).
+bool is_loopback_url(const std::string& url);
+// Policy shared by JWKS/discovery/OIDC fetches: https, or http to a loopback host.
+Status check_fetch_url(const std::string& url);
+
+}  // namespace smg::http
