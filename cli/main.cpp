@@ -6,6 +6,7 @@
 #include "cli/cli_context.h"
 #include "cli/commands/commands.h"
 #include "cli/exit_codes.h"
+#include "common/version/version.h"
 
 int main(int argc, char** argv) {
   using namespace smg::cli;
@@ -13,7 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app{"smgctl: the smg model gateway and its admin toolkit", "smgctl"};
   app.require_subcommand(1);
   app.fallthrough();  // global flags such as -o may follow the subcommand
-  app.set_version_flag("--version", std::string("smgctl ") + "0.1.0");
+  app.set_version_flag("--version", std::string("smgctl ") + smg::version::smg_version());
   app.add_option("-o,--output", context.global.output, "Output format")
       ->check(CLI::IsMember({"table", "json", "yaml"}))
       ->capture_default_str();
