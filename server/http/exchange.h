@@ -1,0 +1,73 @@
+// The gateway's own view of an HTTP exchange, independent of the HTTP engine (cpp-httplib today),
+// so that auth, routing and proxy decisions never touch engine types. The engine adapter
+// (server/http/httplib_adapter.*) converts at the edge.
+//
+//   smg::server::Response r = smg::server::json_response(200, {{"ok", true}});
+//   r.set_header("x-request-id", id);
+//   // Streaming: set `stream`; the adapter sends a chunked body and calls it once.
+//   r.stream = [](smg::server::StreamSink& sink) { return sink.write("data: hi\n\n"); };
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace smg::server {
+
+struct CaseInsensitiveLess {
+  bool operator()(const std::string& a, const std::string& b) const;
+};
+using HeaderMap = std::multimap<std::string, std::string, CaseInsensitiveLess>;
+
+struct Request {
+  std::string method;  // upper case, e.g. "GET"
+  std::string path;    // decoded path without the query, e.g. "/workers/1f0c..."
+  std::map<std::string, std::string> query;  // decoded query parameters (last value wins)
+  HeaderMap headers;
+  std::string body;
+  std::string remote_addr;
+  int remote_port = 0;
+  bool tls = false;
+  std::string request_id;  // set by the request-id step
+
+  // First value of a header, or nullopt.
+  std::optional<std::string> header(const std::string& name) const;
+  std::string query_param(const std::string& name) const;  // empty when absent
+};
+
+// Where a streamed body goes. write() returns false once the client is gone: stop producing.
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  virtual bool write(std::string_view bytes) = 0;
+  virtual bool client_connected() const = 0;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string content_type = "application/json";
+  std::string body;
+  // When set, the body is produced by this function (chunked transfer), called exactly once on
+  // the serving thread; returning false aborts the response.
+  std::function<bool(StreamSink&)> stream;
+
+  void set_header(std::string name, std::string value);
+  std::optional<std::string> header(std::string_view name) const;
+};
+
+Response json_response(int status, const nlohmann::json& body);
+Response text_response(int status, std::string body, std::string content_type = "text/plain");
+
+// {"error": {"type": type, "message": message, "code"?: code}} with Cache-Control: no-store.
+// The message must never contain a credential.
+Response error_response(int status, const std::string& type, const std::string& message,
+                        const std::string& code = "");
+
+}  // namespace smg::server
