@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace smg {
 
@@ -38,5 +39,10 @@ class FixedClock final : public Clock {
  private:
   std::atomic<int64_t> now_;
 };
+
+// "2026-11-23T11:19:10.123Z": RFC 3339, UTC, millisecond precision.
+std::string format_rfc3339_ms(int64_t unix_ms);
+// Wall-clock Unix time in milliseconds.
+int64_t unix_now_ms();
 
 }  // namespace smg
