@@ -1,0 +1,180 @@
+#include "server/auth/gateway_auth.h"
+
+#include "common/crypto/crypto.h"
+#include "server/auth/credentials.h"
+
+namespace smg::server {
+namespace {
+
+constexpr const char* kMissingHeader = "Missing or invalid Authorization header";
+constexpr const char* kInvalidToken = "Invalid authentication token";
+constexpr const char* kAdminRequired = "Admin role required for control plane access";
+
+Response control_plane_401(const std::string& message) {
+  Response response = error_response(401, "authentication_error", message, "unauthorized");
+  response.set_header("WWW-Authenticate", "Bearer realm=\"control-plane\"");
+  return response;
+}
+
+Response data_plane_401(const std::string& message) {
+  Response response = error_response(401, "authentication_error", message, "invalid_api_key");
+  response.set_header("WWW-Authenticate", "Bearer realm=\"smg\"");
+  return response;
+}
+
+AuthResult reject(AuthOutcome outcome, std::string details, Response response) {
+  AuthResult result;
+  result.outcome = outcome;
+  result.details = std::move(details);
+  result.rejection = std::move(response);
+  return result;
+}
+
+AuthResult allow(Principal principal) {
+  AuthResult result;
+  result.principal = std::move(principal);
+  return result;
+}
+
+Principal shared_key_principal() {
+  Principal principal;
+  principal.subject = "api_key:shared";
+  principal.display_name = "shared API key";
+  principal.auth_method = AuthMethod::kApiKey;
+  principal.role = Role::kUser;
+  return principal;
+}
+
+}  // namespace
+
+GatewayAuth::GatewayAuth(CredentialSources sources, metrics::Registry& registry)
+    : sources_(std::move(sources)), registry_(registry) {}
+
+bool GatewayAuth::control_plane_configured() const {
+  return (sources_.control_plane_keys && !sources_.control_plane_keys->empty()) ||
+         sources_.jwt != nullptr;
+}
+
+bool GatewayAuth::any_configured() const {
+  return control_plane_configured() || !sources_.shared_api_key_sha256.empty() ||
+         !sources_.tenant_keys.empty();
+}
+
+void GatewayAuth::count(const char* method, const char* result) const {
+  registry_.counter("smg_auth_attempts_total", "Authentication attempts by method and result",
+                    {{"method", method}, {"result", result}})
+      .inc();
+}
+
+GatewayAuth::Verification GatewayAuth::verify_control_plane_token(const std::string& token) const {
+  Verification v;
+  if (sources_.jwt && looks_like_jwt(token)) {
+    auto principal = sources_.jwt->authenticate(token);
+    if (!principal.ok()) {
+      count("jwt", "failure");
+      v.verdict = Verdict::kRejected;
+      v.reason = "Invalid JWT: " + principal.status().message();
+      return v;
+    }
+    count("jwt", "success");
+    v.verdict = Verdict::kVerified;
+    v.principal = std::move(*principal);
+    return v;
+  }
+  if (sources_.control_plane_keys) {
+    if (auto principal = sources_.control_plane_keys->lookup(token)) {
+      count("api_key", "success");
+      v.verdict = Verdict::kVerified;
+      v.principal = std::move(*principal);
+      return v;
+    }
+    count("api_key", "failure");
+  }
+  return v;
+}
+
+AuthResult GatewayAuth::control_plane(const Request& request) const {
+  if (!control_plane_configured()) {
+    if (sources_.shared_api_key_sha256.empty()) {
+      return allow(Principal{});  // nothing configured: open, as SMG
+    }
+    // SMG: with no control-plane auth, --api-key guards the control plane.
+    Bearer bearer = extract_bearer(request);
+    if (bearer.state != BearerState::kPresent) {
+      return reject(AuthOutcome::kUnauthenticated, "missing credential",
+                    control_plane_401(kMissingHeader));
+    }
+    if (!crypto::constant_time_equal(crypto::sha256(bearer.token),
+                                     sources_.shared_api_key_sha256)) {
+      count("api_key", "failure");
+      return reject(AuthOutcome::kUnauthenticated, "invalid token",
+                    control_plane_401(kInvalidToken));
+    }
+    count("api_key", "success");
+    Principal principal = shared_key_principal();
+    principal.role = Role::kAdmin;
+    return allow(std::move(principal));
+  }
+  Bearer bearer = extract_bearer(request);
+  if (bearer.state != BearerState::kPresent) {
+    return reject(AuthOutcome::kUnauthenticated, "missing credential",
+                  control_plane_401(kMissingHeader));
+  }
+  Verification v = verify_control_plane_token(bearer.token);
+  if (v.verdict == Verdict::kRejected) {
+    return reject(AuthOutcome::kUnauthenticated, v.reason, control_plane_401(v.reason));
+  }
+  if (v.verdict == Verdict::kNoMatch) {
+    return reject(AuthOutcome::kUnauthenticated, "invalid token", control_plane_401(kInvalidToken));
+  }
+  if (v.principal.role != Role::kAdmin) {
+    AuthResult denied = reject(AuthOutcome::kForbidden, "admin role required",
+                               error_response(403, "permission_error", kAdminRequired, "forbidden"));
+    denied.principal = std::move(v.principal);
+    return denied;
+  }
+  return allow(std::move(v.principal));
+}
+
+std::optional<Principal> GatewayAuth::match_data_plane_key(const std::string& digest) const {
+  if (!sources_.shared_api_key_sha256.empty() &&
+      crypto::constant_time_equal(digest, sources_.shared_api_key_sha256)) {
+    return shared_key_principal();
+  }
+  for (const auto& tenant : sources_.tenant_keys) {
+    if (crypto::constant_time_equal(digest, tenant.key_sha256)) {
+      Principal principal;
+      principal.subject = "auth:" + tenant.tenant;
+      principal.display_name = tenant.tenant;
+      principal.auth_method = AuthMethod::kApiKey;
+      principal.domain = tenant.tenant;
+      return principal;
+    }
+  }
+  return std::nullopt;
+}
+
+AuthResult GatewayAuth::data_plane(const Request& request) const {
+  if (!any_configured()) {
+    return allow(Principal{});
+  }
+  Bearer bearer = extract_bearer_or_api_key(request);
+  if (bearer.state != BearerState::kPresent) {
+    return reject(AuthOutcome::kUnauthenticated, "missing credential",
+                  data_plane_401("Missing or invalid Authorization header"));
+  }
+  if (!(sources_.jwt && looks_like_jwt(bearer.token))) {
+    if (auto principal = match_data_plane_key(crypto::sha256(bearer.token))) {
+      count("api_key", "success");
+      return allow(std::move(*principal));
+    }
+  }
+  Verification v = verify_control_plane_token(bearer.token);
+  if (v.verdict == Verdict::kVerified) {
+    return allow(std::move(v.principal));  // role user or admin may call the data plane
+  }
+  std::string message = v.verdict == Verdict::kRejected ? v.reason : kInvalidToken;
+  return reject(AuthOutcome::kUnauthenticated, message, data_plane_401(message));
+}
+
+}  // namespace smg::server

@@ -1,0 +1,81 @@
+// GatewayAuth: who may call what (DESIGN.md §3), built once at start-up from the configured
+// credential sources and called per request.
+//
+// Control plane (SMG's rules): a Bearer token with three dot-separated parts is a JWT when JWT auth
+// is configured, and a failed JWT is rejected (no fallback to API keys); any other token is hashed
+// and looked up among the control-plane API keys; role admin is required. With no control-plane
+// auth configured, `--api-key` guards it; with nothing configured it is open.
+// Data plane: `--api-key`, a tenant key, or a control-plane key / JWT of role user or admin; open
+// only when no credential source at all is configured.
+// Every comparison is by SHA-256 digest: a lookup or a constant-time compare of digests.
+// Thread-safety: immutable after construction except for the JWT caches, which are thread-safe.
+//
+//   GatewayAuth auth(std::move(sources), registry);
+//   AuthResult result = auth.control_plane(request);
+//   if (result.outcome != AuthOutcome::kAllowed) return result.rejection;
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/apikey/api_key_store.h"
+#include "common/jwt/jwt_authenticator.h"
+#include "common/principal/principal.h"
+#include "server/http/exchange.h"
+#include "server/metrics/metrics.h"
+
+namespace smg::server {
+
+struct TenantKey {
+  std::string tenant;
+  std::string key_sha256;  // raw digest
+};
+
+struct CredentialSources {
+  std::string shared_api_key_sha256;  // --api-key, raw digest; empty when unset
+  std::vector<TenantKey> tenant_keys;  // --tenant-api-key TENANT:KEY
+  std::shared_ptr<const apikey::ApiKeyStore> control_plane_keys;  // may be null
+  std::shared_ptr<jwt::JwtAuthenticator> jwt;                     // may be null
+};
+
+enum class AuthOutcome { kAllowed, kUnauthenticated, kForbidden };
+
+struct AuthResult {
+  AuthOutcome outcome = AuthOutcome::kAllowed;
+  // Set when a credential was verified; AuthMethod::kNone when the route is open.
+  Principal principal;
+  std::string details;  // safe reason for the audit line
+  Response rejection;   // the response to send unless allowed
+};
+
+class GatewayAuth {
+ public:
+  GatewayAuth(CredentialSources sources, metrics::Registry& registry);
+
+  AuthResult control_plane(const Request& request) const;
+  AuthResult data_plane(const Request& request) const;
+
+  bool control_plane_configured() const;  // API keys or JWT
+  bool any_configured() const;            // any credential source at all
+  bool data_plane_configured() const { return any_configured(); }
+  const CredentialSources& sources() const { return sources_; }
+
+ private:
+  enum class Verdict { kVerified, kRejected, kNoMatch };
+  struct Verification {
+    Verdict verdict = Verdict::kNoMatch;
+    Principal principal;
+    std::string reason;
+  };
+  Verification verify_control_plane_token(const std::string& token) const;
+  std::optional<Principal> match_data_plane_key(const std::string& digest) const;
+  void count(const char* method, const char* result) const;
+
+  CredentialSources sources_;
+  metrics::Registry& registry_;
+};
+
+}  // namespace smg::server

@@ -1,0 +1,16 @@
+// Request ids: taken from `x-request-id`, `x-correlation-id`, `x-trace-id` or `request-id` when
+// the value is safe (1..128 visible ASCII characters without quotes or backslashes), else
+// generated ("req-" + 24 hex digits). Returned to the client and sent to workers as
+// `x-request-id`.
+#pragma once
+
+#include <string>
+
+#include "server/http/exchange.h"
+
+namespace smg::server {
+
+std::string request_id_for(const Request& request);
+std::string generate_request_id();
+
+}  // namespace smg::server

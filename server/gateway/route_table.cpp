@@ -1,0 +1,92 @@
+#include "server/gateway/route_table.h"
+
+#include <array>
+
+namespace smg::server {
+namespace {
+
+struct RouteSpec {
+  std::string_view path;  // exact path, or a prefix ending in '/' that takes one id segment
+  RouteClass route_class;
+  std::string_view name;
+  std::string_view methods;  // comma-separated
+};
+
+constexpr std::array kRoutes = {
+    RouteSpec{"/health", RouteClass::kPublic, "health", "GET,HEAD"},
+    RouteSpec{"/liveness", RouteClass::kPublic, "liveness", "GET,HEAD"},
+    RouteSpec{"/readiness", RouteClass::kPublic, "readiness", "GET,HEAD"},
+    RouteSpec{"/v1/chat/completions", RouteClass::kDataPlane, "chat_completions", "POST"},
+    RouteSpec{"/v1/completions", RouteClass::kDataPlane, "completions", "POST"},
+    RouteSpec{"/v1/embeddings", RouteClass::kDataPlane, "embeddings", "POST"},
+    RouteSpec{"/generate", RouteClass::kDataPlane, "generate", "POST"},
+    RouteSpec{"/v1/rerank", RouteClass::kDataPlane, "rerank", "POST"},
+    RouteSpec{"/v1/tokenize", RouteClass::kDataPlane, "tokenize", "POST"},
+    RouteSpec{"/v1/detokenize", RouteClass::kDataPlane, "detokenize", "POST"},
+    RouteSpec{"/v1/models", RouteClass::kDataPlane, "models", "GET"},
+    RouteSpec{"/workers", RouteClass::kControlPlane, "workers", "GET,POST"},
+    RouteSpec{"/workers/", RouteClass::kControlPlane, "worker", "GET,PUT,PATCH,DELETE"},
+    RouteSpec{"/v1/tokenizers", RouteClass::kControlPlane, "tokenizers", "GET,POST"},
+    RouteSpec{"/v1/tokenizers/", RouteClass::kControlPlane, "tokenizer", "GET,DELETE"},
+    RouteSpec{"/parse/function_call", RouteClass::kControlPlane, "parse_function_call", "POST"},
+    RouteSpec{"/parse/reasoning", RouteClass::kControlPlane, "parse_reasoning", "POST"},
+    RouteSpec{"/wasm", RouteClass::kControlPlane, "wasm", "GET,POST"},
+    RouteSpec{"/wasm/", RouteClass::kControlPlane, "wasm_module", "GET,DELETE"},
+    RouteSpec{"/flush_cache", RouteClass::kControlPlane, "flush_cache", "POST"},
+    RouteSpec{"/get_loads", RouteClass::kControlPlane, "get_loads", "GET"},
+    RouteSpec{"/admin/audit", RouteClass::kControlPlane, "audit", "GET"},
+    RouteSpec{"/metrics", RouteClass::kMetrics, "metrics", "GET"},
+};
+
+bool method_listed(std::string_view methods, std::string_view method) {
+  while (!methods.empty()) {
+    auto comma = methods.find(',');
+    if (methods.substr(0, comma) == method) return true;
+    if (comma == std::string_view::npos) break;
+    methods.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+bool path_matches(const RouteSpec& spec, std::string_view path, std::string_view& resource) {
+  if (spec.path.back() != '/') {
+    return path == spec.path;
+  }
+  if (path.size() <= spec.path.size() || path.substr(0, spec.path.size()) != spec.path) {
+    return false;
+  }
+  resource = path.substr(spec.path.size());
+  return resource.find('/') == std::string_view::npos;
+}
+
+}  // namespace
+
+RouteMatch classify_route(std::string_view method, std::string_view path) {
+  for (const auto& spec : kRoutes) {
+    std::string_view resource;
+    if (!path_matches(spec, path, resource)) {
+      continue;
+    }
+    RouteMatch match;
+    match.route_class = spec.route_class;
+    match.name = spec.name;
+    match.resource = resource;
+    match.method_allowed = method_listed(spec.methods, method);
+    if (!match.method_allowed) match.allow = std::string(spec.methods);
+    return match;
+  }
+  return {};
+}
+
+const char* route_class_name(RouteClass route_class) {
+  switch (route_class) {
+    case RouteClass::kPublic: return "public";
+    case RouteClass::kDataPlane: return "data_plane";
+    case RouteClass::kControlPlane: return "control_plane";
+    case RouteClass::kMetrics: return "metrics";
+    case RouteClass::kNotFound: return "not_found";
+  }
+  return "not_found";
+}
+
+}  // namespace smg::server

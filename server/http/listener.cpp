@@ -1,0 +1,171 @@
+#include "server/http/listener.h"
+
+#include <sys/socket.h>
+
+#include "common/log/logger.h"
+
+namespace smg::server {
+namespace {
+
+// Exposes the listening socket so the backlog can be raised after bind.
+template <typename Base>
+class ExposedServer : public Base {
+ public:
+  using Base::Base;
+  int listening_socket() const { return static_cast<int>(this->svr_sock_); }
+};
+
+class HttplibSink final : public StreamSink {
+ public:
+  explicit HttplibSink(httplib::DataSink& sink) : sink_(sink) {}
+  bool write(std::string_view bytes) override {
+    return connected_ && (connected_ = sink_.write(bytes.data(), bytes.size()));
+  }
+  bool client_connected() const override { return connected_ && sink_.is_writable(); }
+
+ private:
+  httplib::DataSink& sink_;
+  bool connected_ = true;
+};
+
+Request to_request(const httplib::Request& in) {
+  Request out;
+  out.method = in.method;
+  out.path = in.path;
+  for (const auto& [name, value] : in.params) {
+    out.query[name] = value;
+  }
+  for (const auto& [name, value] : in.headers) {
+    out.headers.emplace(name, value);
+  }
+  out.body = in.body;
+  out.remote_addr = in.remote_addr;
+  out.remote_port = in.remote_port;
+  out.tls = in.ssl != nullptr;
+  return out;
+}
+
+void write_response(Response&& in, httplib::Response& out) {
+  out.status = in.status;
+  for (const auto& [name, value] : in.headers) {
+    out.set_header(name, value);
+  }
+  if (in.stream) {
+    auto producer = std::make_shared<std::function<bool(StreamSink&)>>(std::move(in.stream));
+    out.set_chunked_content_provider(in.content_type, [producer](size_t, httplib::DataSink& sink) {
+      HttplibSink adapter(sink);
+      bool completed = (*producer)(adapter);
+      if (completed) {
+        sink.done();
+      }
+      return completed;
+    });
+    return;
+  }
+  out.set_content(std::move(in.body), in.content_type);
+}
+
+// Errors httplib raises itself (413, 400, 414, ...) get the same JSON shape as ours.
+void json_engine_error(const httplib::Request&, httplib::Response& res) {
+  if (!res.body.empty()) {
+    return;
+  }
+  const char* type = res.status == 413 ? "payload_too_large" : "invalid_request_error";
+  std::string message = res.status == 413 ? "Request body too large" : "Malformed HTTP request";
+  Response body = error_response(res.status, type, message);
+  for (const auto& [name, value] : body.headers) res.set_header(name, value);
+  res.set_content(body.body, "application/json");
+}
+
+}  // namespace
+
+class Listener::Engine {
+ public:
+  explicit Engine(const ListenerOptions& options) {
+    if (!options.tls_cert_path.empty()) {
+      server_ = std::make_unique<ExposedServer<httplib::SSLServer>>(
+          options.tls_cert_path.c_str(), options.tls_key_path.c_str());
+      tls_ = true;
+    } else {
+      server_ = std::make_unique<ExposedServer<httplib::Server>>();
+    }
+  }
+  httplib::Server& server() { return *server_; }
+  int listening_socket() const {
+    if (tls_) {
+      return static_cast<ExposedServer<httplib::SSLServer>&>(*server_).listening_socket();
+    }
+    return static_cast<ExposedServer<httplib::Server>&>(*server_).listening_socket();
+  }
+  bool tls() const { return tls_; }
+
+ private:
+  std::unique_ptr<httplib::Server> server_;
+  bool tls_ = false;
+};
+
+Listener::Listener(ListenerOptions options, Handler handler)
+    : options_(std::move(options)), handler_(std::move(handler)),
+      engine_(std::make_unique<Engine>(options_)) {
+  auto& server = engine_->server();
+  auto pool = options_.pool;
+  server.new_task_queue = [pool] { return new GrowingThreadPool(pool); };
+  server.set_keep_alive_timeout(options_.keep_alive_timeout.count());
+  server.set_keep_alive_max_count(options_.keep_alive_max_requests);
+  server.set_read_timeout(options_.read_timeout.count());
+  server.set_write_timeout(options_.write_timeout.count());
+  server.set_payload_max_length(options_.max_payload_bytes);
+  server.set_tcp_nodelay(true);
+  server.set_error_handler(json_engine_error);
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
+                                  std::exception_ptr) {
+    res.status = 500;
+    res.set_content(R"({"error":{"type":"internal_error","message":"Internal server error"}})",
+                    "application/json");
+  });
+  // Every request goes through the gateway's own router. The catch-all patterns are registered
+  // per method because httplib reads the body only for routed handlers (its pre-routing hook runs
+  // before the body is read).
+  httplib::Server::Handler dispatch = [this](const httplib::Request& req, httplib::Response& res) {
+    Request request = to_request(req);
+    write_response(handler_(request), res);
+  };
+  const std::string any = ".*";
+  server.Get(any, dispatch).Post(any, dispatch).Put(any, dispatch).Patch(any, dispatch);
+  server.Delete(any, dispatch).Options(any, dispatch);
+}
+
+Listener::~Listener() { stop(); }
+
+Result<int> Listener::bind() {
+  auto& server = engine_->server();
+  if (!server.is_valid()) {
+    return Status(Code::kFailedPrecondition, "tls_invalid",
+                  "cannot load the TLS certificate or key");
+  }
+  int port = options_.port;
+  if (port == 0) {
+    port = server.bind_to_any_port(options_.host);
+  } else if (!server.bind_to_port(options_.host, port)) {
+    port = -1;
+  }
+  if (port <= 0) {
+    return Status(Code::kUnavailable, "listen_failed",
+                  "cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+  }
+  // Raise the kernel accept backlog from httplib's 5 so bursts of connections are not refused.
+  ::listen(engine_->listening_socket(), options_.listen_backlog);
+  return port;
+}
+
+bool Listener::serve() { return engine_->server().listen_after_bind(); }
+
+void Listener::stop() {
+  if (engine_ && engine_->server().is_running()) {
+    engine_->server().stop();
+  }
+}
+
+bool Listener::tls() const { return engine_->tls(); }
+
+}  // namespace smg::server

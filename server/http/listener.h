@@ -1,0 +1,67 @@
+// Listener: the HTTP(S) engine edge. Owns a cpp-httplib server, turns each httplib request into a
+// smg::server::Request, calls the gateway's handler and writes the smg::server::Response back
+// (streamed bodies as chunked transfer). Everything gateway-specific stays out of this file, so the
+// engine can be swapped without touching auth, routing or the proxy.
+//
+// Engine facts it works around (cpp-httplib 0.11.4 as built by Debian): the default pool has 8
+// threads (replaced by a GrowingThreadPool), the listen backlog is 5 (re-listened at 4096), and
+// keep-alive defaults to 5 requests per connection (raised; idle keep-alive connections are
+// closed after a short timeout because each one polls its thread ~100 times a second).
+// Thread-safety: bind/serve/stop from one controlling thread; the handler runs on many threads.
+//
+//   Listener listener(options, [&](Request& r) { return gateway.handle(r); });
+//   auto port = listener.bind();          // Result<int>
+//   std::thread t([&] { listener.serve(); });
+//   ...; listener.stop(); t.join();
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "server/http/exchange.h"
+#include "server/http/growing_thread_pool.h"
+
+namespace smg::server {
+
+struct ListenerOptions {
+  std::string host = "127.0.0.1";
+  int port = 30000;                  // 0: any free port
+  std::string tls_cert_path;         // both set: HTTPS
+  std::string tls_key_path;
+  std::size_t max_payload_bytes = 512u << 20;
+  std::chrono::seconds keep_alive_timeout{2};
+  std::size_t keep_alive_max_requests = 100000;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds write_timeout{30};
+  int listen_backlog = 4096;
+  ThreadPoolOptions pool;
+};
+
+using Handler = std::function<Response(Request&)>;
+
+class Listener {
+ public:
+  Listener(ListenerOptions options, Handler handler);
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  // Binds and listens; returns the bound port. Fails with "listen_failed" or "tls_invalid".
+  Result<int> bind();
+  // Serves until stop(); returns false if serving failed.
+  bool serve();
+  void stop();
+  bool tls() const;
+
+ private:
+  class Engine;
+  ListenerOptions options_;
+  Handler handler_;
+  std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace smg::server
