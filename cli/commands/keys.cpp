@@ -33,9 +33,8 @@ void print_generated(CliContext& context, const GenerateOptions& options, Role r
                             key.reveal()};
   const std::string digest = crypto::sha256_hex(key.reveal());
   if (context.json_output()) {
-    nlohmann::json doc = {{"id", options.id},       {"name", options.name},
-                          {"role", role_name(role)}, {"key", key.reveal()},
-                          {"spec", spec.reveal()},   {"key_sha256", digest}};
+    nlohmann::json doc = {{"id", options.id},    {"name", options.name},  {"role", role_name(role)},
+                          {"key", key.reveal()}, {"spec", spec.reveal()}, {"key_sha256", digest}};
     *context.out << doc.dump(2) << "\n";
     return;
   }

@@ -1,5 +1,5 @@
 // Reading a password for smgctl without putting it on argv: a no-echo prompt on a terminal, or
-// the first line of stdin when stdin is a pipe or file (scripts: `printf %s\\n "$PW" | smgctl ...`).
+// the first line of stdin when stdin is a pipe or file, e.g. `printf '%s\\n' "$PW" | smgctl ...`.
 //
 // On a terminal the prompt goes to stderr, echo is turned off while typing (and restored on
 // Ctrl-C, which exits 130), and with `confirm` the password is asked twice. From stdin the first
@@ -16,7 +16,7 @@
 namespace smg::cli {
 
 struct PasswordRequest {
-  bool confirm = false;          // on a terminal, ask twice and require a match
+  bool confirm = false;  // on a terminal, ask twice and require a match
   const char* prompt = "Password: ";
 };
 

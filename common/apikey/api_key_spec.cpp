@@ -124,7 +124,8 @@ Result<std::vector<ApiKeyEntry>> parse_api_key_list(std::string list, std::strin
     std::size_t comma = rest.find(',');
     std::string_view item = trim(rest.substr(0, comma));
     if (!item.empty()) {
-      Result<ApiKeyEntry> entry = parse_api_key_spec(std::string(item), position_label(source, index));
+      Result<ApiKeyEntry> entry =
+          parse_api_key_spec(std::string(item), position_label(source, index));
       if (!entry.ok()) {
         return entry.status();
       }

@@ -32,8 +32,8 @@ constexpr const char* kApiKeysEnvVar = "CONTROL_PLANE_API_KEYS";
 constexpr const char* kApiKeysFlag = "--control-plane-api-keys";
 
 struct ApiKeyEntry {
-  std::string id;          // public; subject becomes `api_key:<id>`
-  std::string name;        // display name, safe to log
+  std::string id;    // public; subject becomes `api_key:<id>`
+  std::string name;  // display name, safe to log
   Role role = Role::kUser;
   std::string key_sha256;  // 32 raw bytes
 };

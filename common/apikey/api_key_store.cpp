@@ -17,9 +17,9 @@ Result<ApiKeyStore> ApiKeyStore::build(std::vector<ApiKeyEntry> entries) {
     }
     auto [existing, inserted] = id_by_digest.emplace(entry.key_sha256, entry.id);
     if (!inserted) {
-      return Status(Code::kInvalidArgument, "duplicate_api_key",
-                    "API keys \"" + existing->second + "\" and \"" + entry.id +
-                        "\" have the same key");
+      return Status(
+          Code::kInvalidArgument, "duplicate_api_key",
+          "API keys \"" + existing->second + "\" and \"" + entry.id + "\" have the same key");
     }
     store.by_digest_.emplace(std::move(entry.key_sha256),
                              Principal{.subject = "api_key:" + entry.id,

@@ -26,7 +26,8 @@ Status check_map_fields(const YAML::Node& item, const std::string& label) {
                         "CONTROL_PLANE_API_KEYS environment variable");
     }
     if (name != "id" && name != "name" && name != "role" && name != "key_sha256") {
-      return yaml_error(label, "unknown field \"" + name + "\" (expected id, name, role, key_sha256)");
+      return yaml_error(label,
+                        "unknown field \"" + name + "\" (expected id, name, role, key_sha256)");
     }
   }
   return Status::ok_status();
@@ -72,7 +73,8 @@ Result<ApiKeyEntry> parse_item(const YAML::Node& item, const std::string& label)
 
 }  // namespace
 
-Result<std::vector<ApiKeyEntry>> parse_api_keys_yaml(const YAML::Node& node, std::string_view path) {
+Result<std::vector<ApiKeyEntry>> parse_api_keys_yaml(const YAML::Node& node,
+                                                     std::string_view path) {
   std::vector<ApiKeyEntry> entries;
   if (!node || node.IsNull()) {
     return entries;
@@ -81,7 +83,8 @@ Result<std::vector<ApiKeyEntry>> parse_api_keys_yaml(const YAML::Node& node, std
     return yaml_error(std::string(path), "expected a list of API keys");
   }
   for (std::size_t i = 0; i < node.size(); ++i) {
-    Result<ApiKeyEntry> entry = parse_item(node[i], std::string(path) + "[" + std::to_string(i) + "]");
+    Result<ApiKeyEntry> entry =
+        parse_item(node[i], std::string(path) + "[" + std::to_string(i) + "]");
     if (!entry.ok()) {
       return entry.status();
     }

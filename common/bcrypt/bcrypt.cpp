@@ -10,7 +10,7 @@
 namespace smg::bcrypt {
 namespace {
 
-constexpr std::size_t kHashLength = 60;       // "$2b$12$" + 22 salt + 31 digest characters
+constexpr std::size_t kHashLength = 60;        // "$2b$12$" + 22 salt + 31 digest characters
 constexpr std::size_t kSaltEntropyBytes = 16;  // bcrypt's salt is 128 bits
 
 bool is_bcrypt_base64(char c) {

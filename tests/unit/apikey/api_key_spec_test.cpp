@@ -52,7 +52,8 @@ TEST_CASE("apikey: rejects a bad role", "[apikey]") {
   check_rejected(std::string("ci:CI:root:") + kSecret, "(id \"ci\"): role must be admin or user");
   check_rejected(std::string("ci:CI:Admin:") + kSecret, "role must be admin or user");
   check_rejected(std::string("ci:CI: admin:") + kSecret, "role must be admin or user");
-  auto message = parse_api_key_spec("ci:CI:root:k", "--control-plane-api-keys #2").status().message();
+  auto message =
+      parse_api_key_spec("ci:CI:root:k", "--control-plane-api-keys #2").status().message();
   CHECK(message == "--control-plane-api-keys #2 (id \"ci\"): role must be admin or user");
 }
 

@@ -20,7 +20,8 @@ std::vector<ApiKeyEntry> entries_of(std::vector<std::string> specs) {
 }  // namespace
 
 TEST_CASE("apikey: lookup finds the principal by key", "[apikey][store]") {
-  auto store = ApiKeyStore::build(entries_of({"admin1:Platform Admin:admin:sk-a", "ci:CI:user:sk-c"}));
+  auto store =
+      ApiKeyStore::build(entries_of({"admin1:Platform Admin:admin:sk-a", "ci:CI:user:sk-c"}));
   REQUIRE(store.ok());
   CHECK(store->size() == 2);
 

@@ -19,10 +19,13 @@ smg::Result<std::vector<ApiKeyEntry>> parse(const std::string& yaml) {
 }  // namespace
 
 TEST_CASE("apikey: YAML accepts spec strings and key_sha256 maps", "[apikey][yaml]") {
-  const std::string yaml = "- ci:CI bot:user:k:with:colons\n"
-                           "- {id: ops, name: Ops, role: admin, key_sha256: " +
-                           sha256_hex("ops-key") + "}\n"
-                           "- {id: bare, role: user, key_sha256: " + sha256_hex("bare") + "}\n";
+  const std::string yaml =
+      "- ci:CI bot:user:k:with:colons\n"
+      "- {id: ops, name: Ops, role: admin, key_sha256: " +
+      sha256_hex("ops-key") +
+      "}\n"
+      "- {id: bare, role: user, key_sha256: " +
+      sha256_hex("bare") + "}\n";
   auto entries = parse(yaml);
   REQUIRE(entries.ok());
   REQUIRE(entries->size() == 3);
@@ -52,7 +55,8 @@ TEST_CASE("apikey: YAML rejects bad items", "[apikey][yaml]") {
     return entries.status().message();
   };
   CHECK(message_of("{id: a}") == "server.control_plane.api_keys: expected a list of API keys");
-  CHECK(message_of("- [a, b]").find("[0]: expected an id:name:role:key string") != std::string::npos);
+  CHECK(message_of("- [a, b]").find("[0]: expected an id:name:role:key string") !=
+        std::string::npos);
   CHECK(message_of("- {role: user, key_sha256: " + digest + "}") ==
         "server.control_plane.api_keys[0]: id must not be empty");
   CHECK(message_of("- {id: a, role: boss, key_sha256: " + digest + "}") ==

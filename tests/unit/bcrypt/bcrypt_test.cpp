@@ -13,8 +13,7 @@ constexpr const char* kUstarU = "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0Xou
 constexpr const char* kEmpty = "$2a$05$CCCCCCCCCCCCCCCCCCCCC.7uG0VCzI2bS7j6ymqJi9CdcdxiRTWNy";
 constexpr const char* kLong = "$2a$05$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui";
 // The 72 bytes that kLong covers; its published password goes on with "chars after 72 are ignored".
-const std::string k72 =
-    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const std::string k72 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 std::string with_prefix(std::string hash, char minor) {
   hash[2] = minor;
@@ -90,14 +89,14 @@ TEST_CASE("bcrypt: malformed hashes are errors, not crashes", "[bcrypt][attack]"
   const std::vector<std::string> bad = {
       "",
       "$2a$",
-      good.substr(0, 59),                   // truncated
-      good + "A",                           // too long
-      with_prefix(good, 'x'),               // buggy $2x$ variant
-      "$1$" + good.substr(3),               // MD5-crypt prefix
-      "$2a$03" + good.substr(6),            // cost below 4
-      "$2a$32" + good.substr(6),            // cost above 31
-      "$2a$ab" + good.substr(6),            // cost not digits
-      "$2a$05!" + good.substr(7),           // missing '$' after cost
+      good.substr(0, 59),                          // truncated
+      good + "A",                                  // too long
+      with_prefix(good, 'x'),                      // buggy $2x$ variant
+      "$1$" + good.substr(3),                      // MD5-crypt prefix
+      "$2a$03" + good.substr(6),                   // cost below 4
+      "$2a$32" + good.substr(6),                   // cost above 31
+      "$2a$ab" + good.substr(6),                   // cost not digits
+      "$2a$05!" + good.substr(7),                  // missing '$' after cost
       good.substr(0, 20) + "!" + good.substr(21),  // non-alphabet character
       std::string(60, '$'),
       std::string(good).replace(30, 1, std::string(1, '\0')),
