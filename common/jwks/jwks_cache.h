@@ -35,15 +35,15 @@
 namespace smg::jwks {
 
 struct JwksCacheOptions {
-  std::string jwks_uri;  // used as is when set
-  std::string issuer;    // else discovery from here
+  std::string jwks_uri{};  // used as is when set
+  std::string issuer{};    // else discovery from here
   std::chrono::seconds default_ttl{3600};
   std::chrono::seconds min_ttl{60};
   std::chrono::seconds max_ttl{86400};
   std::chrono::seconds kid_miss_cooldown{30};  // also the retry interval after a failure
   std::chrono::milliseconds timeout{10000};
   std::size_t max_response_bytes = 1 << 20;
-  http::TlsOptions tls;
+  http::TlsOptions tls{};
 };
 
 using KeySetPtr = std::shared_ptr<const JwkSet>;
@@ -85,8 +85,8 @@ class JwksCache {
   std::condition_variable fetch_done_;
   bool fetching_ = false;
   KeySetPtr set_;
-  std::string fingerprint_;
-  std::string jwks_uri_;  // resolved (explicit or discovered)
+  std::string fingerprint_{};
+  std::string jwks_uri_{};  // resolved (explicit or discovered)
   TimePoint expires_at_{};
   TimePoint last_attempt_{};
   bool attempted_ = false;

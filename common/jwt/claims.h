@@ -27,13 +27,14 @@
 namespace smg::jwt {
 
 struct RoleMappingEntry {
-  std::string idp_value;  // compared exactly
+  std::string idp_value{};  // compared exactly
   Role role = Role::kUser;
 };
 
 struct IdentityOptions {
   std::string role_claim = "roles";
-  std::vector<RoleMappingEntry> role_mapping;  // ordered; empty means "admin"/"user" by name
+  // Ordered; empty means values "admin"/"user" count by name.
+  std::vector<RoleMappingEntry> role_mapping{};
 };
 
 // Parses "IDP=ROLE" (ROLE admin|user) as given to --role-mapping; the IdP value may hold '='.

@@ -28,14 +28,15 @@
 namespace smg::jwt {
 
 struct JwtAuthConfig {
-  std::string issuer;    // required: `iss` must equal it; also the discovery base
-  std::string audience;  // `aud` must contain it when non-empty
-  std::string jwks_uri;  // optional; discovery from `issuer` when empty
+  std::string issuer{};    // required: `iss` must equal it; also the discovery base
+  std::string audience{};  // `aud` must contain it when non-empty
+  std::string jwks_uri{};  // optional; discovery from `issuer` when empty
   std::string role_claim = "roles";
-  std::vector<RoleMappingEntry> role_mapping;
+  std::vector<RoleMappingEntry> role_mapping{};
   std::chrono::seconds leeway{30};
   std::size_t token_cache_entries = 10000;
-  jwks::JwksCacheOptions jwks;  // TTLs, cooldown, limits; its jwks_uri/issuer come from above
+  // TTLs, cooldown, limits; its jwks_uri and issuer are taken from the fields above.
+  jwks::JwksCacheOptions jwks{};
 };
 
 class JwtAuthenticator {

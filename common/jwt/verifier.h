@@ -30,8 +30,8 @@
 namespace smg::jwt {
 
 struct VerifyPolicy {
-  std::string issuer;                      // exact `iss` required when non-empty
-  std::string audience;                    // must appear in `aud` when non-empty
+  std::string issuer{};                      // exact `iss` required when non-empty
+  std::string audience{};                    // must appear in `aud` when non-empty
   std::chrono::seconds leeway{30};         // clock skew allowed on exp and nbf
   std::size_t max_token_bytes = kDefaultMaxTokenBytes;
 };
@@ -40,8 +40,8 @@ struct VerifiedJwt {
   nlohmann::json header;
   nlohmann::json claims;
   int64_t expires_at = 0;  // `exp`, Unix seconds
-  std::string key_id;      // kid of the key that verified (may be empty for a PEM key)
-  std::string alg;
+  std::string key_id{};      // kid of the key that verified (may be empty for a PEM key)
+  std::string alg{};
 };
 
 Result<VerifiedJwt> verify(std::string_view token, const jwks::JwkSet& keys,

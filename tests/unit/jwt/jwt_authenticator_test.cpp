@@ -25,18 +25,28 @@ std::string token(const std::string& kid, json extra = json::object()) {
 
 }  // namespace
 
-TEST_CASE("jwt authenticator: verifies, caches, and fails closed", "[jwt][authenticator]") {
+smg::jwt::JwtAuthConfig config() {
+  smg::jwt::JwtAuthConfig config;
+  config.issuer = "https://idp.test";
+  config.audience = "smg";
+  config.jwks_uri = kJwksUri;
+  return config;
+}
+
+TEST_CASE("jwt authenticator: fails closed when the JWKS was never fetched",
+          "[jwt][authenticator]") {
   FakeHttpClient http;
   FixedClock clock(kNow);
-  smg::jwt::JwtAuthConfig config{.issuer = "https://idp.test", .audience = "smg",
-                                 .jwks_uri = kJwksUri};
-  SECTION("fails closed without keys") {
-    smg::jwt::JwtAuthenticator auth(config, http, clock);
-    CHECK(auth.authenticate(token("k1")).status().reason() == "jwks_unavailable");
-  }
+  smg::jwt::JwtAuthenticator auth(config(), http, clock);
+  CHECK(auth.authenticate(token("k1")).status().reason() == "jwks_unavailable");
+}
+
+TEST_CASE("jwt authenticator: verifies and caches", "[jwt][authenticator]") {
+  FakeHttpClient http;
+  FixedClock clock(kNow);
   http.set(kJwksUri, 200,
            json{{"keys", {public_jwk(test_key("p256"), "k1", "ES256")}}}.dump());
-  smg::jwt::JwtAuthenticator auth(config, http, clock);
+  smg::jwt::JwtAuthenticator auth(config(), http, clock);
   auto who = auth.authenticate(token("k1"));
   REQUIRE(who.ok());
   CHECK(who->subject == "jwt:alice");

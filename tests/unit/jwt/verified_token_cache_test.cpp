@@ -7,7 +7,11 @@
 using smg::jwt::VerifiedTokenCache;
 
 namespace {
-smg::Principal alice() { return smg::Principal{.subject = "jwt:alice"}; }
+smg::Principal alice() {
+  smg::Principal principal;
+  principal.subject = "jwt:alice";
+  return principal;
+}
 }  // namespace
 
 TEST_CASE("jwt token cache: hit, miss and exp eviction", "[jwt][cache]") {

@@ -51,11 +51,6 @@ std::string reason(const std::string& token, const JwkSet& keys, int64_t now = k
   return result.ok() ? "ok" : result.status().reason();
 }
 
-std::string flip_last_char(std::string token) {
-  token.back() = token.back() == 'A' ? 'B' : 'A';
-  return token;
-}
-
 }  // namespace
 
 TEST_CASE("jwt: RFC 7515 A.2 RS256 example verifies", "[jwt][rfc7515]") {
