@@ -194,7 +194,8 @@ void register_jwt_commands(CLI::App& app, CliContext& context) {
   group->require_subcommand(1);
 
   auto decode_token = std::make_shared<std::string>();
-  CLI::App* decode = group->add_subcommand("decode", "Show a token's header and claims (unverified)");
+  CLI::App* decode =
+      group->add_subcommand("decode", "Show a token's header and claims (unverified)");
   decode->add_option("token", *decode_token, "The token, or - to read it from stdin")->required();
   decode->callback([decode_token, &context] { run_decode(*decode_token, context); });
 

@@ -10,7 +10,8 @@
 
 using nlohmann::json;
 
-TEST_CASE("jose interop: jose-minted tokens verify and jose-minted attacks fail", "[jwt][interop]") {
+TEST_CASE("jose interop: jose-minted tokens verify and jose-minted attacks fail",
+          "[jwt][interop]") {
   smg::test::TempDir dir;
   auto minted = smg::test::run_peer("mint-jwt-suite.mjs", {dir.path()});
   INFO(minted.err);

@@ -65,13 +65,16 @@ tokens.alg_none_sig = `${enc({ alg: "none", kid: "kid-rs256" })}.${enc(claims)}.
 const hsInput = `${enc({ alg: "HS256", kid: "kid-rs256", typ: "JWT" })}.${enc(claims)}`;
 tokens.hs256_public_pem =
   `${hsInput}.${createHmac("sha256", rsPem).update(hsInput).digest("base64url")}`;
-const es = (await mint(keys.ES256.privateKey, "ES256", "kid-es256", { sub: "attacker" })).split(".");
-tokens.es256_der = `${es[0]}.${es[1]}.${base64url.encode(rawToDer(Buffer.from(base64url.decode(es[2]))))}`;
+const es = (await mint(keys.ES256.privateKey, "ES256", "kid-es256", { sub: "attacker" }))
+  .split(".");
+const der = rawToDer(Buffer.from(base64url.decode(es[2])));
+tokens.es256_der = `${es[0]}.${es[1]}.${base64url.encode(der)}`;
 tokens.expired = await mint(rsKey, "RS256", "kid-rs256", { sub: "late" }, { exp: now - 3600 });
 tokens.nbf_future = await new SignJWT({ sub: "early" })
   .setProtectedHeader({ alg: "RS256", kid: "kid-rs256" }).setIssuer(ISS).setAudience("smg")
   .setNotBefore(now + 3600).setExpirationTime(now + 7200).sign(rsKey);
-tokens.wrong_iss = await mint(rsKey, "RS256", "kid-rs256", { sub: "x" }, { iss: "https://evil.test" });
+tokens.wrong_iss =
+  await mint(rsKey, "RS256", "kid-rs256", { sub: "x" }, { iss: "https://evil.test" });
 tokens.wrong_aud = await mint(rsKey, "RS256", "kid-rs256", { sub: "x" }, { aud: "other" });
 tokens.unknown_kid = await mint(rsKey, "RS256", "kid-nope", { sub: "x" });
 const valid = tokens.valid_RS256.split(".");

@@ -118,7 +118,8 @@ TEST_CASE("jwks cache: refuses insecure URLs", "[jwks][cache][attack]") {
   CHECK(cache.key_set().status().reason() == "jwks_unavailable");
   CHECK(http.total() == 0);
   SECTION("discovery pointing at plain http") {
-    http.set(kDiscovery, 200, json{{"issuer", kIssuer}, {"jwks_uri", "http://idp.test/jwks"}}.dump());
+    http.set(kDiscovery, 200,
+             json{{"issuer", kIssuer}, {"jwks_uri", "http://idp.test/jwks"}}.dump());
     JwksCache discovered({.issuer = kIssuer}, http, clock);
     CHECK_FALSE(discovered.key_set().ok());
     CHECK(http.count("http://idp.test/jwks") == 0);

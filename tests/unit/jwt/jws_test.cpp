@@ -37,7 +37,9 @@ TEST_CASE("jws: rejects malformed structure", "[jwt][attack]") {
     CHECK(reason(h + "." + part("[1,2]") + ".c2ln") == "jwt_malformed");
     CHECK(reason(h + "." + part("\"sub\"") + ".c2ln") == "jwt_malformed");
   }
-  SECTION("payload not JSON") { CHECK(reason(h + "." + part("{sub") + ".c2ln") == "jwt_malformed"); }
+  SECTION("payload not JSON") {
+    CHECK(reason(h + "." + part("{sub") + ".c2ln") == "jwt_malformed");
+  }
   SECTION("missing alg") { CHECK(reason(part("{}") + "." + p + ".c2ln") == "jwt_malformed"); }
   SECTION("alg not a string") {
     CHECK(reason(part(R"({"alg":1})") + "." + p + ".c2ln") == "jwt_malformed");
