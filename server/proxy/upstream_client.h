@@ -45,25 +45,25 @@ std::optional<std::string> find_header(const UpstreamHeaders& headers, std::stri
 
 struct UpstreamRequest {
   std::string method = "GET";
-  std::string url;  // worker base URL + path (+ query), e.g. "http://10.0.0.7:8000/generate"
+  std::string url{};  // worker base URL + path (+ query), e.g. "http://10.0.0.7:8000/generate"
   // Sent as given, except Host, Content-Length, Transfer-Encoding, Connection and other
   // hop-by-hop headers, which libcurl owns. No Accept/Content-Type/Expect is added by default.
-  UpstreamHeaders headers;
-  std::string body;  // sent when non-empty, or always for POST/PUT/PATCH
+  UpstreamHeaders headers{};
+  std::string body{};  // sent when non-empty, or always for POST/PUT/PATCH
   std::chrono::milliseconds timeout{std::chrono::seconds(1800)};       // whole exchange
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};  // TCP (+TLS) setup
   bool stream = false;  // informational: open() streams, send() buffers, whatever this says
   // Polled about every 50 ms while waiting on the worker; returning true aborts the transfer
   // (reason "upstream_aborted"), e.g. when the gateway's client has gone away.
-  std::function<bool()> abort_if;
+  std::function<bool()> abort_if{};
 };
 
 struct UpstreamResponse {
   int status = 0;
   // Hop-by-hop headers (Connection, Keep-Alive, Transfer-Encoding, ...) are removed: they
   // describe the gateway-worker hop, and the body here is already de-chunked.
-  UpstreamHeaders headers;
-  std::string body;
+  UpstreamHeaders headers{};
+  std::string body{};
 
   std::optional<std::string> header(std::string_view name) const {
     return find_header(headers, name);

@@ -42,15 +42,6 @@ int parse_status_line(std::string_view line) {
 
 }  // namespace
 
-std::optional<std::string> find_header(const UpstreamHeaders& headers, std::string_view name) {
-  for (const auto& [header_name, value] : headers) {
-    if (equals_ignore_case(header_name, name)) {
-      return value;
-    }
-  }
-  return std::nullopt;
-}
-
 bool is_connection_header(std::string_view name) {
   static constexpr std::array<std::string_view, 10> kNames = {
       "connection", "keep-alive",     "proxy-connection",   "transfer-encoding",  "te",
