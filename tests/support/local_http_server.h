@@ -54,6 +54,7 @@ class LocalHttpServer {
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server_.set_keep_alive_max_count(100000);  // httplib's default (5) would defeat reuse tests
     server_.set_keep_alive_timeout(30);
+    server_.set_tcp_nodelay(true);  // else Nagle + delayed ACKs add ~40 ms to every response
     server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
       std::lock_guard<std::mutex> guard(mutex_);
       peer_ports_.insert(req.remote_port);
