@@ -83,6 +83,26 @@ TEST_CASE("upstream: keep-alive connections are reused", "[upstream][reuse]") {
   }
 }
 
+TEST_CASE("upstream: lanes idle past their TTL close their connections", "[upstream][reuse]") {
+  LocalHttpServer server;
+  add_echo_routes(server.http());
+  server.start();
+  UpstreamClient client({.idle_lane_ttl = std::chrono::seconds(0)});
+  auto open_two = [&] {
+    auto first = client.open({.url = server.url("/ok")});
+    auto second = client.open({.url = server.url("/ok")});
+    REQUIRE(first.ok());
+    REQUIRE(second.ok());
+    RecordingSink sink;
+    CHECK((*first)->pump(sink));
+    CHECK((*second)->pump(sink));
+  };  // the second lane's release expires the first: one pooled connection is left
+  open_two();
+  CHECK(server.connections() == 2);
+  open_two();
+  CHECK(server.connections() == 3);
+}
+
 TEST_CASE("upstream: 64 threads x 20 requests on one client", "[upstream][concurrency]") {
   constexpr int kThreads = 64;
   constexpr int kRequests = 20;

@@ -1,6 +1,8 @@
 #include "server/proxy/internal/lane_pool.h"
 
+#include <iterator>
 #include <utility>
+#include <vector>
 
 namespace smg::proxy::internal {
 
@@ -10,8 +12,11 @@ Lane::~Lane() {
   curl_multi_cleanup(multi_);
 }
 
-LanePool::LanePool(std::size_t max_idle, long max_connections_per_lane)
-    : max_idle_(max_idle), max_connections_per_lane_(max_connections_per_lane) {
+LanePool::LanePool(std::size_t max_idle, long max_connections_per_lane,
+                   std::chrono::steady_clock::duration idle_ttl)
+    : max_idle_(max_idle),
+      max_connections_per_lane_(max_connections_per_lane),
+      idle_ttl_(idle_ttl) {
   static std::once_flag global_init;
   std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   share_ = curl_share_init();
@@ -36,7 +41,7 @@ std::unique_ptr<Lane> LanePool::acquire() {
   {
     std::lock_guard<std::mutex> guard(mutex_);
     if (!idle_.empty()) {
-      lane = std::move(idle_.back());
+      lane = std::move(idle_.back().lane);
       idle_.pop_back();
     }
   }
@@ -54,11 +59,21 @@ std::unique_ptr<Lane> LanePool::acquire() {
 }
 
 void LanePool::release(std::unique_ptr<Lane> lane) {
-  std::lock_guard<std::mutex> guard(mutex_);
-  if (idle_.size() < max_idle_) {
-    idle_.push_back(std::move(lane));
+  auto now = std::chrono::steady_clock::now();
+  std::vector<IdleLane> expired;  // closed after the lock is dropped
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    auto fresh = idle_.begin();
+    while (fresh != idle_.end() && now - fresh->since > idle_ttl_) {
+      ++fresh;
+    }
+    expired.assign(std::make_move_iterator(idle_.begin()), std::make_move_iterator(fresh));
+    idle_.erase(idle_.begin(), fresh);
+    if (idle_.size() < max_idle_) {
+      idle_.push_back({std::move(lane), now});
+    }
   }
-  // else: destroyed here, closing its connections
+  // A lane beyond max_idle (still in `lane`) and expired ones close their connections here.
 }
 
 std::unique_ptr<Lane> LanePool::make_lane() const {

@@ -7,9 +7,10 @@
 // not support using such shared connections from concurrent threads, so only DNS and TLS sessions
 // are shared, under per-kind mutexes.)
 // Thread-safety: acquire() and release() may be called from any thread; a Lane is used by one
-// thread at a time.
+// thread at a time. A lane idle for longer than the idle TTL is closed on the next release(), so
+// sockets the workers have long since closed (or those of removed workers) do not linger.
 //
-//   auto pool = std::make_shared<LanePool>(256, 8);
+//   auto pool = std::make_shared<LanePool>(256, 8, std::chrono::seconds(60));
 //   std::unique_ptr<Lane> lane = pool->acquire();    // nullptr if libcurl is out of memory
 //   curl_multi_add_handle(lane->multi(), lane->easy());  ...  remove it again, then:
 //   pool->release(std::move(lane));
@@ -18,6 +19,7 @@
 #include <curl/curl.h>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -42,7 +44,8 @@ class Lane {
 
 class LanePool {
  public:
-  LanePool(std::size_t max_idle, long max_connections_per_lane);
+  LanePool(std::size_t max_idle, long max_connections_per_lane,
+           std::chrono::steady_clock::duration idle_ttl);
   ~LanePool();
   LanePool(const LanePool&) = delete;
   LanePool& operator=(const LanePool&) = delete;
@@ -54,16 +57,22 @@ class LanePool {
   void release(std::unique_ptr<Lane> lane);
 
  private:
+  struct IdleLane {
+    std::unique_ptr<Lane> lane;
+    std::chrono::steady_clock::time_point since;
+  };
+
   std::unique_ptr<Lane> make_lane() const;
   static void lock(CURL* easy, curl_lock_data data, curl_lock_access access, void* user);
   static void unlock(CURL* easy, curl_lock_data data, void* user);
 
   const std::size_t max_idle_;
   const long max_connections_per_lane_;
+  const std::chrono::steady_clock::duration idle_ttl_;
   CURLSH* share_ = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> share_locks_;
   std::mutex mutex_;
-  std::vector<std::unique_ptr<Lane>> idle_;  // guarded by mutex_
+  std::vector<IdleLane> idle_;  // oldest first; guarded by mutex_
 };
 
 }  // namespace smg::proxy::internal
