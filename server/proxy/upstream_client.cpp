@@ -64,8 +64,7 @@ Result<UpstreamResponse> UpstreamClient::send(const UpstreamRequest& request) co
   return response;
 }
 
-Result<std::unique_ptr<UpstreamStream>> UpstreamClient::open(
-    const UpstreamRequest& request) const {
+Result<std::unique_ptr<UpstreamStream>> UpstreamClient::open(const UpstreamRequest& request) const {
   auto transfer = start_transfer(pool_, request, Transfer::Mode::kRelay, 0);
   if (!transfer.ok()) {
     return transfer.status();

@@ -100,7 +100,7 @@ class UpstreamStream {
 
 struct UpstreamClientOptions {
   std::size_t max_response_bytes = std::size_t{512} << 20;  // send() only; "upstream_too_large"
-  std::size_t max_idle_lanes = 256;  // idle curl handles (each with its keep-alive connections)
+  std::size_t max_idle_lanes = 256;   // idle curl handles (each with its keep-alive connections)
   long max_connections_per_lane = 8;  // idle keep-alive connections one lane keeps (any workers)
   std::chrono::seconds idle_lane_ttl{60};  // lanes unused this long are closed
 };

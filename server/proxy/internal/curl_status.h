@@ -12,10 +12,10 @@ namespace smg::proxy::internal {
 
 // Why a transfer stopped, beyond what the CURLcode says.
 struct StopCause {
-  bool too_large = false;           // the body outgrew its cap
+  bool too_large = false;            // the body outgrew its cap
   bool client_disconnected = false;  // the relay sink failed or its client left
-  bool aborted = false;             // UpstreamRequest::abort_if said so
-  bool connected = true;            // a connection to the worker was established
+  bool aborted = false;              // UpstreamRequest::abort_if said so
+  bool connected = true;             // a connection to the worker was established
 };
 
 // OK for CURLE_OK with no stop cause; otherwise "upstream_connect_failed", "upstream_timeout",

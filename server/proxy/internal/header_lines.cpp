@@ -44,8 +44,8 @@ int parse_status_line(std::string_view line) {
 
 bool is_connection_header(std::string_view name) {
   static constexpr std::array<std::string_view, 10> kNames = {
-      "connection", "keep-alive",     "proxy-connection",   "transfer-encoding",  "te",
-      "trailer",    "upgrade",        "content-length",     "proxy-authenticate", "proxy-authorization"};
+      "connection", "keep-alive", "proxy-connection", "transfer-encoding",  "te",
+      "trailer",    "upgrade",    "content-length",   "proxy-authenticate", "proxy-authorization"};
   for (std::string_view known : kNames) {
     if (equals_ignore_case(name, known)) {
       return true;

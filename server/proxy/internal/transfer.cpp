@@ -13,7 +13,9 @@ constexpr int kPollIntervalMs = 50;
 
 Transfer::Transfer(std::shared_ptr<LanePool> pool, std::unique_ptr<Lane> lane, Mode mode,
                    std::size_t max_body_bytes)
-    : pool_(std::move(pool)), lane_(std::move(lane)), mode_(mode),
+    : pool_(std::move(pool)),
+      lane_(std::move(lane)),
+      mode_(mode),
       max_body_bytes_(max_body_bytes) {}
 
 Transfer::~Transfer() {
@@ -65,8 +67,7 @@ void Transfer::configure(const UpstreamRequest& request) {
 void Transfer::set_method_and_body(const UpstreamRequest& request) {
   CURL* easy = lane_->easy();
   const std::string& method = request.method;
-  bool has_body = !request.body.empty() || method == "POST" || method == "PUT" ||
-                  method == "PATCH";
+  bool has_body = !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
   if (has_body) {
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));

@@ -74,9 +74,9 @@ class Transfer {
   curl_slist* request_headers_ = nullptr;
   std::function<bool()> abort_if_;
   ResponseHead head_;
-  std::string body_;                             // kBuffer
-  smg::server::StreamSink* sink_ = nullptr;      // kRelay, during pump()
-  bool attached_ = false;                        // the easy handle is in the multi handle
+  std::string body_;                         // kBuffer
+  smg::server::StreamSink* sink_ = nullptr;  // kRelay, during pump()
+  bool attached_ = false;                    // the easy handle is in the multi handle
   bool paused_ = false;
   bool pumped_ = false;
   bool done_ = false;
