@@ -29,6 +29,9 @@ CacheAwarePolicy::Entry& CacheAwarePolicy::entry_locked(const std::shared_ptr<Wo
   auto it = trees_.find(worker->id());
   if (it == trees_.end()) {
     it = trees_.emplace(worker->id(), Entry{worker, PrefixTree(options_.tree)}).first;
+  } else if (it->second.worker.lock() != worker) {
+    // A different worker under a known id: what the old one cached says nothing about this one.
+    it->second = Entry{worker, PrefixTree(options_.tree)};
   }
   return it->second;
 }
