@@ -129,3 +129,64 @@ TEST_CASE("workers: health skips draining workers and runs in the background",
   CHECK(std::chrono::steady_clock::now() - stop_started < std::chrono::seconds(2));
   CHECK(f.http.count("http://w2/health") == 0);
 }
+
+namespace {
+
+// Answers instantly, except for one URL that blocks until released.
+class BlockingHttpClient final : public smg::http::HttpClient {
+ public:
+  explicit BlockingHttpClient(std::string slow_url) : slow_url_(std::move(slow_url)) {}
+  smg::Result<smg::http::Response> send(const smg::http::Request& request) const override {
+    if (request.url == slow_url_) {
+      std::unique_lock lock(mutex_);
+      released_cv_.wait(lock, [this] { return released_; });
+    }
+    smg::http::Response response;
+    response.status = 200;
+    return response;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      released_ = true;
+    }
+    released_cv_.notify_all();
+  }
+
+ private:
+  std::string slow_url_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable released_cv_;
+  bool released_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("workers: health probes in parallel so a hung worker delays no one",
+          "[workers][health]") {
+  smg::FixedClock clock(0);
+  WorkerRegistry registry({}, clock);
+  BlockingHttpClient http("http://slow/health");
+  HealthCheckOptions options;
+  options.max_parallel = 2;
+  HealthChecker checker(registry, http, options);
+  WorkerSpec slow_spec;
+  slow_spec.url = "http://slow";
+  slow_spec.models = {"m"};
+  auto slow = *registry.add(std::move(slow_spec));
+  WorkerSpec fast_spec;
+  fast_spec.url = "http://fast";
+  fast_spec.models = {"m"};
+  auto fast = *registry.add(std::move(fast_spec));
+
+  std::thread pass([&] { checker.check_now(); });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (fast->status() != WorkerStatus::kReady && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  CHECK(fast->status() == WorkerStatus::kReady);
+  CHECK(slow->status() == WorkerStatus::kPending);
+  http.release();
+  pass.join();
+  CHECK(slow->status() == WorkerStatus::kReady);
+}
