@@ -1,4 +1,4 @@
-// The control-plane worker API (DESIGN.md §3, SMG's shapes) as pure handlers: Request → Response.
+// The control-plane worker API (DESIGN.md §3, SMG shapes) as pure handlers: Request → Response.
 //
 //   POST   /workers               → 202, Location: /workers/{id},
 //                                   {"status":"accepted","worker_id","url","location","message"}
@@ -6,7 +6,7 @@
 //   GET    /workers/{worker_id}   → 200 worker
 //   PUT    /workers/{worker_id}   → 200 worker (mutable fields replaced)
 //   PATCH  /workers/{worker_id}   → 200 worker (mutable fields merged)
-//   DELETE /workers/{worker_id}   → 202 {"status":"accepted","worker_id","url","message"} (draining)
+//   DELETE /workers/{worker_id}   → 202 {"status":"accepted","worker_id","url","message"}
 //   GET    /get_loads             → 200 {"workers":[{"worker": url, "load": n}]}
 // Errors: bad JSON/body/URL or a non-UUID id → 400 invalid_request_error; unknown id → 404
 // WORKER_NOT_FOUND; duplicate URL → 409 WORKER_ALREADY_EXISTS; other methods → 405 with Allow.

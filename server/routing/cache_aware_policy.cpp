@@ -8,12 +8,13 @@ namespace {
 constexpr std::size_t kSweepEvery = 1024;
 
 bool imbalanced(const WorkerCandidates& candidates, const CacheAwareOptions& options) {
-  auto [lo, hi] = std::minmax_element(candidates.begin(), candidates.end(),
-                                      [](const auto& a, const auto& b) { return a->load() < b->load(); });
+  auto by_load = [](const auto& a, const auto& b) { return a->load() < b->load(); };
+  auto [lo, hi] = std::minmax_element(candidates.begin(), candidates.end(), by_load);
   int64_t min_load = (*lo)->load();
   int64_t max_load = (*hi)->load();
+  double relative_bound = static_cast<double>(min_load) * options.balance_rel_threshold;
   return max_load - min_load > options.balance_abs_threshold &&
-         static_cast<double>(max_load) > static_cast<double>(min_load) * options.balance_rel_threshold;
+         static_cast<double>(max_load) > relative_bound;
 }
 
 std::shared_ptr<Worker> least_loaded(const WorkerCandidates& candidates) {
@@ -58,7 +59,8 @@ std::shared_ptr<Worker> CacheAwarePolicy::by_prefix_locked(const WorkerCandidate
       smallest_size = tree.size_chars();
     }
   }
-  double ratio = text.empty() ? 0.0 : static_cast<double>(best_length) / static_cast<double>(text.size());
+  double ratio =
+      text.empty() ? 0.0 : static_cast<double>(best_length) / static_cast<double>(text.size());
   return best_match && ratio >= options_.cache_threshold ? best_match : smallest;
 }
 

@@ -5,8 +5,8 @@
 // and an in-flight load counter. The api_key is write-only: to_json() never includes it.
 // Thread-safety: every method may be called from many threads at once.
 //
-//   auto worker = std::make_shared<smg::workers::Worker>(smg::workers::new_worker_id(), spec,
-//                                                        smg::workers::CircuitBreakerOptions{}, clock);
+//   using namespace smg::workers;
+//   auto worker = std::make_shared<Worker>(new_worker_id(), spec, CircuitBreakerOptions{}, clock);
 //   worker->set_status(smg::workers::WorkerStatus::kReady);
 //   if (worker->routable() && worker->serves("llama-3")) { /* send it a request */ }
 //   nlohmann::json shown = worker->to_json();   // no api_key

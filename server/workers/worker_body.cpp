@@ -47,7 +47,8 @@ bool valid_base_path(std::string_view path) {
   std::size_t start = 0;
   while (start < path.size()) {
     std::size_t end = path.find('/', start);
-    std::string_view segment = path.substr(start, end == std::string_view::npos ? end : end - start);
+    std::size_t length = end == std::string_view::npos ? end : end - start;
+    std::string_view segment = path.substr(start, length);
     if (segment == "." || segment == ".." ||
         !std::all_of(segment.begin(), segment.end(), [](unsigned char c) {
           return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '%';
@@ -78,7 +79,8 @@ Result<std::string> normalize_worker_url(std::string_view url) {
     path.remove_suffix(1);
   }
   std::size_t colon = authority.rfind(':');
-  bool has_port = colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
+  bool has_port =
+      colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
   std::string_view host = has_port ? authority.substr(0, colon) : authority;
   if (!valid_host(host) || (has_port && !valid_port(authority.substr(colon + 1)))) {
     return bad_url("worker url must name a host and an optional numeric port");

@@ -30,7 +30,8 @@ Result<std::shared_ptr<Worker>> WorkerRegistry::add(WorkerSpec spec) {
                     "Worker with URL " + spec.url + " already exists");
     }
   }
-  auto worker = std::make_shared<Worker>(new_worker_id(), std::move(spec), breaker_options_, clock_);
+  auto worker =
+      std::make_shared<Worker>(new_worker_id(), std::move(spec), breaker_options_, clock_);
   workers_.push_back(worker);
   by_id_.emplace(worker->id(), worker);
   publish_locked();

@@ -30,7 +30,8 @@ class LocalWorker {
     if (port == 0) {
       port_ = server_.bind_to_any_port("127.0.0.1");
     } else {
-      while (!server_.bind_to_port("127.0.0.1", port) && std::chrono::steady_clock::now() < deadline) {
+      while (!server_.bind_to_port("127.0.0.1", port) &&
+             std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(20ms);
       }
       port_ = port;

@@ -36,7 +36,8 @@ TEST_CASE("workers: circuit breaker defaults follow SMG", "[workers][circuit_bre
   CHECK(std::string(smg::workers::circuit_state_name(CircuitState::kHalfOpen)) == "half_open");
 }
 
-TEST_CASE("workers: circuit breaker opens after consecutive failures", "[workers][circuit_breaker]") {
+TEST_CASE("workers: circuit breaker opens after consecutive failures",
+          "[workers][circuit_breaker]") {
   FixedClock clock(1000);
   CircuitBreaker breaker(small_options(), clock);
   CHECK(breaker.state() == CircuitState::kClosed);

@@ -59,8 +59,8 @@ TEST_CASE("workers: parse_worker_body reads SMG's fields", "[workers][registry]"
     CHECK(parse_worker_body(json::object()).status().reason() == "invalid_worker_body");
     CHECK(parse_worker_body(json{{"url", 5}}).status().reason() == "invalid_worker_body");
     CHECK(parse_worker_body(json{{"url", "nope"}}).status().reason() == "invalid_worker_url");
-    CHECK(parse_worker_body(json{{"url", "http://w"}, {"worker_type", "mixed"}}).status().reason() ==
-          "invalid_worker_type");
+    json mixed = {{"url", "http://w"}, {"worker_type", "mixed"}};
+    CHECK(parse_worker_body(mixed).status().reason() == "invalid_worker_type");
     for (const auto& bad : {json{{"priority", "high"}}, json{{"priority", 1.5}},
                             json{{"cost", "x"}}, json{{"cost", -1}}, json{{"labels", {{"a", 1}}}},
                             json{{"models", "m1"}}, json{{"models", {{{"name", "x"}}}}},
@@ -115,8 +115,8 @@ TEST_CASE("workers: registry update replaces or merges", "[workers][registry]") 
   const std::string id = worker->id();
 
   SECTION("PATCH merges") {
-    auto updated = registry.update(id, json::parse(R"({"cost": 3, "labels": {"gpu": null, "rack": "7"}})"),
-                                   UpdateMode::kMerge);
+    json patch = json::parse(R"({"cost": 3, "labels": {"gpu": null, "rack": "7"}})");
+    auto updated = registry.update(id, patch, UpdateMode::kMerge);
     REQUIRE(updated.ok());
     auto spec = worker->spec();
     CHECK(spec.priority == 70);
