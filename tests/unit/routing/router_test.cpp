@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 using namespace smg::routing;
 using namespace smg::workers;
 
@@ -125,4 +128,37 @@ TEST_CASE("workers routing: models() is the union of registered workers' models"
   auto gone = f.add("http://w3", {"z"});
   REQUIRE(f.registry.remove(gone->id()).ok());
   CHECK(f.router.models() == std::vector<std::string>{"a", "b", "c"});
+}
+
+TEST_CASE("workers routing: concurrent picks while the control plane changes workers",
+          "[workers][routing][router][concurrency]") {
+  Fixture f;
+  Router router(f.registry, *make_policy("cache_aware"));
+  f.add("http://stable", {"m1"});
+  std::atomic<bool> done{false};
+  std::vector<std::thread> pickers;
+  for (int t = 0; t < 3; ++t) {
+    pickers.emplace_back([&, t] {
+      for (int i = 0; !done.load() || i < 200; ++i) {
+        auto lease = router.pick("m1", {.text = "prompt " + std::to_string((t + i) % 7)});
+        if (lease.ok() && i % 3 == 0) {
+          lease->record_failure();
+        } else if (lease.ok()) {
+          lease->record_success();
+        }
+      }
+    });
+  }
+  for (int i = 0; i < 100; ++i) {
+    auto worker = f.add("http://churn" + std::to_string(i), {"m1"});
+    REQUIRE(f.registry.update(worker->id(), {{"priority", i}}, UpdateMode::kMerge).ok());
+    REQUIRE(f.registry.remove(worker->id()).ok());
+  }
+  done = true;
+  for (auto& picker : pickers) {
+    picker.join();
+  }
+  for (const auto& worker : *f.registry.snapshot()) {
+    CHECK(worker->load() == 0);
+  }
 }
