@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json", "yaml"}))
       ->capture_default_str();
 
+  register_serve_command(app, context);
   register_version_command(app, context);
   register_hash_commands(app, context);
   register_keys_commands(app, context);

@@ -114,3 +114,12 @@ void AuditLog::shutdown() {
 }
 
 }  // namespace smg::audit
+
+namespace smg::audit {
+
+bool AuditLog::is_shut_down() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return shut_down_;
+}
+
+}  // namespace smg::audit

@@ -52,7 +52,9 @@ class AuditLog {
   // Blocks until an event with sequence > after exists, or the timeout passes, or shutdown().
   bool wait_for_newer(uint64_t after, std::chrono::milliseconds timeout) const;
   uint64_t last_sequence() const;
+  // Wakes every waiter; wait_for_newer() returns false from then on.
   void shutdown();
+  bool is_shut_down() const;
 
  private:
   void write_file_line(const std::string& line);

@@ -72,6 +72,11 @@ WorkerSpec Worker::spec() const {
   return spec_;
 }
 
+crypto::Secret Worker::api_key() const {
+  std::lock_guard lock(spec_mutex_);
+  return spec_.api_key;
+}
+
 void Worker::set_spec(WorkerSpec spec) {
   spec.url = url_;
   std::lock_guard lock(spec_mutex_);

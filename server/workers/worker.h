@@ -63,6 +63,8 @@ class Worker {
   const std::string& url() const { return url_; }  // immutable
 
   WorkerSpec spec() const;
+  // The worker's own key (empty when none), without copying the rest of the spec.
+  crypto::Secret api_key() const;
   // Replaces the mutable fields; the URL stays as it was.
   void set_spec(WorkerSpec spec);
 

@@ -1,0 +1,148 @@
+#include "server/gateway/gateway.h"
+
+#include "common/clock/clock.h"
+#include "server/gateway/audit_routes.h"
+#include "server/gateway/request_id.h"
+
+namespace smg::server {
+namespace {
+
+const char* outcome_name(AuthOutcome outcome) {
+  switch (outcome) {
+    case AuthOutcome::kAllowed: return "success";
+    case AuthOutcome::kForbidden: return "denied";
+    case AuthOutcome::kUnauthenticated: return "unauthenticated";
+  }
+  return "unauthenticated";
+}
+
+Response with_retry_after(Response response, int seconds) {
+  response.set_header("Retry-After", std::to_string(seconds));
+  return response;
+}
+
+Response not_implemented(const RouteMatch& match) {
+  return error_response(501, "not_implemented",
+                        "The " + match.name + " API is not implemented by this gateway yet",
+                        "not_implemented");
+}
+
+}  // namespace
+
+Gateway::Gateway(GatewayParts parts) : parts_(parts) {}
+
+Response Gateway::handle(Request& request) {
+  request.request_id = request_id_for(request);
+  RouteMatch match = classify_route(request.method, request.path);
+  Response response = dispatch(request, match);
+  response.set_header("x-request-id", request.request_id);
+  parts_.metrics
+      ->counter("smg_http_requests_total", "HTTP requests by route class and status",
+                {{"class", route_class_name(match.route_class)},
+                 {"status", std::to_string(response.status)}})
+      .inc();
+  return response;
+}
+
+Response Gateway::dispatch(Request& request, const RouteMatch& match) {
+  if (match.route_class == RouteClass::kNotFound) {
+    return error_response(404, "not_found_error", "No route for " + request.path.substr(0, 256),
+                          "route_not_found");
+  }
+  if (!match.method_allowed) {
+    Response response = error_response(405, "invalid_request_error",
+                                       "Method " + request.method + " is not allowed here",
+                                       "method_not_allowed");
+    response.set_header("Allow", match.allow);
+    return response;
+  }
+  switch (match.route_class) {
+    case RouteClass::kPublic: return public_route(match);
+    case RouteClass::kMetrics: return metrics_route(request);
+    case RouteClass::kControlPlane: return control_plane(request, match);
+    case RouteClass::kDataPlane: return data_plane(request, match);
+    case RouteClass::kNotFound: break;
+  }
+  return error_response(404, "not_found_error", "Not found", "route_not_found");
+}
+
+Response Gateway::public_route(const RouteMatch& match) const {
+  if (match.name != "readiness") {
+    return text_response(200, "OK");
+  }
+  auto stats = parts_.registry->stats();
+  int healthy = stats.value("healthy", 0);
+  int total = stats.value("total", 0);
+  bool ready = healthy > 0;
+  return json_response(ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"},
+                                           {"healthy_workers", healthy},
+                                           {"total_workers", total}});
+}
+
+// Until the policy engine lands, /metrics needs an admin credential whenever auth is configured.
+Response Gateway::metrics_route(const Request& request) {
+  if (parts_.auth->any_configured()) {
+    AuthResult auth = parts_.auth->control_plane(request);
+    if (auth.outcome != AuthOutcome::kAllowed) return auth.rejection;
+  }
+  return text_response(200, parts_.metrics->render(), "text/plain; version=0.0.4");
+}
+
+Response Gateway::control_plane(const Request& request, const RouteMatch& match) {
+  AuthResult auth = parts_.auth->control_plane(request);
+  Response response = auth.outcome == AuthOutcome::kAllowed ? control_plane_handler(request, match)
+                                                            : auth.rejection;
+  record_audit(request, match, auth, response.status);
+  return response;
+}
+
+Response Gateway::control_plane_handler(const Request& request, const RouteMatch& match) {
+  if (match.name == "workers" || match.name == "worker") {
+    return parts_.workers_routes->handle(request);
+  }
+  if (match.name == "get_loads") return parts_.workers_routes->loads();
+  if (match.name == "flush_cache") return parts_.proxy->flush_cache(request.request_id);
+  if (match.name == "audit") {
+    if (parts_.audit == nullptr) {
+      return error_response(404, "not_found_error", "Audit logging is disabled", "audit_disabled");
+    }
+    return handle_audit_request(request, *parts_.audit);
+  }
+  return not_implemented(match);
+}
+
+void Gateway::record_audit(const Request& request, const RouteMatch& match, const AuthResult& auth,
+                           int status) const {
+  if (parts_.audit == nullptr) return;
+  audit::AuditEvent event;
+  event.timestamp_ms = unix_now_ms();
+  bool identified = auth.principal.auth_method != AuthMethod::kNone;
+  event.principal = identified ? auth.principal.subject : "anonymous";
+  event.auth_method = identified ? auth_method_name(auth.principal.auth_method) : "none";
+  event.role = identified ? role_name(auth.principal.role) : "";
+  event.method = request.method;
+  event.path = request.path;
+  event.resource = match.resource;
+  event.outcome = outcome_name(auth.outcome);
+  event.status = status;
+  event.request_id = request.request_id;
+  event.details = auth.details;
+  parts_.audit->record(std::move(event));
+}
+
+Response Gateway::data_plane(Request& request, const RouteMatch& match) {
+  AuthResult auth = parts_.auth->data_plane(request);
+  if (auth.outcome != AuthOutcome::kAllowed) return auth.rejection;
+  if (match.name == "models") return parts_.proxy->list_models();
+  auto permit = parts_.admission->acquire();
+  if (!permit.ok()) {
+    bool full = permit.status().reason() == "admission_queue_full";
+    return with_retry_after(error_response(full ? 429 : 503, permit.status().reason(),
+                                           permit.status().message(), permit.status().reason()),
+                            full ? 1 : 5);
+  }
+  bool authenticated = auth.principal.auth_method != AuthMethod::kNone;
+  return parts_.proxy->forward(request, authenticated, std::move(*permit));
+}
+
+}  // namespace smg::server

@@ -1,0 +1,53 @@
+// Gateway: the request path of DESIGN.md §1, engine-independent:
+//   request id → route class → authenticate/authorize → audit (control plane) → handler
+//   → (data plane) admission → proxy → metrics.
+// Built once by GatewayRuntime from the validated configuration; handle() runs on many threads.
+//
+//   Gateway gateway(parts);
+//   Response r = gateway.handle(request);
+#pragma once
+
+#include <memory>
+
+#include "common/audit/audit_log.h"
+#include "server/admission/admission_controller.h"
+#include "server/auth/gateway_auth.h"
+#include "server/gateway/route_table.h"
+#include "server/http/exchange.h"
+#include "server/metrics/metrics.h"
+#include "server/proxy/data_plane_proxy.h"
+#include "server/routes/workers_routes.h"
+#include "server/workers/worker_registry.h"
+
+namespace smg::server {
+
+struct GatewayParts {
+  GatewayAuth* auth = nullptr;
+  audit::AuditLog* audit = nullptr;  // null: audit off
+  metrics::Registry* metrics = nullptr;
+  admission::AdmissionController* admission = nullptr;
+  proxy::DataPlaneProxy* proxy = nullptr;
+  WorkersRoutes* workers_routes = nullptr;
+  workers::WorkerRegistry* registry = nullptr;
+};
+
+class Gateway {
+ public:
+  explicit Gateway(GatewayParts parts);
+
+  Response handle(Request& request);
+
+ private:
+  Response dispatch(Request& request, const RouteMatch& match);
+  Response public_route(const RouteMatch& match) const;
+  Response metrics_route(const Request& request);
+  Response control_plane(const Request& request, const RouteMatch& match);
+  Response control_plane_handler(const Request& request, const RouteMatch& match);
+  Response data_plane(Request& request, const RouteMatch& match);
+  void record_audit(const Request& request, const RouteMatch& match, const AuthResult& auth,
+                    int status) const;
+
+  GatewayParts parts_;
+};
+
+}  // namespace smg::server

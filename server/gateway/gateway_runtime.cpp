@@ -1,0 +1,240 @@
+#include "server/gateway/gateway_runtime.h"
+
+#include <cstdlib>
+
+#include "common/apikey/api_key_spec.h"
+#include "common/crypto/crypto.h"
+#include "common/log/logger.h"
+#include "server/routing/policy.h"
+
+namespace smg::server {
+namespace {
+
+Status config_error(const std::string& message) {
+  return invalid_argument("config_invalid", message);
+}
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+Result<std::vector<TenantKey>> parse_tenant_keys(const std::vector<std::string>& specs) {
+  std::vector<TenantKey> keys;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    auto colon = specs[i].find(':');
+    if (colon == 0 || colon == std::string::npos || colon + 1 == specs[i].size()) {
+      return config_error("--tenant-api-key #" + std::to_string(i + 1) +
+                          ": expected TENANT:KEY with both parts non-empty");
+    }
+    keys.push_back({specs[i].substr(0, colon), crypto::sha256(specs[i].substr(colon + 1))});
+  }
+  return keys;
+}
+
+Result<std::shared_ptr<jwt::JwtAuthenticator>> build_jwt(const ServeConfig& config,
+                                                         const http::HttpClient& client) {
+  jwt::JwtAuthConfig jwt_config;
+  jwt_config.issuer = config.jwt_issuer;
+  jwt_config.audience = config.jwt_audience;
+  jwt_config.jwks_uri = config.jwt_jwks_uri;
+  jwt_config.role_claim = config.jwt_role_claim;
+  jwt_config.leeway = std::chrono::seconds(config.jwt_leeway_secs);
+  for (std::size_t i = 0; i < config.jwt_role_mapping.size(); ++i) {
+    auto entry = jwt::parse_role_mapping(config.jwt_role_mapping[i]);
+    if (!entry.ok()) {
+      return config_error("--jwt-role-mapping #" + std::to_string(i + 1) + ": " +
+                          entry.status().message());
+    }
+    jwt_config.role_mapping.push_back(*entry);
+  }
+  const std::string& fetch_url = config.jwt_jwks_uri.empty() ? config.jwt_issuer : config.jwt_jwks_uri;
+  if (Status url = http::check_fetch_url(fetch_url); !url.ok()) {
+    return config_error(std::string(config.jwt_jwks_uri.empty() ? "--jwt-issuer" : "--jwt-jwks-uri") +
+                        ": " + url.message());
+  }
+  return std::make_shared<jwt::JwtAuthenticator>(jwt_config, client, SystemClock::instance());
+}
+
+void add_worker_collector(metrics::Registry& registry, const workers::WorkerRegistry& workers) {
+  registry.add_collector([&workers](std::string& out) {
+    out += "# HELP smg_worker_healthy Whether a worker passes health checks (1) or not (0)\n"
+           "# TYPE smg_worker_healthy gauge\n";
+    auto snapshot = workers.snapshot();
+    std::string load = "# HELP smg_worker_load In-flight requests per worker\n"
+                       "# TYPE smg_worker_load gauge\n";
+    for (const auto& worker : *snapshot) {
+      std::string labels = metrics::format_labels({{"worker", worker->url()}});
+      out += "smg_worker_healthy" + labels + " " + (worker->is_healthy() ? "1" : "0") + "\n";
+      load += "smg_worker_load" + labels + " " + std::to_string(worker->load()) + "\n";
+    }
+    out += load;
+  });
+}
+
+}  // namespace
+
+Status validate_serve_config(const ServeConfig& config) {
+  if (config.tls_cert_path.empty() != config.tls_key_path.empty()) {
+    return config_error("--tls-cert-path and --tls-key-path must be given together");
+  }
+  if (config.jwt_issuer.empty() != config.jwt_audience.empty()) {
+    return config_error("--jwt-issuer and --jwt-audience must be given together");
+  }
+  if (config.jwt_issuer.empty() && !config.jwt_jwks_uri.empty()) {
+    return config_error("--jwt-jwks-uri needs --jwt-issuer and --jwt-audience");
+  }
+  if (config.port < 0 || config.port > 65535) {
+    return config_error("--port: must be between 0 and 65535");
+  }
+  if (config.jwt_leeway_secs < 0 || config.jwt_leeway_secs > 3600) {
+    return config_error("--jwt-leeway-secs: must be between 0 and 3600");
+  }
+  if (config.request_timeout_secs <= 0 || config.queue_timeout_secs <= 0) {
+    return config_error("--request-timeout-secs and --queue-timeout-secs must be positive");
+  }
+  if (!routing::make_policy(config.policy).ok()) {
+    return config_error("--policy: must be one of random, round_robin, power_of_two, cache_aware");
+  }
+  return Status::ok_status();
+}
+
+Status GatewayRuntime::build_auth(const ServeConfig& config) {
+  CredentialSources sources;
+  if (!config.api_key.empty()) sources.shared_api_key_sha256 = crypto::sha256(config.api_key);
+  auto tenants = parse_tenant_keys(config.tenant_api_keys);
+  if (!tenants.ok()) return tenants.status();
+  sources.tenant_keys = std::move(*tenants);
+  auto entries = config.control_plane_api_keys.empty()
+                     ? apikey::api_keys_from_env()
+                     : apikey::parse_api_key_flags(config.control_plane_api_keys);
+  if (!entries.ok()) return config_error(entries.status().message());
+  auto store = apikey::ApiKeyStore::build(std::move(*entries));
+  if (!store.ok()) return config_error(store.status().message());
+  sources.control_plane_keys = std::make_shared<const apikey::ApiKeyStore>(std::move(*store));
+  if (!config.jwt_issuer.empty()) {
+    auto jwt = build_jwt(config, *http_client_);
+    if (!jwt.ok()) return jwt.status();
+    sources.jwt = *jwt;
+    auto authenticator = sources.jwt;
+    metrics_.add_collector([authenticator](std::string& out) {
+      out += "# HELP smg_jwks_fetches_total JWKS and discovery fetches made\n"
+             "# TYPE smg_jwks_fetches_total counter\nsmg_jwks_fetches_total " +
+             std::to_string(authenticator->jwks_cache().fetch_count()) + "\n";
+    });
+  }
+  auth_ = std::make_unique<GatewayAuth>(std::move(sources), metrics_);
+  if (!is_loopback_host(config.host) && !auth_->any_configured() && !config.allow_unauthenticated) {
+    return config_error("--host " + config.host +
+                        ": refusing to serve a non-loopback address with no authentication "
+                        "configured (add credentials or pass --allow-unauthenticated)");
+  }
+  return Status::ok_status();
+}
+
+Status GatewayRuntime::build_workers(const ServeConfig& config) {
+  registry_ = std::make_unique<workers::WorkerRegistry>(config.circuit_breaker,
+                                                        SystemClock::instance());
+  for (std::size_t i = 0; i < config.worker_urls.size(); ++i) {
+    workers::WorkerSpec spec;
+    spec.url = config.worker_urls[i];
+    auto added = registry_->add(std::move(spec));
+    if (!added.ok()) {
+      return config_error("--worker-urls #" + std::to_string(i + 1) + ": " +
+                          added.status().message());
+    }
+  }
+  health_ = std::make_unique<workers::HealthChecker>(*registry_, *http_client_, config.health);
+  router_ = std::make_unique<routing::Router>(*registry_, *routing::make_policy(config.policy));
+  upstream_ = std::make_unique<proxy::UpstreamClient>();
+  proxy::ProxyOptions proxy_options;
+  proxy_options.default_worker_key = crypto::Secret(config.api_key);
+  proxy_options.retry = config.retry;
+  proxy_options.request_timeout = std::chrono::seconds(config.request_timeout_secs);
+  proxy_ = std::make_unique<proxy::DataPlaneProxy>(*router_, *upstream_, *registry_,
+                                                   std::move(proxy_options), metrics_);
+  workers::HealthChecker* health = health_.get();
+  workers_routes_ = std::make_unique<WorkersRoutes>(
+      *registry_, [health](const std::shared_ptr<workers::Worker>&) { health->wake(); });
+  add_worker_collector(metrics_, *registry_);
+  return Status::ok_status();
+}
+
+Status GatewayRuntime::build_audit(const ServeConfig& config) {
+  if (config.disable_audit_logging || !auth_->any_configured()) {
+    return Status::ok_status();
+  }
+  audit_ = std::make_unique<audit::AuditLog>(
+      audit::AuditLogOptions{.to_stderr = true, .file_path = config.audit_log_file});
+  if (Status opened = audit_->open(); !opened.ok()) {
+    return config_error("--audit-log-file: " + opened.message());
+  }
+  return Status::ok_status();
+}
+
+Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig& config) {
+  if (Status valid = validate_serve_config(config); !valid.ok()) return valid;
+  std::unique_ptr<GatewayRuntime> runtime(new GatewayRuntime());
+  runtime->config_ = config;
+  runtime->http_client_ = http::make_curl_client();
+  for (Status step : {runtime->build_auth(config), runtime->build_workers(config),
+                      runtime->build_audit(config)}) {
+    if (!step.ok()) return step;
+  }
+  runtime->admission_ = std::make_unique<admission::AdmissionController>(admission::AdmissionOptions{
+      config.max_concurrent_requests, config.queue_size,
+      std::chrono::seconds(config.queue_timeout_secs)});
+  runtime->gateway_ = std::make_unique<Gateway>(GatewayParts{
+      runtime->auth_.get(), runtime->audit_.get(), &runtime->metrics_, runtime->admission_.get(),
+      runtime->proxy_.get(), runtime->workers_routes_.get(), runtime->registry_.get()});
+  ListenerOptions listen;
+  listen.host = config.host;
+  listen.port = config.port;
+  listen.tls_cert_path = config.tls_cert_path;
+  listen.tls_key_path = config.tls_key_path;
+  listen.max_payload_bytes = config.max_payload_size;
+  listen.pool.max_threads = config.max_threads;
+  Gateway* gateway = runtime->gateway_.get();
+  runtime->listener_ =
+      std::make_unique<Listener>(listen, [gateway](Request& request) { return gateway->handle(request); });
+  return runtime;
+}
+
+GatewayRuntime::~GatewayRuntime() { stop(); }
+
+Result<int> GatewayRuntime::start() {
+  auto port = listener_->bind();
+  if (!port.ok()) return port;
+  if (config_.prometheus_port > 0) {
+    ListenerOptions options;
+    options.host = config_.prometheus_host;
+    options.port = config_.prometheus_port;
+    metrics::Registry* metrics = &metrics_;
+    metrics_listener_ = std::make_unique<Listener>(options, [metrics](Request& request) {
+      if (request.path != "/metrics") return error_response(404, "not_found_error", "Not found");
+      return text_response(200, metrics->render(), "text/plain; version=0.0.4");
+    });
+    auto metrics_port = metrics_listener_->bind();
+    if (!metrics_port.ok()) return metrics_port;
+    metrics_thread_ = std::thread([this] { metrics_listener_->serve(); });
+  }
+  health_->start();
+  return port;
+}
+
+bool GatewayRuntime::serve() { return listener_->serve(); }
+
+void GatewayRuntime::stop() {
+  if (audit_) audit_->shutdown();  // wakes /admin/audit followers
+  if (listener_) listener_->stop();
+  if (metrics_listener_) metrics_listener_->stop();
+  if (metrics_thread_.joinable()) metrics_thread_.join();
+  if (health_) health_->stop();
+}
+
+void GatewayRuntime::reopen_logs() {
+  if (audit_ && !audit_->reopen().ok()) {
+    log::error("smg::audit", "cannot reopen the audit log file", {{"path", config_.audit_log_file}});
+  }
+}
+
+}  // namespace smg::server

@@ -1,0 +1,267 @@
+#include "server/proxy/data_plane_proxy.h"
+
+#include <strings.h>
+
+#include <array>
+#include <random>
+#include <thread>
+
+namespace smg::proxy {
+namespace {
+
+using server::Response;
+using server::error_response;
+
+// Request headers that never go to a worker: credentials (replaced by the worker's own key),
+// cookies, and what the HTTP layer owns.
+constexpr std::array<const char*, 14> kDroppedHeaders = {
+    "authorization", "x-api-key",       "cookie",  "host",    "content-length",
+    "connection",    "keep-alive",      "te",      "trailer", "transfer-encoding",
+    "upgrade",       "proxy-authorization", "proxy-connection", "x-request-id"};
+
+bool dropped(const std::string& name) {
+  for (const char* d : kDroppedHeaders) {
+    if (strcasecmp(name.c_str(), d) == 0) return true;
+  }
+  return false;
+}
+
+void append_text(std::string& out, const nlohmann::json& value) {
+  if (value.is_string()) {
+    out += value.get_ref<const std::string&>();
+  } else if (value.is_array()) {
+    for (const auto& part : value) {
+      if (part.is_string()) out += part.get_ref<const std::string&>();
+      else if (part.is_object() && part.contains("text")) append_text(out, part["text"]);
+    }
+  }
+}
+
+// The prompt text, for cache-aware routing: chat messages, completion prompt, generate text,
+// embeddings input.
+std::string routing_text(const nlohmann::json& body) {
+  std::string text;
+  if (auto messages = body.find("messages"); messages != body.end() && messages->is_array()) {
+    for (const auto& message : *messages) {
+      if (message.is_object() && message.contains("content")) append_text(text, message["content"]);
+    }
+  }
+  for (const char* field : {"prompt", "text", "input"}) {
+    if (auto value = body.find(field); value != body.end()) append_text(text, *value);
+  }
+  return text;
+}
+
+Response pick_error(const Status& status, const std::string& model) {
+  if (status.reason() == "model_not_found") {
+    std::string shown = model.substr(0, 256);
+    return error_response(404, "invalid_request_error",
+                          "The model '" + shown + "' does not exist or no worker serves it",
+                          "model_not_found");
+  }
+  return error_response(503, "service_unavailable", "No available workers to serve the request",
+                        "no_available_workers");
+}
+
+Response upstream_error(const Status& status) {
+  int code = http_status_for(status);
+  const char* message = code == 504 ? "The worker did not answer in time"
+                                    : "Could not reach a worker for the request";
+  return error_response(code, "upstream_error", message, status.reason());
+}
+
+}  // namespace
+
+struct DataPlaneProxy::Prepared {
+  std::string model;
+  bool stream = false;
+  routing::RoutingKey key;
+  bool caller_authenticated = false;
+};
+
+DataPlaneProxy::DataPlaneProxy(routing::Router& router, const UpstreamClient& upstream,
+                               const workers::WorkerRegistry& registry, ProxyOptions options,
+                               metrics::Registry& metrics)
+    : router_(router), upstream_(upstream), registry_(registry), options_(std::move(options)),
+      metrics_(metrics),
+      upstream_latency_(metrics.histogram("smg_upstream_latency_seconds",
+                                          "Time from forwarding to the worker's response headers",
+                                          {}, metrics::latency_buckets())),
+      streams_in_flight_(metrics.gauge("smg_streams_in_flight", "Streaming responses in progress")) {
+}
+
+UpstreamHeaders DataPlaneProxy::upstream_headers(const server::Request& request,
+                                                 bool caller_authenticated,
+                                                 const workers::Worker& worker) const {
+  UpstreamHeaders headers;
+  for (const auto& [name, value] : request.headers) {
+    if (!dropped(name)) headers.emplace_back(name, value);
+  }
+  crypto::Secret key = worker.api_key();
+  const crypto::Secret& worker_key = key.empty() ? options_.default_worker_key : key;
+  if (!worker_key.empty()) {
+    headers.emplace_back("Authorization", "Bearer " + worker_key.reveal());
+  } else if (!caller_authenticated) {
+    // Nothing configured on our side: the caller's header is the worker's business (SMG).
+    if (auto auth = request.header("Authorization")) headers.emplace_back("Authorization", *auth);
+  }
+  if (!find_header(headers, "content-type")) headers.emplace_back("Content-Type", "application/json");
+  headers.emplace_back("x-request-id", request.request_id);
+  return headers;
+}
+
+std::chrono::milliseconds DataPlaneProxy::backoff(int attempt) const {
+  const auto& r = options_.retry;
+  double ms = static_cast<double>(r.initial_backoff.count());
+  for (int i = 0; i < attempt; ++i) ms *= r.backoff_multiplier;
+  ms = std::min(ms, static_cast<double>(r.max_backoff.count()));
+  thread_local std::mt19937 rng{std::random_device{}()};
+  std::uniform_real_distribution<double> jitter(-r.jitter_factor, r.jitter_factor);
+  return std::chrono::milliseconds(static_cast<int64_t>(ms * (1.0 + jitter(rng))));
+}
+
+Response DataPlaneProxy::forward(const server::Request& request, bool caller_authenticated,
+                                 admission::Permit permit) {
+  Prepared prepared;
+  prepared.caller_authenticated = caller_authenticated;
+  if (!request.body.empty()) {
+    auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      return error_response(400, "invalid_request_error", "Request body must be a JSON object",
+                            "invalid_json");
+    }
+    if (auto model = body.find("model"); model != body.end() && model->is_string()) {
+      prepared.model = model->get<std::string>();
+    }
+    if (auto stream = body.find("stream"); stream != body.end() && stream->is_boolean()) {
+      prepared.stream = stream->get<bool>();
+    }
+    prepared.key.text = routing_text(body);
+  }
+  if (prepared.stream) {
+    return forward_stream(request, prepared, std::move(permit));
+  }
+  return forward_buffered(request, prepared);
+}
+
+Response DataPlaneProxy::forward_buffered(const server::Request& request, Prepared& prepared) {
+  Status last_error;
+  int max_attempts = options_.retry.enabled ? options_.retry.max_retries + 1 : 1;
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(backoff(attempt - 1));
+    auto lease = router_.pick(prepared.model, prepared.key);
+    if (!lease.ok()) {
+      return last_error.ok() ? pick_error(lease.status(), prepared.model) : upstream_error(last_error);
+    }
+    UpstreamRequest upstream{request.method, lease->worker().url() + request.path,
+                             upstream_headers(request, prepared.caller_authenticated, lease->worker()),
+                             request.body, options_.request_timeout, options_.connect_timeout};
+    auto started = std::chrono::steady_clock::now();
+    auto result = upstream_.send(upstream);
+    if (result.ok()) {
+      upstream_latency_.observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      result->status >= 500 ? lease->record_failure() : lease->record_success();
+      Response response;
+      response.status = result->status;
+      response.content_type = result->header("content-type").value_or("application/json");
+      response.body = std::move(result->body);
+      return response;
+    }
+    lease->record_failure();
+    last_error = result.status();
+    if (last_error.reason() != "upstream_connect_failed") break;
+  }
+  return upstream_error(last_error);
+}
+
+Response DataPlaneProxy::forward_stream(const server::Request& request, Prepared& prepared,
+                                        admission::Permit permit) {
+  Status last_error;
+  int max_attempts = options_.retry.enabled ? options_.retry.max_retries + 1 : 1;
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(backoff(attempt - 1));
+    auto lease = router_.pick(prepared.model, prepared.key);
+    if (!lease.ok()) {
+      return last_error.ok() ? pick_error(lease.status(), prepared.model) : upstream_error(last_error);
+    }
+    UpstreamRequest upstream{request.method, lease->worker().url() + request.path,
+                             upstream_headers(request, prepared.caller_authenticated, lease->worker()),
+                             request.body, options_.request_timeout, options_.connect_timeout, true};
+    auto started = std::chrono::steady_clock::now();
+    auto opened = upstream_.open(upstream);
+    if (!opened.ok()) {
+      lease->record_failure();
+      last_error = opened.status();
+      if (last_error.reason() != "upstream_connect_failed") break;
+      continue;
+    }
+    upstream_latency_.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    Response response;
+    response.status = (*opened)->status();
+    response.content_type = (*opened)->header("content-type").value_or("text/event-stream");
+    response.set_header("Cache-Control", "no-cache");
+    // Everything the stream needs lives until the response body is finished or abandoned.
+    struct StreamState {
+      std::unique_ptr<UpstreamStream> upstream;
+      routing::WorkerLease lease;
+      admission::Permit permit;
+    };
+    auto state = std::make_shared<StreamState>(
+        StreamState{std::move(*opened), std::move(*lease), std::move(permit)});
+    metrics::Gauge* in_flight = &streams_in_flight_;
+    response.stream = [state, in_flight](server::StreamSink& sink) {
+      in_flight->add(1);
+      bool completed = state->upstream->pump(sink);
+      in_flight->add(-1);
+      bool worker_ok = completed || state->upstream->end_status().reason() == "client_disconnected";
+      worker_ok && state->upstream->status() < 500 ? state->lease.record_success()
+                                                   : state->lease.record_failure();
+      return completed;
+    };
+    return response;
+  }
+  return upstream_error(last_error);
+}
+
+Response DataPlaneProxy::list_models() const {
+  nlohmann::json data = nlohmann::json::array();
+  for (const auto& id : router_.models()) {
+    data.push_back({{"id", id}, {"object", "model"}, {"created", 0}, {"owned_by", "smg"}});
+  }
+  return server::json_response(200, {{"object", "list"}, {"data", data}});
+}
+
+Response DataPlaneProxy::flush_cache(const std::string& request_id) const {
+  auto workers = registry_.snapshot();
+  nlohmann::json failed = nlohmann::json::array();
+  int flushed = 0;
+  for (const auto& worker : *workers) {
+    UpstreamHeaders headers{{"x-request-id", request_id}};
+    crypto::Secret key = worker->api_key();
+    const crypto::Secret& worker_key = key.empty() ? options_.default_worker_key : key;
+    if (!worker_key.empty()) headers.emplace_back("Authorization", "Bearer " + worker_key.reveal());
+    UpstreamRequest request{"POST", worker->url() + "/flush_cache", headers, "",
+                            std::chrono::seconds(30), options_.connect_timeout};
+    auto result = upstream_.send(request);
+    if (result.ok() && result->status < 300) {
+      ++flushed;
+    } else {
+      std::string error = result.ok() ? "HTTP " + std::to_string(result->status)
+                                      : result.status().reason();
+      failed.push_back({{"worker", worker->url()}, {"error", error}});
+    }
+  }
+  int total = static_cast<int>(workers->size());
+  bool all = failed.empty();
+  return server::json_response(all ? 200 : 206,
+                               {{"status", all ? "success" : "partial_success"},
+                                {"message", "Flushed " + std::to_string(flushed) + " of " +
+                                                std::to_string(total) + " workers"},
+                                {"workers_flushed", flushed},
+                                {"total_workers", total},
+                                {"failed", failed}});
+}
+
+}  // namespace smg::proxy

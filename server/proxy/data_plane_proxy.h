@@ -1,0 +1,75 @@
+// DataPlaneProxy: one OpenAI-style request from an authenticated caller to a worker and back.
+// Reads `model` and `stream` from the JSON body, picks a worker (Router), rewrites credentials
+// (the caller's never reach the worker; the worker gets its own key), forwards with the
+// UpstreamClient, and maps failures: unknown model 404 `model_not_found`, none usable 503
+// `no_available_workers`, connect failure 502, timeout 504. Connect failures are retried on
+// another pick with exponential backoff (bounded); nothing is retried once a worker answered.
+// Streams are relayed chunk by chunk; a client that leaves aborts the worker's transfer.
+// Thread-safety: forward() is called from many threads.
+//
+//   DataPlaneProxy proxy(router, upstream, options, registry);
+//   Response r = proxy.forward(request, "/v1/chat/completions", caller_authenticated, permit);
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "common/crypto/crypto.h"
+#include "server/admission/admission_controller.h"
+#include "server/http/exchange.h"
+#include "server/metrics/metrics.h"
+#include "server/proxy/upstream_client.h"
+#include "server/routing/router.h"
+#include "server/workers/worker_registry.h"
+
+namespace smg::proxy {
+
+struct RetryOptions {
+  bool enabled = true;                           // --disable-retries turns it off
+  int max_retries = 5;                           // --retry-max-retries
+  std::chrono::milliseconds initial_backoff{50};   // --retry-initial-backoff-ms
+  std::chrono::milliseconds max_backoff{30000};    // --retry-max-backoff-ms
+  double backoff_multiplier = 1.5;               // --retry-backoff-multiplier
+  double jitter_factor = 0.2;                    // --retry-jitter-factor
+};
+
+struct ProxyOptions {
+  crypto::Secret default_worker_key;  // --api-key: sent to workers that have no key of their own
+  RetryOptions retry;
+  std::chrono::seconds request_timeout{1800};  // --request-timeout-secs
+  std::chrono::seconds connect_timeout{5};
+};
+
+class DataPlaneProxy {
+ public:
+  DataPlaneProxy(routing::Router& router, const UpstreamClient& upstream,
+                 const workers::WorkerRegistry& registry, ProxyOptions options,
+                 metrics::Registry& metrics);
+
+  // `caller_authenticated`: the gateway verified a credential, so the caller's own credential
+  // headers are dropped; otherwise they pass through unless the worker has a key (SMG).
+  server::Response forward(const server::Request& request, bool caller_authenticated,
+                           admission::Permit permit);
+  server::Response list_models() const;
+  // POST /flush_cache on every worker: 200 when all succeeded, else 206 with `failed`.
+  server::Response flush_cache(const std::string& request_id) const;
+
+ private:
+  struct Prepared;
+  server::Response forward_buffered(const server::Request& request, Prepared& prepared);
+  server::Response forward_stream(const server::Request& request, Prepared& prepared,
+                                  admission::Permit permit);
+  UpstreamHeaders upstream_headers(const server::Request& request, bool caller_authenticated,
+                                   const workers::Worker& worker) const;
+  std::chrono::milliseconds backoff(int attempt) const;
+
+  routing::Router& router_;
+  const UpstreamClient& upstream_;
+  const workers::WorkerRegistry& registry_;
+  ProxyOptions options_;
+  metrics::Registry& metrics_;
+  metrics::Histogram& upstream_latency_;
+  metrics::Gauge& streams_in_flight_;
+};
+
+}  // namespace smg::proxy
