@@ -22,7 +22,9 @@
 //
 // Thread-safety: start()/stop() from one owning thread; port() and stats() from any thread.
 //
-//   smg::devworker::DevWorker worker({.api_key = "k"});
+//   smg::devworker::DevWorkerOptions options;
+//   options.api_key = "k";
+//   smg::devworker::DevWorker worker(options);
 //   auto port = worker.start();            // Result<int>; serves on a background thread
 //   if (!port.ok()) { std::cerr << port.status().message(); }
 //   ... http://127.0.0.1:<*port>/v1/chat/completions ...
