@@ -1,13 +1,14 @@
 // smgctl dev-worker: the built-in OpenAI-compatible test worker in the foreground (DESIGN.md §6).
 //   smgctl dev-worker --port 0 --model m1 --model m2 --api-key-env WORKER_KEY
 // prints `dev-worker listening on http://HOST:PORT` once bound; SIGINT/SIGTERM stop it (exit 0).
+#include "server/devworker/dev_worker.h"
+
 #include <signal.h>
 
 #include <cstdlib>
 
 #include "cli/commands/commands.h"
 #include "cli/exit_codes.h"
-#include "server/devworker/dev_worker.h"
 
 namespace smg::cli {
 namespace {
@@ -23,8 +24,7 @@ void apply_api_key_env(DevWorkerFlags& flags) {
   }
   const char* key = std::getenv(flags.api_key_env.c_str());
   if (key == nullptr || *key == '\0') {
-    throw UsageError("--api-key-env: environment variable " + flags.api_key_env +
-                     " is not set");
+    throw UsageError("--api-key-env: environment variable " + flags.api_key_env + " is not set");
   }
   flags.options.api_key = key;
 }

@@ -68,9 +68,9 @@ Result<std::optional<long>> numeric_header(const httplib::Request& req, const ch
   long value = -1;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value < 0 || value > max) {
-    return invalid_argument("invalid_request_error",
-                            std::string("header ") + name + " must be an integer in [0, " +
-                                std::to_string(max) + "]");
+    return invalid_argument(
+        "invalid_request_error",
+        std::string("header ") + name + " must be an integer in [0, " + std::to_string(max) + "]");
   }
   return std::optional<long>(value);
 }
@@ -85,9 +85,15 @@ Result<TestHooks> parse_hooks(const httplib::Request& req) {
       return parsed->status();
     }
   }
-  if (*delay) hooks.delay = std::chrono::milliseconds(**delay);
-  if (*status) hooks.status = static_cast<int>(**status);
-  if (*chunks && **chunks > 0) hooks.chunks = static_cast<std::size_t>(**chunks);
+  if (*delay) {
+    hooks.delay = std::chrono::milliseconds(**delay);
+  }
+  if (*status) {
+    hooks.status = static_cast<int>(**status);
+  }
+  if (*chunks && **chunks > 0) {
+    hooks.chunks = static_cast<std::size_t>(**chunks);
+  }
   return hooks;
 }
 
@@ -150,8 +156,7 @@ void DevRoutes::pause(const TestHooks& hooks) const {
 }
 
 httplib::Server::Handler DevRoutes::data_plane(DataHandler handler) {
-  return [this, handler = std::move(handler)](const httplib::Request& req,
-                                              httplib::Response& res) {
+  return [this, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
     stats_.count_any_request();
     stats_.record_data_plane(lower_cased_headers(req));
     auto in_flight = stats_.begin_request();
@@ -173,8 +178,7 @@ httplib::Server::Handler DevRoutes::data_plane(DataHandler handler) {
 }
 
 httplib::Server::Handler DevRoutes::control(httplib::Server::Handler handler) {
-  return [this, handler = std::move(handler)](const httplib::Request& req,
-                                              httplib::Response& res) {
+  return [this, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
     stats_.count_any_request();
     if (!authorized(req)) {
       res.set_header("WWW-Authenticate", "Bearer");
@@ -185,8 +189,8 @@ httplib::Server::Handler DevRoutes::control(httplib::Server::Handler handler) {
   };
 }
 
-void DevRoutes::chat(const httplib::Request& req, httplib::Response& res,
-                     const TestHooks& hooks, std::shared_ptr<void> in_flight) {
+void DevRoutes::chat(const httplib::Request& req, httplib::Response& res, const TestHooks& hooks,
+                     std::shared_ptr<void> in_flight) {
   auto body = parse_json_object(req.body);
   auto request = body.ok() ? parse_chat_request(*body) : Result<ChatRequest>(body.status());
   if (!request.ok()) {
@@ -231,8 +235,8 @@ void DevRoutes::completions(const httplib::Request& req, httplib::Response& res,
   send_json(res, 200, text_completion(ids, *request, replies));
 }
 
-void DevRoutes::embed(const httplib::Request& req, httplib::Response& res,
-                      const TestHooks& hooks, std::shared_ptr<void>) {
+void DevRoutes::embed(const httplib::Request& req, httplib::Response& res, const TestHooks& hooks,
+                      std::shared_ptr<void>) {
   auto body = parse_json_object(req.body);
   auto request =
       body.ok() ? parse_embedding_request(*body) : Result<EmbeddingRequest>(body.status());
@@ -250,8 +254,7 @@ void DevRoutes::embed(const httplib::Request& req, httplib::Response& res,
 void DevRoutes::generate(const httplib::Request& req, httplib::Response& res,
                          const TestHooks& hooks, std::shared_ptr<void> in_flight) {
   auto body = parse_json_object(req.body);
-  auto request =
-      body.ok() ? parse_generate_request(*body) : Result<GenerateRequest>(body.status());
+  auto request = body.ok() ? parse_generate_request(*body) : Result<GenerateRequest>(body.status());
   if (!request.ok()) {
     return send_bad_request(res, request.status());
   }
@@ -266,19 +269,18 @@ void DevRoutes::generate(const httplib::Request& req, httplib::Response& res,
 }
 
 void DevRoutes::install(httplib::Server& server) {
-  using std::placeholders::_1, std::placeholders::_2, std::placeholders::_3,
-      std::placeholders::_4;
+  using std::placeholders::_1, std::placeholders::_2, std::placeholders::_3, std::placeholders::_4;
   server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("OK", "text/plain");
   });
   server.Get("/dev/stats", [this](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, stats_.snapshot().to_json());
   });
-  server.Get("/v1/models", data_plane([this](const httplib::Request&, httplib::Response& res,
-                                             const TestHooks&, std::shared_ptr<void>) {
-    models(res);
-  }));
-  server.Post("/v1/chat/completions", data_plane(std::bind(&DevRoutes::chat, this, _1, _2, _3, _4)));
+  server.Get("/v1/models",
+             data_plane([this](const httplib::Request&, httplib::Response& res, const TestHooks&,
+                               std::shared_ptr<void>) { models(res); }));
+  server.Post("/v1/chat/completions",
+              data_plane(std::bind(&DevRoutes::chat, this, _1, _2, _3, _4)));
   server.Post("/v1/completions",
               data_plane(std::bind(&DevRoutes::completions, this, _1, _2, _3, _4)));
   server.Post("/v1/embeddings", data_plane(std::bind(&DevRoutes::embed, this, _1, _2, _3, _4)));
@@ -289,17 +291,17 @@ void DevRoutes::install(httplib::Server& server) {
 
 void DevRoutes::install_control_routes(httplib::Server& server) {
   server.Get("/get_model_info", control([this](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200,
-              {{"model_path", options_.models.front()},
-               {"tokenizer_path", options_.models.front()},
-               {"is_generation", true}});
-  }));
+               send_json(res, 200,
+                         {{"model_path", options_.models.front()},
+                          {"tokenizer_path", options_.models.front()},
+                          {"is_generation", true}});
+             }));
   server.Get("/get_server_info", control([this](const httplib::Request&, httplib::Response& res) {
-    server_info(res);
-  }));
+               server_info(res);
+             }));
   server.Get("/get_load", control([this](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, {{"load", stats_.in_flight()}});
-  }));
+               send_json(res, 200, {{"load", stats_.in_flight()}});
+             }));
   auto flush = control([](const httplib::Request&, httplib::Response& res) {
     res.set_content("Cache flushed.", "text/plain");
   });
@@ -310,16 +312,16 @@ void DevRoutes::install_control_routes(httplib::Server& server) {
 void DevRoutes::install_error_handlers(httplib::Server& server) {
   // Engine-level errors (unknown route, unreadable request) get a JSON body too, unless the
   // handler already wrote one.
-  server.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    bool not_found = res.status == 404;
-    send_error(res, res.status, not_found ? "not_found_error" : "invalid_request_error",
-               not_found ? "No such route" : "HTTP " + std::to_string(res.status));
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        bool not_found = res.status == 404;
+        send_error(res, res.status, not_found ? "not_found_error" : "invalid_request_error",
+                   not_found ? "No such route" : "HTTP " + std::to_string(res.status));
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         send_error(res, 500, "server_error", "internal error in the dev worker");

@@ -8,6 +8,8 @@
 //   routes.install(server);   // `routes` must outlive the server's listen()
 #pragma once
 
+#include <httplib.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -15,8 +17,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <httplib.h>
 
 #include "server/devworker/dev_stats.h"
 #include "server/devworker/dev_worker_options.h"
@@ -49,12 +49,10 @@ class DevRoutes {
   std::chrono::milliseconds stream_delay(const TestHooks& hooks) const;
   void pause(const TestHooks& hooks) const;
 
-  void chat(const httplib::Request&, httplib::Response&, const TestHooks&,
-            std::shared_ptr<void>);
+  void chat(const httplib::Request&, httplib::Response&, const TestHooks&, std::shared_ptr<void>);
   void completions(const httplib::Request&, httplib::Response&, const TestHooks&,
                    std::shared_ptr<void>);
-  void embed(const httplib::Request&, httplib::Response&, const TestHooks&,
-             std::shared_ptr<void>);
+  void embed(const httplib::Request&, httplib::Response&, const TestHooks&, std::shared_ptr<void>);
   void generate(const httplib::Request&, httplib::Response&, const TestHooks&,
                 std::shared_ptr<void>);
   void models(httplib::Response& res) const;

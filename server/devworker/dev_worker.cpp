@@ -1,11 +1,10 @@
 #include "server/devworker/dev_worker.h"
 
+#include <httplib.h>
 #include <sys/socket.h>
 
 #include <chrono>
 #include <utility>
-
-#include <httplib.h>
 
 #include "server/devworker/dev_routes.h"
 #include "server/devworker/thread_pool.h"
@@ -64,10 +63,9 @@ Result<int> DevWorker::start() {
   });
   auto routes = std::make_unique<DevRoutes>(options_, stats_, stopping_);
   routes->install(*server);
-  int port = options_.port == 0 ? server->bind_to_any_port(options_.host)
-                                : (server->bind_to_port(options_.host, options_.port)
-                                       ? options_.port
-                                       : -1);
+  int port = options_.port == 0
+                 ? server->bind_to_any_port(options_.host)
+                 : (server->bind_to_port(options_.host, options_.port) ? options_.port : -1);
   if (port <= 0 || !server->raise_backlog(options_.listen_backlog)) {
     return bind_failed(options_);
   }

@@ -51,8 +51,9 @@ class DevWorker {
   DevWorker(const DevWorker&) = delete;
   DevWorker& operator=(const DevWorker&) = delete;
 
-  // Binds and starts serving; a DevWorker starts at most once. Fails with reason "dev_worker_bind_failed" (port in use, bad
-  // host), "dev_worker_invalid_options" or "dev_worker_already_started".
+  // Binds and starts serving; a DevWorker starts at most once. Fails with reason
+  // "dev_worker_bind_failed" (port in use, bad host), "dev_worker_invalid_options" or
+  // "dev_worker_already_started".
   Result<int> start();
   // Closes the listener, ends open streams (counted as aborted) and joins every thread.
   // Idempotent.

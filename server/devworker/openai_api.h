@@ -12,11 +12,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 
@@ -27,7 +26,7 @@ struct ChatRequest {
   std::string last_user_text;  // empty when there is no user message
   std::size_t prompt_tokens = 0;
   bool stream = false;
-  bool include_usage = false;  // stream_options.include_usage
+  bool include_usage = false;             // stream_options.include_usage
   std::optional<std::size_t> max_tokens;  // max_tokens or max_completion_tokens
 };
 
@@ -77,8 +76,8 @@ nlohmann::json chat_completion(const ResponseIds& ids, const ChatRequest& reques
                                const Reply& reply);
 // Every event of a streamed chat completion: one chunk per word, the finish chunk, then the
 // usage chunk when include_usage. The caller adds "data: [DONE]".
-std::vector<std::string> chat_completion_events(const ResponseIds& ids,
-                                                const ChatRequest& request, const Reply& reply);
+std::vector<std::string> chat_completion_events(const ResponseIds& ids, const ChatRequest& request,
+                                                const Reply& reply);
 
 nlohmann::json text_completion(const ResponseIds& ids, const CompletionRequest& request,
                                const std::vector<Reply>& replies);

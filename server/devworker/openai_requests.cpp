@@ -108,18 +108,30 @@ Result<json> parse_json_object(const std::string& body) {
 Result<ChatRequest> parse_chat_request(const json& body) {
   ChatRequest request;
   auto model = required_model(body);
-  if (!model.ok()) return model.status();
+  if (!model.ok()) {
+    return model.status();
+  }
   request.model = *model;
-  if (Status status = read_messages(body, request); !status.ok()) return status;
+  if (Status status = read_messages(body, request); !status.ok()) {
+    return status;
+  }
   auto stream = optional_bool(body, "stream");
-  if (!stream.ok()) return stream.status();
+  if (!stream.ok()) {
+    return stream.status();
+  }
   request.stream = *stream;
   auto usage = include_usage(body);
-  if (!usage.ok()) return usage.status();
+  if (!usage.ok()) {
+    return usage.status();
+  }
   request.include_usage = *usage;
   auto max_tokens = optional_count(body, "max_completion_tokens");
-  if (max_tokens.ok() && !*max_tokens) max_tokens = optional_count(body, "max_tokens");
-  if (!max_tokens.ok()) return max_tokens.status();
+  if (max_tokens.ok() && !*max_tokens) {
+    max_tokens = optional_count(body, "max_tokens");
+  }
+  if (!max_tokens.ok()) {
+    return max_tokens.status();
+  }
   request.max_tokens = *max_tokens;
   return request;
 }
@@ -127,19 +139,29 @@ Result<ChatRequest> parse_chat_request(const json& body) {
 Result<CompletionRequest> parse_completion_request(const json& body) {
   CompletionRequest request;
   auto model = required_model(body);
-  if (!model.ok()) return model.status();
+  if (!model.ok()) {
+    return model.status();
+  }
   request.model = *model;
   auto prompts = string_or_strings(body, "prompt");
-  if (!prompts.ok()) return prompts.status();
+  if (!prompts.ok()) {
+    return prompts.status();
+  }
   request.prompts = *prompts;
   auto stream = optional_bool(body, "stream");
-  if (!stream.ok()) return stream.status();
+  if (!stream.ok()) {
+    return stream.status();
+  }
   request.stream = *stream;
   auto usage = include_usage(body);
-  if (!usage.ok()) return usage.status();
+  if (!usage.ok()) {
+    return usage.status();
+  }
   request.include_usage = *usage;
   auto max_tokens = optional_count(body, "max_tokens");
-  if (!max_tokens.ok()) return max_tokens.status();
+  if (!max_tokens.ok()) {
+    return max_tokens.status();
+  }
   request.max_tokens = *max_tokens;
   return request;
 }
@@ -147,10 +169,14 @@ Result<CompletionRequest> parse_completion_request(const json& body) {
 Result<EmbeddingRequest> parse_embedding_request(const json& body) {
   EmbeddingRequest request;
   auto model = required_model(body);
-  if (!model.ok()) return model.status();
+  if (!model.ok()) {
+    return model.status();
+  }
   request.model = *model;
   auto inputs = string_or_strings(body, "input");
-  if (!inputs.ok()) return inputs.status();
+  if (!inputs.ok()) {
+    return inputs.status();
+  }
   request.inputs = *inputs;
   auto format = body.find("encoding_format");
   if (format != body.end() && !format->is_null()) {
@@ -170,13 +196,19 @@ Result<GenerateRequest> parse_generate_request(const json& body) {
   }
   request.text = text->get<std::string>();
   auto stream = optional_bool(body, "stream");
-  if (!stream.ok()) return stream.status();
+  if (!stream.ok()) {
+    return stream.status();
+  }
   request.stream = *stream;
   auto params = body.find("sampling_params");
   if (params != body.end() && !params->is_null()) {
-    if (!params->is_object()) return bad_request("'sampling_params' must be an object");
+    if (!params->is_object()) {
+      return bad_request("'sampling_params' must be an object");
+    }
     auto max_new = optional_count(*params, "max_new_tokens");
-    if (!max_new.ok()) return max_new.status();
+    if (!max_new.ok()) {
+      return max_new.status();
+    }
     request.max_new_tokens = *max_new;
   }
   return request;

@@ -45,8 +45,8 @@ json chat_chunk(const ResponseIds& ids, const ChatRequest& request, json delta,
   return chunk;
 }
 
-json completion_chunk(const ResponseIds& ids, const CompletionRequest& request,
-                      std::size_t index, std::string text, json finish_reason) {
+json completion_chunk(const ResponseIds& ids, const CompletionRequest& request, std::size_t index,
+                      std::string text, json finish_reason) {
   json chunk = {{"id", ids.id},
                 {"object", "text_completion"},
                 {"created", ids.created},
@@ -91,8 +91,8 @@ json chat_completion(const ResponseIds& ids, const ChatRequest& request, const R
           {"usage", usage_json(request.prompt_tokens, reply.words.size())}};
 }
 
-std::vector<std::string> chat_completion_events(const ResponseIds& ids,
-                                                const ChatRequest& request, const Reply& reply) {
+std::vector<std::string> chat_completion_events(const ResponseIds& ids, const ChatRequest& request,
+                                                const Reply& reply) {
   std::vector<std::string> events;
   events.reserve(reply.words.size() + 2);
   for (std::size_t i = 0; i < reply.words.size(); ++i) {
@@ -143,8 +143,7 @@ std::vector<std::string> text_completion_events(const ResponseIds& ids,
   if (request.include_usage) {
     json usage = completion_chunk(ids, request, 0, "", nullptr);
     usage["choices"] = json::array();
-    usage["usage"] =
-        usage_json(prompt_tokens_of(request.prompts), completion_tokens_of(replies));
+    usage["usage"] = usage_json(prompt_tokens_of(request.prompts), completion_tokens_of(replies));
     events.push_back(usage.dump());
   }
   return events;
@@ -164,8 +163,7 @@ json embeddings(const EmbeddingRequest& request) {
           {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}};
 }
 
-json generate_result(const ResponseIds& ids, const GenerateRequest& request,
-                     const Reply& reply) {
+json generate_result(const ResponseIds& ids, const GenerateRequest& request, const Reply& reply) {
   json finish = {{"type", reply.finish_reason}};
   if (reply.finish_reason == "length") {
     finish["length"] = reply.words.size();
@@ -181,8 +179,8 @@ std::vector<std::string> generate_events(const ResponseIds& ids, const GenerateR
   for (std::size_t i = 0; i < reply.words.size(); ++i) {
     text += word_delta(reply, i);
     bool last = i + 1 == reply.words.size();
-    json finish = last ? generate_result(ids, request, reply)["meta_info"]["finish_reason"]
-                       : json(nullptr);
+    json finish =
+        last ? generate_result(ids, request, reply)["meta_info"]["finish_reason"] : json(nullptr);
     events.push_back(
         json{{"text", text}, {"meta_info", generate_meta(ids, request, i + 1, finish)}}.dump());
   }

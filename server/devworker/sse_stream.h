@@ -10,21 +10,21 @@
 //   send_sse(res, std::move(stream), stats, stats.begin_request(), stopping);
 #pragma once
 
+#include <httplib.h>
+
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <httplib.h>
-
 #include "server/devworker/dev_stats.h"
 
 namespace smg::devworker {
 
 struct SseStream {
-  std::vector<std::string> events;        // payloads, without "data: " and the blank line
-  std::chrono::milliseconds delay{0};     // before every event but the first
+  std::vector<std::string> events;     // payloads, without "data: " and the blank line
+  std::chrono::milliseconds delay{0};  // before every event but the first
 };
 
 // `in_flight` is held until the stream ends (see DevStats::begin_request).

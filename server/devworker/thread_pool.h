@@ -8,6 +8,8 @@
 //   // httplib owns the queue: it calls shutdown() and deletes it when listen() returns.
 #pragma once
 
+#include <httplib.h>
+
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -15,8 +17,6 @@
 #include <mutex>
 #include <thread>
 #include <vector>
-
-#include <httplib.h>
 
 namespace smg::devworker {
 

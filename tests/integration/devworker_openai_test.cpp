@@ -1,13 +1,12 @@
 // `smgctl dev-worker` as a real process, driven by the official openai npm client.
+#include <httplib.h>
 #include <signal.h>
 
-#include <catch2/catch.hpp>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "tests/support/background_process.h"
 #include "tests/support/peers.h"
@@ -32,8 +31,7 @@ int wait_for_port(BackgroundProcess& worker) {
 
 TEST_CASE("devworker: smgctl dev-worker serves the official openai client", "[devworker][peer]") {
   BackgroundProcess worker({SMGCTL_PATH, "dev-worker", "--port", "0", "--model", "m-a", "--model",
-                            "m-b", "--api-key-env", "DEVWORKER_TEST_KEY", "--chunk-delay-ms",
-                            "5"},
+                            "m-b", "--api-key-env", "DEVWORKER_TEST_KEY", "--chunk-delay-ms", "5"},
                            {{"DEVWORKER_TEST_KEY", "sk-dev-123"}});
   int port = wait_for_port(worker);
   std::string base = "http://127.0.0.1:" + std::to_string(port) + "/v1";
@@ -68,9 +66,7 @@ TEST_CASE("devworker: smgctl dev-worker serves the official openai client", "[de
     CHECK(denied.exit_code == 1);
     CHECK(denied.err.find("401") != std::string::npos);
   }
-  SECTION("SIGINT stops it cleanly") {
-    CHECK(worker.stop(SIGINT) == 0);
-  }
+  SECTION("SIGINT stops it cleanly") { CHECK(worker.stop(SIGINT) == 0); }
 }
 
 TEST_CASE("devworker: smgctl dev-worker on a busy port fails with one line", "[devworker]") {
@@ -85,7 +81,8 @@ TEST_CASE("devworker: smgctl dev-worker on a busy port fails with one line", "[d
 }
 
 TEST_CASE("devworker: smgctl dev-worker refuses a missing --api-key-env variable", "[devworker]") {
-  auto run = smg::test::run_smgctl({"dev-worker", "--port", "0", "--api-key-env", "NO_SUCH_VAR_X1"});
+  auto run =
+      smg::test::run_smgctl({"dev-worker", "--port", "0", "--api-key-env", "NO_SUCH_VAR_X1"});
   CHECK(run.exit_code == 2);
   CHECK(run.err.find("NO_SUCH_VAR_X1") != std::string::npos);
 }

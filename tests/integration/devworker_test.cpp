@@ -1,15 +1,14 @@
 // The built-in test worker in-process (port 0) driven over HTTP with httplib::Client.
+#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "common/crypto/crypto.h"
@@ -43,8 +42,8 @@ httplib::Result post(httplib::Client& client, const std::string& path, const jso
 json chat_body(const std::string& text, bool stream = false) {
   return {{"model", kModel},
           {"stream", stream},
-          {"messages", {{{"role", "system"}, {"content", "you echo"}},
-                        {{"role", "user"}, {"content", text}}}}};
+          {"messages",
+           {{{"role", "system"}, {"content", "you echo"}}, {{"role", "user"}, {"content", text}}}}};
 }
 
 // The payloads of an SSE body, REQUIRE-ing that every event is exactly `data: ...\n\n`.
@@ -77,7 +76,9 @@ template <typename Predicate>
 bool eventually(Predicate predicate, std::chrono::milliseconds deadline) {
   auto until = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < until) {
-    if (predicate()) return true;
+    if (predicate()) {
+      return true;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return predicate();
@@ -123,16 +124,18 @@ TEST_CASE("devworker: chat completion echoes the last user message", "[devworker
     CHECK(doc["choices"][0]["message"]["role"] == "assistant");
     CHECK(doc["choices"][0]["message"]["content"] == "echo: hello big world");
     CHECK(doc["choices"][0]["finish_reason"] == "stop");
-    CHECK(doc["usage"] == json{{"prompt_tokens", 5}, {"completion_tokens", 4},
-                               {"total_tokens", 9}});
+    CHECK(doc["usage"] ==
+          json{{"prompt_tokens", 5}, {"completion_tokens", 4}, {"total_tokens", 9}});
   }
   SECTION("content parts and max_tokens") {
     json body = {{"model", kModel},
                  {"max_tokens", 2},
-                 {"messages", {{{"role", "user"},
-                                {"content", {{{"type", "text"}, {"text", "one two"}},
-                                             {{"type", "image_url"}, {"image_url", "x"}},
-                                             {{"type", "text"}, {"text", "three"}}}}}}}};
+                 {"messages",
+                  {{{"role", "user"},
+                    {"content",
+                     {{{"type", "text"}, {"text", "one two"}},
+                      {{"type", "image_url"}, {"image_url", "x"}},
+                      {{"type", "text"}, {"text", "three"}}}}}}}};
     auto doc = json::parse(post(*s.client, "/v1/chat/completions", body)->body);
     CHECK(doc["choices"][0]["message"]["content"] == "echo: one");
     CHECK(doc["choices"][0]["finish_reason"] == "length");
@@ -148,7 +151,7 @@ TEST_CASE("devworker: chat completion echoes the last user message", "[devworker
   }
 }
 
-TEST_CASE("devworker: chat streams are SSE framed and end with [DONE]", "[devworker][sse]") {
+TEST_CASE("devworker: chat streams are SSE framed and end with the DONE event", "[devworker][sse]") {
   Started s(options_with([](auto& o) { o.stream_chunk_delay_ms = 1; }));
   json body = chat_body("a b c", true);
   bool include_usage = GENERATE(false, true);
@@ -174,8 +177,8 @@ TEST_CASE("devworker: chat streams are SSE framed and end with [DONE]", "[devwor
   if (include_usage) {
     auto usage = json::parse(payloads[5]);
     CHECK(usage["choices"].empty());
-    CHECK(usage["usage"] == json{{"prompt_tokens", 5}, {"completion_tokens", 4},
-                                 {"total_tokens", 9}});
+    CHECK(usage["usage"] ==
+          json{{"prompt_tokens", 5}, {"completion_tokens", 4}, {"total_tokens", 9}});
   }
   auto stats = s.worker.stats();
   CHECK(stats.streams_completed == 1);
@@ -185,8 +188,8 @@ TEST_CASE("devworker: chat streams are SSE framed and end with [DONE]", "[devwor
 
 TEST_CASE("devworker: x-dev-chunks makes long streams", "[devworker][sse]") {
   Started s(options_with([](auto& o) { o.stream_chunk_delay_ms = 0; }));
-  auto res = post(*s.client, "/v1/chat/completions", chat_body("x y", true),
-                  {{"x-dev-chunks", "50"}});
+  auto res =
+      post(*s.client, "/v1/chat/completions", chat_body("x y", true), {{"x-dev-chunks", "50"}});
   REQUIRE(res);
   auto payloads = sse_payloads(res->body);
   CHECK(payloads.size() == 52U);  // 50 words, finish, [DONE]
@@ -219,7 +222,9 @@ TEST_CASE("devworker: completions, embeddings and /generate", "[devworker]") {
     std::vector<float> alpha = doc["data"][0]["embedding"];
     REQUIRE(alpha.size() == 16U);
     double norm = 0;
-    for (float v : alpha) norm += static_cast<double>(v) * v;
+    for (float v : alpha) {
+      norm += static_cast<double>(v) * v;
+    }
     CHECK(std::abs(norm - 1.0) < 1e-5);
     CHECK(alpha == smg::devworker::embedding_for("alpha"));
     CHECK(doc["data"][0]["embedding"] != doc["data"][1]["embedding"]);
@@ -252,7 +257,8 @@ TEST_CASE("devworker: bad bodies get 400 OpenAI errors, never a crash", "[devwor
   bad("/v1/chat/completions", R"({"model":"smg-dev-echo"})");
   bad("/v1/chat/completions", R"({"model":"smg-dev-echo","messages":[]})");
   bad("/v1/chat/completions", R"({"model":"smg-dev-echo","messages":[{"content":"x"}]})");
-  bad("/v1/chat/completions", R"({"model":"smg-dev-echo","messages":[{"role":"user","content":7}]})");
+  bad("/v1/chat/completions",
+      R"({"model":"smg-dev-echo","messages":[{"role":"user","content":7}]})");
   bad("/v1/chat/completions", R"({"messages":[{"role":"user","content":"x"}]})");
   bad("/v1/chat/completions",
       R"({"model":"smg-dev-echo","max_tokens":0,"messages":[{"role":"user","content":"x"}]})");
@@ -313,18 +319,18 @@ TEST_CASE("devworker: a client that disconnects mid-stream is counted as aborted
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
   std::string body = chat_body("one two three", true).dump();
-  std::string request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
-                        "Content-Type: application/json\r\nx-dev-delay-ms: 20000\r\n"
-                        "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string request =
+      "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+      "Content-Type: application/json\r\nx-dev-delay-ms: 20000\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
   REQUIRE(write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size()));
   char buffer[4096];
   REQUIRE(read(fd, buffer, sizeof buffer) > 0);  // headers and the first event
-  CHECK(eventually([&] { return s.worker.stats().active_streams == 1; },
-                   std::chrono::seconds(2)));
+  CHECK(eventually([&] { return s.worker.stats().active_streams == 1; }, std::chrono::seconds(2)));
   close(fd);
   // The worker is sleeping 20 s before the next event: it must notice the close long before.
-  CHECK(eventually([&] { return s.worker.stats().streams_aborted == 1; },
-                   std::chrono::seconds(2)));
+  CHECK(eventually([&] { return s.worker.stats().streams_aborted == 1; }, std::chrono::seconds(2)));
   auto stats = s.worker.stats();
   CHECK(stats.active_streams == 0);
   CHECK(stats.streams_completed == 0);
@@ -358,7 +364,9 @@ TEST_CASE("devworker: holds 200 concurrent slow streams while /health stays fast
   CHECK(health->status == 200);
   CHECK(elapsed < std::chrono::seconds(2));
   CHECK(json::parse(s.client->Get("/get_load")->body)["load"] == kStreams);
-  for (auto& client : clients) client.join();
+  for (auto& client : clients) {
+    client.join();
+  }
   CHECK(done_ok == kStreams);
   auto stats = s.worker.stats();
   CHECK(stats.peak_streams == static_cast<std::uint64_t>(kStreams));

@@ -37,8 +37,12 @@ ExecPlan make_plan(const std::vector<std::string>& argv,
   for (const auto& [name, value] : extra_env) {
     plan.env_storage.push_back(name + "=" + value);
   }
-  for (auto& arg : plan.argv_storage) plan.argv.push_back(arg.data());
-  for (auto& entry : plan.env_storage) plan.envp.push_back(entry.data());
+  for (auto& arg : plan.argv_storage) {
+    plan.argv.push_back(arg.data());
+  }
+  for (auto& entry : plan.env_storage) {
+    plan.envp.push_back(entry.data());
+  }
   plan.argv.push_back(nullptr);
   plan.envp.push_back(nullptr);
   return plan;
@@ -86,9 +90,8 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
     close(err_pipe[0]);
     throw std::runtime_error("fork failed");
   }
-  reader_ = std::thread([this, out_fd = out_pipe[0], err_fd = err_pipe[0]] {
-    read_output(out_fd, err_fd);
-  });
+  reader_ = std::thread(
+      [this, out_fd = out_pipe[0], err_fd = err_pipe[0]] { read_output(out_fd, err_fd); });
 }
 
 BackgroundProcess::~BackgroundProcess() {
@@ -106,9 +109,13 @@ void BackgroundProcess::read_output(int out_fd, int err_fd) {
       break;
     }
     for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      if (fds[i].fd < 0 || fds[i].revents == 0) {
+        continue;
+      }
       ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
-      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        continue;
+      }
       std::lock_guard<std::mutex> lock(mutex_);
       if (n > 0) {
         (i == 0 ? out_ : err_).append(buffer, static_cast<std::size_t>(n));
@@ -121,7 +128,9 @@ void BackgroundProcess::read_output(int out_fd, int err_fd) {
     }
   }
   for (const auto& fd : fds) {
-    if (fd.fd >= 0) close(fd.fd);
+    if (fd.fd >= 0) {
+      close(fd.fd);
+    }
   }
   std::lock_guard<std::mutex> lock(mutex_);
   out_closed_ = true;
@@ -142,8 +151,7 @@ std::optional<std::string> BackgroundProcess::wait_for_line(const std::string& n
         return line;
       }
     }
-    if (out_closed_ ||
-        output_changed_.wait_until(lock, until) == std::cv_status::timeout) {
+    if (out_closed_ || output_changed_.wait_until(lock, until) == std::cv_status::timeout) {
       if (out_closed_ || std::chrono::steady_clock::now() >= until) {
         return std::nullopt;
       }
@@ -193,10 +201,14 @@ std::string BackgroundProcess::err() const {
 
 int trailing_port(const std::string& line) {
   std::size_t end = line.find_last_not_of(" \r\t");
-  if (end == std::string::npos) return -1;
+  if (end == std::string::npos) {
+    return -1;
+  }
   std::size_t start = line.find_last_not_of("0123456789", end);
   start = start == std::string::npos ? 0 : start + 1;
-  if (start > end || end - start > 5) return -1;
+  if (start > end || end - start > 5) {
+    return -1;
+  }
   int port = std::atoi(line.substr(start, end - start + 1).c_str());
   return port > 0 && port <= 65535 ? port : -1;
 }
