@@ -12,17 +12,25 @@ constexpr std::chrono::milliseconds kPollSlice{50};
 struct StreamState {
   SseStream stream;
   std::size_t next = 0;
-  bool completed = false;
-  std::atomic<bool> released{false};
+  std::atomic<bool> finished{false};
   std::shared_ptr<void> in_flight;
 };
 
+// The next event, followed by [DONE] when it is the last one.
 std::string frame(const StreamState& state) {
-  std::string text = "data: " + state.stream.events[state.next] + "\n\n";
-  if (state.next + 1 == state.stream.events.size()) {
+  const auto& events = state.stream.events;
+  std::string text = events.empty() ? "" : "data: " + events[state.next] + "\n\n";
+  if (state.next + 1 >= events.size()) {
     text += "data: [DONE]\n\n";
   }
   return text;
+}
+
+void finish(StreamState& state, DevStats& stats, bool completed) {
+  if (!state.finished.exchange(true)) {
+    stats.stream_finished(completed);
+    state.in_flight.reset();
+  }
 }
 
 }  // namespace
@@ -51,12 +59,7 @@ void send_sse(httplib::Response& res, SseStream stream, DevStats& stats,
   stats.stream_started();
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");
-  auto provider = [state, &stopping](std::size_t, httplib::DataSink& sink) {
-    if (state->stream.events.empty()) {
-      state->completed = sink.write("data: [DONE]\n\n", 14);
-      sink.done();
-      return state->completed;
-    }
+  auto provider = [state, &stats, &stopping](std::size_t, httplib::DataSink& sink) {
     auto delay = state->next == 0 ? std::chrono::milliseconds(0) : state->stream.delay;
     if (!wait_while_connected(sink, delay, stopping)) {
       return false;
@@ -65,19 +68,17 @@ void send_sse(httplib::Response& res, SseStream stream, DevStats& stats,
     if (!sink.write(text.data(), text.size())) {
       return false;
     }
-    if (++state->next == state->stream.events.size()) {
-      state->completed = true;
+    if (++state->next >= state->stream.events.size()) {
+      // Counted before the terminating chunk goes out: a client that has seen the whole
+      // response also sees it in /dev/stats.
+      finish(*state, stats, true);
       sink.done();
     }
     return true;
   };
-  // httplib calls the releaser when the response dies, whether or not the provider ever ran.
-  auto releaser = [state, &stats](bool) {
-    if (!state->released.exchange(true)) {
-      stats.stream_finished(state->completed);
-      state->in_flight.reset();
-    }
-  };
+  // httplib calls the releaser when the response dies, whether or not the provider ever ran;
+  // a stream not finished by then was cut short.
+  auto releaser = [state, &stats](bool) { finish(*state, stats, false); };
   res.set_chunked_content_provider("text/event-stream", std::move(provider), std::move(releaser));
 }
 
