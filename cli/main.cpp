@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   register_hash_commands(app, context);
   register_keys_commands(app, context);
   register_jwt_commands(app, context);
+  register_dev_worker_command(app, context);
 
   try {
     app.parse(argc, argv);
