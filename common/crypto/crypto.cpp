@@ -7,6 +7,7 @@
 #include <openssl/sha.h>
 
 #include <array>
+#include <memory>
 #include <cstdlib>
 #include <cstdio>
 
@@ -106,10 +107,21 @@ Result<std::string> base64_decode(std::string_view text) {
   return decode_unpadded(text.substr(0, text.size() - padding), kTable, "bad_base64");
 }
 
+// OpenSSL 3's one-shot SHA256() looks the algorithm up on every call, which costs more than
+// hashing a short key; fetch it once and keep one digest context per thread.
 std::string sha256(std::string_view bytes) {
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                               EVP_MD_CTX_free);
   std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         reinterpret_cast<unsigned char*>(digest.data()));
+  unsigned int length = 0;
+  if (kSha256 == nullptr || context == nullptr ||
+      EVP_DigestInit_ex2(context.get(), kSha256, nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), reinterpret_cast<unsigned char*>(digest.data()), &length) != 1) {
+    std::fputs("smg: fatal: OpenSSL SHA-256 failed\n", stderr);
+    std::abort();
+  }
   return digest;
 }
 
