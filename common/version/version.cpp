@@ -1,5 +1,7 @@
 #include "common/version/version.h"
 
+#include "version_info.h"
+
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
