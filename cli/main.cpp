@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   register_serve_command(app, context);
+  register_config_commands(app, context);
   register_version_command(app, context);
   register_hash_commands(app, context);
   register_keys_commands(app, context);

@@ -12,6 +12,7 @@ void register_hash_commands(CLI::App& app, CliContext& context);
 void register_keys_commands(CLI::App& app, CliContext& context);
 void register_jwt_commands(CLI::App& app, CliContext& context);
 void register_serve_command(CLI::App& app, CliContext& context);
+void register_config_commands(CLI::App& app, CliContext& context);
 void register_dev_worker_command(CLI::App& app, CliContext& context);
 
 }  // namespace smg::cli

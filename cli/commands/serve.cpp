@@ -13,6 +13,7 @@
 #include "common/log/logger.h"
 #include "server/devworker/dev_worker.h"
 #include "server/gateway/gateway_runtime.h"
+#include "server/gateway/serve_config_yaml.h"
 
 namespace smg::cli {
 namespace {
@@ -26,6 +27,17 @@ struct ServeFlags {
 
 void add_core_flags(CLI::App& cmd, ServeFlags& f) {
   auto& c = f.config;
+  // Defined first: CLI11 applies options in definition order after parsing, so the file's values
+  // land before every flag and environment variable overrides them.
+  cmd.add_option_function<std::string>(
+         "--config",
+         [&c](const std::string& path) {
+           if (Status loaded = server::load_serve_config_file(path, c); !loaded.ok()) {
+             throw UsageError(loaded.message());
+           }
+         },
+         "YAML config file (flags override it)")
+      ->envname("SMG_CONFIG");
   cmd.add_option("--host", c.host, "Listen address")->capture_default_str();
   cmd.add_option("--port", c.port, "Listen port (0: any free port)")->capture_default_str();
   cmd.add_option("--worker-urls", c.worker_urls, "Initial worker URLs")->expected(1, -1);

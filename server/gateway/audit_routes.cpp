@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/clock/clock.h"
+#include "common/config/duration.h"
 
 namespace smg::server {
 namespace {
@@ -22,24 +23,6 @@ Result<uint64_t> parse_sequence(const std::string& text) {
 
 }  // namespace
 
-Result<int64_t> parse_duration_ms(const std::string& text) {
-  if (text.size() < 2 || text.size() > 12) {
-    return invalid_argument("bad_duration", "duration must look like 30s, 15m, 2h or 7d");
-  }
-  std::string digits = text.substr(0, text.size() - 1);
-  if (digits.find_first_not_of("0123456789") != std::string::npos) {
-    return invalid_argument("bad_duration", "duration must look like 30s, 15m, 2h or 7d");
-  }
-  int64_t n = std::stoll(digits);
-  switch (text.back()) {
-    case 's': return n * 1000;
-    case 'm': return n * 60 * 1000;
-    case 'h': return n * 3600 * 1000;
-    case 'd': return n * 86400 * 1000;
-    default: return invalid_argument("bad_duration", "duration must look like 30s, 15m, 2h or 7d");
-  }
-}
-
 Response handle_audit_request(const Request& request, audit::AuditLog& log) {
   std::vector<audit::AuditEvent> backlog;
   std::string since = request.query_param("since");
@@ -49,7 +32,7 @@ Response handle_audit_request(const Request& request, audit::AuditLog& log) {
     if (!sequence.ok()) return error_response(400, "invalid_request_error", sequence.status().message());
     backlog = log.since_sequence(*sequence);
   } else if (!since.empty()) {
-    auto window = parse_duration_ms(since);
+    auto window = config::parse_duration_ms(since);
     if (!window.ok()) return error_response(400, "invalid_request_error", window.status().message());
     backlog = log.since_time(unix_now_ms() - *window);
   } else {

@@ -8,13 +8,13 @@
 #include <string>
 
 #include "common/audit/audit_log.h"
+#include "common/config/duration.h"
 #include "common/status.h"
 #include "server/http/exchange.h"
 
 namespace smg::server {
 
-// "90s" → 90000, "15m", "2h", "7d"; empty or malformed → error.
-Result<int64_t> parse_duration_ms(const std::string& text);
+using config::parse_duration_ms;
 
 Response handle_audit_request(const Request& request, audit::AuditLog& log);
 

@@ -7,11 +7,66 @@
 #include <string>
 #include <vector>
 
+#include "common/basic/basic_authenticator.h"
 #include "server/proxy/data_plane_proxy.h"
 #include "server/workers/circuit_breaker.h"
 #include "server/workers/health_checker.h"
 
 namespace smg::server {
+
+// A data-plane caller token (`server.callers`): subject `caller:<token_id>`.
+struct CallerConfig {
+  std::string token_id;
+  std::string token_sha256_hex;  // from token_sha256, or the SHA-256 of $token_env
+  std::string domain;            // <project>/<env>
+  std::string status = "active";  // active | disabled | suspended | expired | rotated
+  bool metrics_admin = false;     // grants `metrics, read` in domain
+  bool content_admin = false;     // grants `content:capture, delete|purge` in domain
+};
+
+struct BasicAuthConfig {
+  bool enabled = false;
+  std::string realm = "smg admin";
+  bool allow_insecure_http = false;
+  std::vector<std::string> trusted_proxy_cidrs;
+  std::vector<basic::BasicUser> users;
+};
+
+struct OidcConfig {
+  bool enabled = false;
+  std::string issuer_url;
+  std::string client_id;      // from client_id_env
+  std::string client_secret;  // from client_secret_env (may be empty: public client)
+  std::string redirect_url;
+  std::vector<std::string> scopes{"openid", "email", "profile"};
+  std::vector<std::string> allowed_domains;
+  std::string groups_claim = "groups";
+  std::string email_claim = "email";
+  std::string subject_claim = "email";
+  std::string domain;
+};
+
+struct SessionConfig {
+  std::string cookie_name = "smg_admin_session";
+  int64_t ttl_secs = 8 * 3600;
+  int64_t idle_timeout_secs = 3600;
+  bool secure_cookies = true;
+  std::string same_site = "strict";  // strict | lax | none
+  std::string store = "memory";      // memory | sqlite (under data_dir)
+};
+
+struct AuthorizationConfig {
+  bool enabled = false;
+  std::string policy_file;
+  std::vector<std::string> policy;  // Casbin CSV lines
+};
+
+struct AdminAuthConfig {
+  BasicAuthConfig basic;
+  OidcConfig oidc;
+  SessionConfig sessions;
+  AuthorizationConfig authorization;
+};
 
 struct ServeConfig {
   std::string host = "127.0.0.1";  // SMG listens on 0.0.0.0; we default to loopback
@@ -51,6 +106,12 @@ struct ServeConfig {
   bool log_json = false;
   bool allow_unauthenticated = false;
   std::size_t max_threads = 2048;  // HTTP serving threads (one per open connection)
+
+  std::vector<CallerConfig> callers;
+  AdminAuthConfig admin_auth;
+  bool admin_reports_enabled = false;
+  bool content_capture_enabled = false;
+  std::string content_capture_retention = "30d";
 };
 
 }  // namespace smg::server

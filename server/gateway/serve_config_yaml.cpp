@@ -1,0 +1,266 @@
+#include "server/gateway/serve_config_yaml.h"
+
+#include <algorithm>
+
+#include "common/config/duration.h"
+#include "common/config/yaml_reader.h"
+#include "common/crypto/crypto.h"
+
+namespace smg::server {
+namespace {
+
+using config::Node;
+using config::YamlReader;
+
+constexpr int64_t kMaxPort = 65535;
+
+void read_workers(YamlReader& r, const Node& server, ServeConfig& c) {
+  Node workers = r.child(server, "workers");
+  r.check_keys(workers, {"urls", "api_key_env", "policy"});
+  if (!workers.present()) return;
+  auto urls = r.get_strings(workers, "urls");
+  if (!urls.empty()) c.worker_urls = urls;
+  if (auto key = r.get_env_value(workers, "api_key_env", false)) c.api_key = *key;
+  c.policy = r.get_string(workers, "policy", c.policy);
+}
+
+void read_jwt(YamlReader& r, const Node& control, ServeConfig& c) {
+  Node jwt = r.child(control, "jwt");
+  r.check_keys(jwt,
+               {"issuer", "audience", "jwks_uri", "role_claim", "role_mapping", "leeway_secs"});
+  if (!jwt.present()) return;
+  c.jwt_issuer = r.require_string(jwt, "issuer");
+  c.jwt_audience = r.require_string(jwt, "audience");
+  c.jwt_jwks_uri = r.get_string(jwt, "jwks_uri", c.jwt_jwks_uri);
+  c.jwt_role_claim = r.get_string(jwt, "role_claim", c.jwt_role_claim);
+  c.jwt_leeway_secs = static_cast<int>(r.get_int(jwt, "leeway_secs", c.jwt_leeway_secs, 0, 3600));
+  for (const auto& [idp, role] : r.get_string_map(jwt, "role_mapping")) {
+    c.jwt_role_mapping.push_back(idp + "=" + role);
+  }
+}
+
+void read_control_plane(YamlReader& r, const Node& server, ServeConfig& c) {
+  Node control = r.child(server, "control_plane");
+  r.check_keys(control, {"api_keys_env", "jwt", "audit_logging", "audit_log_file"});
+  if (!control.present()) return;
+  if (auto list = r.get_env_value(control, "api_keys_env", false)) {
+    c.control_plane_api_keys.clear();
+    std::size_t start = 0;
+    while (start <= list->size()) {
+      std::size_t comma = std::min(list->find(',', start), list->size());
+      std::string spec = list->substr(start, comma - start);
+      spec.erase(0, spec.find_first_not_of(" \t"));
+      spec.erase(spec.find_last_not_of(" \t") + 1);
+      if (!spec.empty()) c.control_plane_api_keys.push_back(spec);
+      start = comma + 1;
+    }
+  }
+  read_jwt(r, control, c);
+  c.disable_audit_logging = !r.get_bool(control, "audit_logging", !c.disable_audit_logging);
+  c.audit_log_file = r.get_string(control, "audit_log_file", c.audit_log_file);
+}
+
+void read_caller(YamlReader& r, const Node& item, ServeConfig& c) {
+  r.check_keys(item, {"token_id", "token_sha256", "token_env", "domain", "status", "metrics_admin",
+                      "content_admin"});
+  CallerConfig caller;
+  caller.token_id = r.require_string(item, "token_id");
+  caller.domain = r.require_string(item, "domain");
+  caller.status = r.get_string(item, "status", caller.status);
+  static const std::vector<std::string> kStatuses = {"active", "disabled", "suspended", "expired",
+                                                     "rotated"};
+  if (std::find(kStatuses.begin(), kStatuses.end(), caller.status) == kStatuses.end()) {
+    r.error(YamlReader::join(item.path, "status"),
+            "must be active, disabled, suspended, expired or rotated");
+  }
+  caller.metrics_admin = r.get_bool(item, "metrics_admin", false);
+  caller.content_admin = r.get_bool(item, "content_admin", false);
+  std::string digest = r.get_string(item, "token_sha256");
+  auto token = r.get_env_value(item, "token_env", false);
+  if (digest.empty() == !token.has_value()) {
+    r.error(item.path, "exactly one of token_sha256 and token_env is required");
+  } else if (token) {
+    caller.token_sha256_hex = crypto::sha256_hex(*token);
+  } else if (auto raw = crypto::from_hex(digest); !raw.ok() || raw->size() != 32) {
+    r.error(YamlReader::join(item.path, "token_sha256"), "must be 64 hexadecimal characters");
+  } else {
+    caller.token_sha256_hex = crypto::to_hex(*raw);
+  }
+  c.callers.push_back(std::move(caller));
+}
+
+void read_basic(YamlReader& r, const Node& admin, BasicAuthConfig& basic) {
+  Node node = r.child(admin, "basic");
+  r.check_keys(node, {"enabled", "realm", "allow_insecure_http", "trusted_proxy_cidrs", "users"});
+  if (!node.present()) return;
+  basic.enabled = r.get_bool(node, "enabled", false);
+  basic.realm = r.get_string(node, "realm", basic.realm);
+  basic.allow_insecure_http = r.get_bool(node, "allow_insecure_http", false);
+  basic.trusted_proxy_cidrs = r.get_strings(node, "trusted_proxy_cidrs");
+  for (const Node& item : r.items(node, "users")) {
+    r.check_keys(item, {"username", "password_hash_env", "subject", "domain", "permissions"});
+    basic::BasicUser user;
+    user.username = r.require_string(item, "username");
+    if (user.username.find(':') != std::string::npos) {
+      r.error(YamlReader::join(item.path, "username"), "must not contain ':'");
+    }
+    user.password_hash = r.get_env_value(item, "password_hash_env", basic.enabled).value_or("");
+    user.subject = r.get_string(item, "subject", "basic:" + user.username);
+    user.domain = r.get_string(item, "domain");
+    user.permissions = r.get_strings(item, "permissions");
+    basic.users.push_back(std::move(user));
+  }
+  if (basic.enabled && basic.users.empty())
+    r.error(YamlReader::join(node.path, "users"), "required");
+}
+
+void read_oidc(YamlReader& r, const Node& admin, OidcConfig& oidc) {
+  Node node = r.child(admin, "oidc");
+  r.check_keys(node, {"enabled", "issuer_url", "client_id_env", "client_secret_env", "redirect_url",
+                      "scopes", "allowed_domains", "groups_claim", "email_claim", "subject_claim",
+                      "domain"});
+  if (!node.present()) return;
+  oidc.enabled = r.get_bool(node, "enabled", false);
+  if (!oidc.enabled) return;
+  oidc.issuer_url = r.require_string(node, "issuer_url");
+  oidc.client_id = r.get_env_value(node, "client_id_env", true).value_or("");
+  oidc.client_secret = r.get_env_value(node, "client_secret_env", false).value_or("");
+  oidc.redirect_url = r.require_string(node, "redirect_url");
+  auto scopes = r.get_strings(node, "scopes");
+  if (!scopes.empty()) {
+    if (std::find(scopes.begin(), scopes.end(), "openid") == scopes.end()) {
+      scopes.insert(scopes.begin(), "openid");
+    }
+    oidc.scopes = scopes;
+  }
+  oidc.allowed_domains = r.get_strings(node, "allowed_domains");
+  oidc.groups_claim = r.get_string(node, "groups_claim", oidc.groups_claim);
+  oidc.email_claim = r.get_string(node, "email_claim", oidc.email_claim);
+  oidc.subject_claim = r.get_string(node, "subject_claim", oidc.subject_claim);
+  oidc.domain = r.get_string(node, "domain");
+}
+
+int64_t read_duration_secs(YamlReader& r, const Node& node, const std::string& key,
+                           int64_t fallback) {
+  std::string text = r.get_string(node, key);
+  if (text.empty()) return fallback;
+  auto ms = config::parse_duration_ms(text);
+  if (!ms.ok() || *ms < 1000) {
+    r.error(YamlReader::join(node.path, key), "must be a duration like 30m or 8h");
+    return fallback;
+  }
+  return *ms / 1000;
+}
+
+void read_sessions(YamlReader& r, const Node& admin, SessionConfig& sessions) {
+  Node node = r.child(admin, "sessions");
+  r.check_keys(node,
+               {"cookie_name", "ttl", "idle_timeout", "secure_cookies", "same_site", "store"});
+  if (!node.present()) return;
+  sessions.cookie_name = r.get_string(node, "cookie_name", sessions.cookie_name);
+  sessions.ttl_secs = read_duration_secs(r, node, "ttl", sessions.ttl_secs);
+  sessions.idle_timeout_secs =
+      read_duration_secs(r, node, "idle_timeout", sessions.idle_timeout_secs);
+  sessions.secure_cookies = r.get_bool(node, "secure_cookies", sessions.secure_cookies);
+  sessions.same_site = r.get_string(node, "same_site", sessions.same_site);
+  if (sessions.same_site != "strict" && sessions.same_site != "lax" &&
+      sessions.same_site != "none") {
+    r.error(YamlReader::join(node.path, "same_site"), "must be strict, lax or none");
+  }
+  sessions.store = r.get_string(node, "store", sessions.store);
+  if (sessions.store != "memory" && sessions.store != "sqlite") {
+    r.error(YamlReader::join(node.path, "store"), "must be memory or sqlite");
+  }
+}
+
+void read_admin_auth(YamlReader& r, const Node& server, ServeConfig& c) {
+  Node admin = r.child(server, "admin_auth");
+  r.check_keys(admin, {"basic", "oidc", "sessions", "authorization"});
+  read_basic(r, admin, c.admin_auth.basic);
+  read_oidc(r, admin, c.admin_auth.oidc);
+  read_sessions(r, admin, c.admin_auth.sessions);
+  Node authz = r.child(admin, "authorization");
+  r.check_keys(authz, {"enabled", "source", "policy_file", "policy"});
+  if (authz.present()) {
+    c.admin_auth.authorization.enabled = r.get_bool(authz, "enabled", false);
+    if (r.get_string(authz, "source", "static") != "static") {
+      r.error(YamlReader::join(authz.path, "source"), "only static is supported");
+    }
+    c.admin_auth.authorization.policy_file = r.get_string(authz, "policy_file");
+    c.admin_auth.authorization.policy = r.get_strings(authz, "policy");
+  }
+}
+
+void read_tuning(YamlReader& r, const Node& server, ServeConfig& c) {
+  Node tls = r.child(server, "tls");
+  r.check_keys(tls, {"cert_path", "key_path"});
+  c.tls_cert_path = r.get_string(tls, "cert_path", c.tls_cert_path);
+  c.tls_key_path = r.get_string(tls, "key_path", c.tls_key_path);
+  Node admission = r.child(server, "admission");
+  r.check_keys(admission, {"max_concurrent_requests", "queue_size", "queue_timeout_secs"});
+  c.max_concurrent_requests = static_cast<std::size_t>(
+      r.get_int(admission, "max_concurrent_requests",
+                static_cast<int64_t>(c.max_concurrent_requests), 0, 1000000));
+  c.queue_size = static_cast<std::size_t>(
+      r.get_int(admission, "queue_size", static_cast<int64_t>(c.queue_size), 0, 1000000));
+  c.queue_timeout_secs =
+      static_cast<int>(r.get_int(admission, "queue_timeout_secs", c.queue_timeout_secs, 1, 86400));
+  Node logging = r.child(server, "logging");
+  r.check_keys(logging, {"level", "json"});
+  c.log_level = r.get_string(logging, "level", c.log_level);
+  c.log_json = r.get_bool(logging, "json", c.log_json);
+  Node metrics = r.child(server, "metrics");
+  r.check_keys(metrics, {"prometheus_host", "prometheus_port"});
+  c.prometheus_host = r.get_string(metrics, "prometheus_host", c.prometheus_host);
+  c.prometheus_port =
+      static_cast<int>(r.get_int(metrics, "prometheus_port", c.prometheus_port, 0, kMaxPort));
+}
+
+void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
+  r.check_keys(server,
+               {"host", "port", "data_dir", "allow_unauthenticated", "request_timeout_secs",
+                "max_payload_size", "workers", "control_plane", "callers", "admin_auth",
+                "admin_reports", "content_capture", "tls", "admission", "logging", "metrics"});
+  c.host = r.get_string(server, "host", c.host);
+  c.port = static_cast<int>(r.get_int(server, "port", c.port, 0, kMaxPort));
+  c.data_dir = r.get_string(server, "data_dir", c.data_dir);
+  c.allow_unauthenticated = r.get_bool(server, "allow_unauthenticated", c.allow_unauthenticated);
+  c.request_timeout_secs =
+      static_cast<int>(r.get_int(server, "request_timeout_secs", c.request_timeout_secs, 1, 86400));
+  c.max_payload_size = static_cast<std::size_t>(r.get_int(
+      server, "max_payload_size", static_cast<int64_t>(c.max_payload_size), 1, int64_t{1} << 34));
+  read_workers(r, server, c);
+  read_control_plane(r, server, c);
+  for (const Node& item : r.items(server, "callers")) read_caller(r, item, c);
+  read_admin_auth(r, server, c);
+  read_tuning(r, server, c);
+  Node reports = r.child(server, "admin_reports");
+  r.check_keys(reports, {"enabled"});
+  c.admin_reports_enabled = r.get_bool(reports, "enabled", c.admin_reports_enabled);
+  Node capture = r.child(server, "content_capture");
+  r.check_keys(capture, {"enabled", "retention"});
+  c.content_capture_enabled = r.get_bool(capture, "enabled", c.content_capture_enabled);
+  c.content_capture_retention = r.get_string(capture, "retention", c.content_capture_retention);
+  if (!config::parse_duration_ms(c.content_capture_retention).ok()) {
+    r.error(YamlReader::join(capture.path, "retention"), "must be a duration like 30d");
+  }
+}
+
+}  // namespace
+
+Status load_serve_config(const YAML::Node& root, ServeConfig& config) {
+  YamlReader reader(root);
+  reader.check_keys(reader.root(), {"server"});
+  Node server = reader.child(reader.root(), "server");
+  if (!server.present() && reader.ok()) reader.error("server", "required");
+  if (server.present()) read_server(reader, server, config);
+  return reader.first_error();
+}
+
+Status load_serve_config_file(const std::string& path, ServeConfig& config) {
+  auto root = config::YamlReader::load_file(path);
+  if (!root.ok()) return root.status();
+  return load_serve_config(*root, config);
+}
+
+}  // namespace smg::server
