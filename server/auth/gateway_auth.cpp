@@ -16,6 +16,12 @@ Response control_plane_401(const std::string& message) {
   return response;
 }
 
+Response caller_401(const std::string& type) {
+  Response response = admin_error_response(401, type);
+  response.set_header("WWW-Authenticate", "Bearer realm=\"smg\"");
+  return response;
+}
+
 Response data_plane_401(const std::string& message) {
   Response response = error_response(401, "authentication_error", message, "invalid_api_key");
   response.set_header("WWW-Authenticate", "Bearer realm=\"smg\"");
@@ -57,7 +63,22 @@ bool GatewayAuth::control_plane_configured() const {
 
 bool GatewayAuth::any_configured() const {
   return control_plane_configured() || !sources_.shared_api_key_sha256.empty() ||
-         !sources_.tenant_keys.empty();
+         !sources_.tenant_keys.empty() || callers_configured();
+}
+
+AuthResult GatewayAuth::caller(const Request& request) const {
+  Bearer bearer = extract_bearer_or_api_key(request);
+  if (bearer.state != BearerState::kPresent || !callers_configured()) {
+    return reject(AuthOutcome::kUnauthenticated, "missing credential", caller_401("missing-token"));
+  }
+  auto principal = sources_.callers->lookup(bearer.token);
+  count("caller_token", principal.ok() ? "success" : "failure");
+  if (principal.ok()) return allow(std::move(*principal));
+  if (principal.status().code() == Code::kPermissionDenied) {
+    return reject(AuthOutcome::kForbidden, principal.status().reason(),
+                  admin_error_response(403, principal.status().reason()));
+  }
+  return reject(AuthOutcome::kUnauthenticated, "invalid token", caller_401("invalid-token"));
 }
 
 void GatewayAuth::count(const char* method, const char* result) const {
@@ -158,10 +179,18 @@ AuthResult GatewayAuth::data_plane(const Request& request) const {
   if (!any_configured()) {
     return allow(Principal{});
   }
+  // With caller tokens configured, data-plane errors take their (seed) shape.
+  auto unauthenticated_response = [&](const std::string& type, const std::string& message) {
+    return callers_configured() ? caller_401(type) : data_plane_401(message);
+  };
   Bearer bearer = extract_bearer_or_api_key(request);
   if (bearer.state != BearerState::kPresent) {
     return reject(AuthOutcome::kUnauthenticated, "missing credential",
-                  data_plane_401("Missing or invalid Authorization header"));
+                  unauthenticated_response("missing-token", kMissingHeader));
+  }
+  if (callers_configured()) {
+    AuthResult result = caller(request);
+    if (result.outcome != AuthOutcome::kUnauthenticated) return result;  // allowed or key-<status>
   }
   if (!(sources_.jwt && looks_like_jwt(bearer.token))) {
     if (auto principal = match_data_plane_key(crypto::sha256(bearer.token))) {
@@ -174,7 +203,8 @@ AuthResult GatewayAuth::data_plane(const Request& request) const {
     return allow(std::move(v.principal));  // role user or admin may call the data plane
   }
   std::string message = v.verdict == Verdict::kRejected ? v.reason : kInvalidToken;
-  return reject(AuthOutcome::kUnauthenticated, message, data_plane_401(message));
+  return reject(AuthOutcome::kUnauthenticated, message,
+                unauthenticated_response("invalid-token", message));
 }
 
 }  // namespace smg::server

@@ -24,6 +24,7 @@
 #include "common/apikey/api_key_store.h"
 #include "common/jwt/jwt_authenticator.h"
 #include "common/principal/principal.h"
+#include "server/auth/caller_tokens.h"
 #include "server/http/exchange.h"
 #include "server/metrics/metrics.h"
 
@@ -39,6 +40,7 @@ struct CredentialSources {
   std::vector<TenantKey> tenant_keys;  // --tenant-api-key TENANT:KEY
   std::shared_ptr<const apikey::ApiKeyStore> control_plane_keys;  // may be null
   std::shared_ptr<jwt::JwtAuthenticator> jwt;                     // may be null
+  std::shared_ptr<const CallerTokenStore> callers;                // may be null
 };
 
 enum class AuthOutcome { kAllowed, kUnauthenticated, kForbidden };
@@ -61,6 +63,10 @@ class GatewayAuth {
   bool control_plane_configured() const;  // API keys or JWT
   bool any_configured() const;            // any credential source at all
   bool data_plane_configured() const { return any_configured(); }
+  bool callers_configured() const { return sources_.callers && !sources_.callers->empty(); }
+  // A caller token alone (for /metrics and content maintenance): 401 missing-/invalid-token,
+  // 403 key-<status>.
+  AuthResult caller(const Request& request) const;
   const CredentialSources& sources() const { return sources_; }
 
  private:

@@ -122,6 +122,9 @@ Status GatewayRuntime::build_auth(const ServeConfig& config) {
              std::to_string(authenticator->jwks_cache().fetch_count()) + "\n";
     });
   }
+  auto callers = CallerTokenStore::build(config.callers);
+  if (!callers.ok()) return callers.status();
+  sources.callers = std::make_shared<const CallerTokenStore>(std::move(*callers));
   auth_ = std::make_unique<GatewayAuth>(std::move(sources), metrics_);
   if (!is_loopback_host(config.host) && !auth_->any_configured() && !config.allow_unauthenticated) {
     return config_error("--host " + config.host +

@@ -67,4 +67,12 @@ Response error_response(int status, const std::string& type, const std::string& 
   return response;
 }
 
+Response admin_error_response(int status, const std::string& type) {
+  Response response = json_response(status, {{"error", {{"type", type}, {"message", type}}}});
+  response.set_header("Cache-Control", "no-store");
+  response.set_header("Pragma", "no-cache");
+  response.set_header("X-Content-Type-Options", "nosniff");
+  return response;
+}
+
 }  // namespace smg::server
