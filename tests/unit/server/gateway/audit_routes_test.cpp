@@ -96,7 +96,7 @@ TEST_CASE("audit route: follow streams the backlog, then new events, until shutd
   smg::test::RecordingSink sink;
   sink.on_write = [&](const std::string& body) {
     if (body.find("id: 2\n") != std::string::npos && log.last_sequence() == 2) {
-      record(log, 3, "/three");  // arrives while the follower waits
+      record(log, 3, "/three");  // arrives after the backlog was taken
     }
     if (body.find("id: 3\n") != std::string::npos) log.shutdown();
   };
