@@ -8,23 +8,23 @@
 #include <sstream>
 
 using nlohmann::json;
-namespace log = smg::log;
+namespace slog = smg::log;
 
 namespace {
 
 // Points the logger at a non-blocking pipe; restores stderr/info/text afterwards.
 struct PipeLogger {
   int fds[2] = {-1, -1};
-  explicit PipeLogger(log::Level level, bool json_mode) {
+  explicit PipeLogger(slog::Level level, bool json_mode) {
     REQUIRE(pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0);
-    log::Options options;
+    slog::Options options;
     options.level = level;
     options.json = json_mode;
     options.fd = fds[1];
-    log::configure(options);
+    slog::configure(options);
   }
   ~PipeLogger() {
-    log::configure(log::Options{});
+    slog::configure(slog::Options{});
     close(fds[0]);
     close(fds[1]);
   }
@@ -44,9 +44,9 @@ struct PipeLogger {
 }  // namespace
 
 TEST_CASE("logger: JSON mode writes one parseable object per record", "[log]") {
-  PipeLogger pipe(log::Level::kInfo, true);
-  log::info("smg::server", "listening", {{"address", "http://127.0.0.1:1"}, {"n", "2"}});
-  log::error("smg::audit", "write failed");
+  PipeLogger pipe(slog::Level::kInfo, true);
+  slog::info("smg::server", "listening", {{"address", "http://127.0.0.1:1"}, {"n", "2"}});
+  slog::error("smg::audit", "write failed");
   auto lines = pipe.lines();
   REQUIRE(lines.size() == 2);
   json first = json::parse(lines[0]);
@@ -60,27 +60,27 @@ TEST_CASE("logger: JSON mode writes one parseable object per record", "[log]") {
 }
 
 TEST_CASE("logger: records below the level are dropped", "[log]") {
-  PipeLogger pipe(log::Level::kWarn, true);
-  CHECK_FALSE(log::enabled(log::Level::kInfo));
-  CHECK(log::enabled(log::Level::kWarn));
-  log::debug("t", "debug");
-  log::info("t", "info");
-  log::warn("t", "warn");
-  log::error("t", "error");
-  log::write_raw_json(log::Level::kInfo, "{\"raw\":\"info\"}");
-  log::write_raw_json(log::Level::kError, "{\"raw\":\"error\"}");
+  PipeLogger pipe(slog::Level::kWarn, true);
+  CHECK_FALSE(slog::enabled(slog::Level::kInfo));
+  CHECK(slog::enabled(slog::Level::kWarn));
+  slog::debug("t", "debug");
+  slog::info("t", "info");
+  slog::warn("t", "warn");
+  slog::error("t", "error");
+  slog::write_raw_json(slog::Level::kInfo, "{\"raw\":\"info\"}");
+  slog::write_raw_json(slog::Level::kError, "{\"raw\":\"error\"}");
   auto lines = pipe.lines();
   REQUIRE(lines.size() == 3);
   CHECK(json::parse(lines[0])["message"] == "warn");
   CHECK(json::parse(lines[1])["message"] == "error");
   CHECK(lines[2] == "{\"raw\":\"error\"}");
   SECTION("off drops everything") {
-    log::Options off;
-    off.level = log::Level::kOff;
+    slog::Options off;
+    off.level = slog::Level::kOff;
     off.fd = pipe.fds[1];
-    log::configure(off);
-    log::error("t", "nothing");
-    CHECK_FALSE(log::enabled(log::Level::kError));
+    slog::configure(off);
+    slog::error("t", "nothing");
+    CHECK_FALSE(slog::enabled(slog::Level::kError));
     CHECK(pipe.lines().empty());
   }
 }
@@ -88,8 +88,8 @@ TEST_CASE("logger: records below the level are dropped", "[log]") {
 TEST_CASE("logger: control characters are escaped, so a value cannot forge a record",
           "[log][attack]") {
   SECTION("JSON mode") {
-    PipeLogger pipe(log::Level::kInfo, true);
-    log::warn("smg::server", "bad\nmessage", {{"path", "/x\n{\"level\":\"error\"}\r\x1b"},
+    PipeLogger pipe(slog::Level::kInfo, true);
+    slog::warn("smg::server", "bad\nmessage", {{"path", "/x\n{\"level\":\"error\"}\r\x1b"},
                                               {"key\nname", "v"}});
     auto lines = pipe.lines();
     REQUIRE(lines.size() == 1);
@@ -100,16 +100,16 @@ TEST_CASE("logger: control characters are escaped, so a value cannot forge a rec
     CHECK(lines[0].find('\x1b') == std::string::npos);
   }
   SECTION("text mode: field values are quoted and escaped") {
-    PipeLogger pipe(log::Level::kInfo, false);
-    log::info("smg::server", "listening", {{"path", "/x\nforged line"}});
+    PipeLogger pipe(slog::Level::kInfo, false);
+    slog::info("smg::server", "listening", {{"path", "/x\nforged line"}});
     auto lines = pipe.lines();
     REQUIRE(lines.size() == 1);
     CHECK(lines[0].find(" info smg::server: listening path=\"/x\\nforged line\"") !=
           std::string::npos);
   }
   SECTION("invalid UTF-8 and long values do not break a record") {
-    PipeLogger pipe(log::Level::kInfo, true);
-    log::info("t", "m", {{"bytes", "\xff\xfe"}, {"long", std::string(5000, 'x')}});
+    PipeLogger pipe(slog::Level::kInfo, true);
+    slog::info("t", "m", {{"bytes", "\xff\xfe"}, {"long", std::string(5000, 'x')}});
     auto lines = pipe.lines();
     REQUIRE(lines.size() == 1);
     json record = json::parse(lines[0]);
@@ -118,14 +118,14 @@ TEST_CASE("logger: control characters are escaped, so a value cannot forge a rec
 }
 
 TEST_CASE("logger: parse_level", "[log]") {
-  log::Level level = log::Level::kInfo;
-  CHECK(log::parse_level("DEBUG", level));
-  CHECK(level == log::Level::kDebug);
-  CHECK(log::parse_level("off", level));
-  CHECK(level == log::Level::kOff);
-  CHECK(log::parse_level("Warn", level));
-  CHECK(level == log::Level::kWarn);
-  CHECK_FALSE(log::parse_level("verbose", level));
-  CHECK_FALSE(log::parse_level("", level));
-  CHECK(level == log::Level::kWarn);
+  slog::Level level = slog::Level::kInfo;
+  CHECK(slog::parse_level("DEBUG", level));
+  CHECK(level == slog::Level::kDebug);
+  CHECK(slog::parse_level("off", level));
+  CHECK(level == slog::Level::kOff);
+  CHECK(slog::parse_level("Warn", level));
+  CHECK(level == slog::Level::kWarn);
+  CHECK_FALSE(slog::parse_level("verbose", level));
+  CHECK_FALSE(slog::parse_level("", level));
+  CHECK(level == slog::Level::kWarn);
 }
