@@ -43,7 +43,7 @@ TEST_CASE("admission: disabled admits everything", "[admission]") {
   CHECK(admission.in_flight() == 0);
 }
 
-TEST_CASE("admission: at most max_concurrent; permits release on scope exit", "[admission]") {
+TEST_CASE("admission: at most max_concurrent, permits release on scope exit", "[admission]") {
   AdmissionController admission(options(2, 0, std::chrono::seconds(60)));
   {
     auto a = admission.acquire();

@@ -1,6 +1,7 @@
 #include "server/auth/credentials.h"
 
 #include <catch2/catch.hpp>
+#include <vector>
 
 using smg::server::Bearer;
 using smg::server::BearerState;
@@ -47,10 +48,11 @@ TEST_CASE("credentials: the Bearer scheme is matched case-insensitively", "[auth
 TEST_CASE("credentials: missing is told apart from malformed", "[auth][credentials]") {
   CHECK(extract_bearer(with_headers({})).state == BearerState::kMissing);
   CHECK(extract_bearer(with_headers({{"X-Other", "Bearer abc"}})).state == BearerState::kMissing);
-  for (const std::string value :
-       {"", "Bearer", "Bearer ", "Bearer    ", "Basic YWRtaW46cHc=", "Token abc", "Bearerabc",
+  const std::vector<std::string> malformed = {
+       "", "Bearer", "Bearer ", "Bearer    ", "Basic YWRtaW46cHc=", "Token abc", "Bearerabc",
         "Bearer\tabc", "Bearer abc def", "Bearer abc\tdef", std::string("Bearer abc\x01", 11),
-        std::string("Bearer ab\x7f", 10), "Bearer abc\r\nX-Injected: 1", "Bearer t\xc3\xa9st"}) {
+        std::string("Bearer ab\x7f", 10), "Bearer abc\r\nX-Injected: 1", "Bearer t\xc3\xa9st"};
+  for (const std::string& value : malformed) {
     INFO(value);
     Bearer bearer = bearer_of(value);
     CHECK(bearer.state == BearerState::kMalformed);

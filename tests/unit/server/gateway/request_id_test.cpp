@@ -41,7 +41,7 @@ TEST_CASE("request id: each accepted header, in order", "[gateway][request_id]")
 TEST_CASE("request id: unsafe values are skipped", "[gateway][request_id][attack]") {
   const std::string max_length(128, 'x');
   CHECK(request_id_for(with_headers({{"x-request-id", max_length}})) == max_length);
-  for (const std::string unsafe :
+  for (const std::string& unsafe :
        {std::string(), std::string(129, 'x'), std::string("a b"), std::string("a\"b"),
         std::string("a\\b"), std::string("a\nb"), std::string("a\r\nX-Evil: 1"),
         std::string("a\tb"), std::string("caf\xc3\xa9"), std::string("a\x7f", 2),

@@ -85,7 +85,7 @@ TEST_CASE("metrics: label values are escaped", "[metrics][attack]") {
   CHECK(text.find("\n# TYPE evil") == std::string::npos);
 }
 
-TEST_CASE("metrics: collectors append at render time; updates are thread-safe", "[metrics]") {
+TEST_CASE("metrics: collectors append at render time and updates are thread-safe", "[metrics]") {
   Registry registry;
   int value = 1;
   registry.add_collector([&value](std::string& out) {
