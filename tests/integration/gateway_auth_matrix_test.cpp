@@ -224,7 +224,9 @@ TEST_CASE("gateway auth matrix: control-plane API keys on every route",
     REQUIRE(result);
     REQUIRE(result->status == 200);
     std::set<std::string> outcomes;
-    for (const auto& event : json::parse(result->body)["events"]) {
+    const json events = json::parse(result->body)["events"];
+    REQUIRE(events.is_array());
+    for (const auto& event : events) {
       outcomes.insert(event["outcome"].get<std::string>());
       CHECK(event.dump().find(kWrongKey) == std::string::npos);
       CHECK(event.dump().find(kUserKey) == std::string::npos);
