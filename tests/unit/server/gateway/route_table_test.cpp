@@ -1,0 +1,114 @@
+#include "server/gateway/route_table.h"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using smg::server::classify_route;
+using smg::server::route_class_name;
+using smg::server::RouteClass;
+using smg::server::RouteMatch;
+
+namespace {
+
+struct Expected {
+  std::string method;
+  std::string path;
+  RouteClass route_class;
+  std::string resource;
+};
+
+const char* kUuid = "123e4567-e89b-42d3-a456-426614174000";
+
+}  // namespace
+
+TEST_CASE("route table: every route of DESIGN section 3 is classified", "[gateway][routes]") {
+  const std::string worker = std::string("/workers/") + kUuid;
+  const std::string wasm = std::string("/wasm/") + kUuid;
+  const std::vector<Expected> routes = {
+      {"GET", "/health", RouteClass::kPublic, ""},
+      {"GET", "/liveness", RouteClass::kPublic, ""},
+      {"GET", "/readiness", RouteClass::kPublic, ""},
+      {"POST", "/v1/chat/completions", RouteClass::kDataPlane, ""},
+      {"POST", "/v1/completions", RouteClass::kDataPlane, ""},
+      {"POST", "/v1/embeddings", RouteClass::kDataPlane, ""},
+      {"POST", "/generate", RouteClass::kDataPlane, ""},
+      {"POST", "/v1/rerank", RouteClass::kDataPlane, ""},
+      {"POST", "/v1/tokenize", RouteClass::kDataPlane, ""},
+      {"POST", "/v1/detokenize", RouteClass::kDataPlane, ""},
+      {"GET", "/v1/models", RouteClass::kDataPlane, ""},
+      {"GET", "/workers", RouteClass::kControlPlane, ""},
+      {"POST", "/workers", RouteClass::kControlPlane, ""},
+      {"GET", worker, RouteClass::kControlPlane, kUuid},
+      {"PUT", worker, RouteClass::kControlPlane, kUuid},
+      {"PATCH", worker, RouteClass::kControlPlane, kUuid},
+      {"DELETE", worker, RouteClass::kControlPlane, kUuid},
+      {"GET", "/v1/tokenizers", RouteClass::kControlPlane, ""},
+      {"POST", "/v1/tokenizers", RouteClass::kControlPlane, ""},
+      {"GET", "/v1/tokenizers/tok-1", RouteClass::kControlPlane, "tok-1"},
+      {"DELETE", "/v1/tokenizers/tok-1", RouteClass::kControlPlane, "tok-1"},
+      {"POST", "/parse/function_call", RouteClass::kControlPlane, ""},
+      {"POST", "/parse/reasoning", RouteClass::kControlPlane, ""},
+      {"GET", "/wasm", RouteClass::kControlPlane, ""},
+      {"POST", "/wasm", RouteClass::kControlPlane, ""},
+      {"GET", wasm, RouteClass::kControlPlane, kUuid},
+      {"DELETE", wasm, RouteClass::kControlPlane, kUuid},
+      {"POST", "/flush_cache", RouteClass::kControlPlane, ""},
+      {"GET", "/get_loads", RouteClass::kControlPlane, ""},
+      {"GET", "/admin/audit", RouteClass::kControlPlane, ""},
+      {"GET", "/metrics", RouteClass::kMetrics, ""},
+  };
+  for (const auto& route : routes) {
+    INFO(route.method << " " << route.path);
+    RouteMatch match = classify_route(route.method, route.path);
+    CHECK(match.route_class == route.route_class);
+    CHECK(match.method_allowed);
+    CHECK(match.allow.empty());
+    CHECK(match.resource == route.resource);
+    CHECK_FALSE(match.name.empty());
+  }
+}
+
+TEST_CASE("route table: a known path with another method is 405 with allow",
+          "[gateway][routes]") {
+  struct Case {
+    std::string method, path, allow;
+  };
+  for (const auto& c : std::vector<Case>{{"POST", "/health", "GET,HEAD"},
+                                         {"GET", "/v1/chat/completions", "POST"},
+                                         {"POST", "/v1/models", "GET"},
+                                         {"DELETE", "/workers", "GET,POST"},
+                                         {"POST", "/workers/abc", "GET,PUT,PATCH,DELETE"},
+                                         {"PUT", "/v1/tokenizers/x", "GET,DELETE"},
+                                         {"GET", "/flush_cache", "POST"},
+                                         {"POST", "/get_loads", "GET"},
+                                         {"DELETE", "/admin/audit", "GET"}}) {
+    INFO(c.method << " " << c.path);
+    RouteMatch match = classify_route(c.method, c.path);
+    CHECK(match.route_class != RouteClass::kNotFound);
+    CHECK_FALSE(match.method_allowed);
+    CHECK(match.allow == c.allow);
+  }
+  CHECK(classify_route("HEAD", "/health").method_allowed);
+}
+
+TEST_CASE("route table: unknown paths are not found", "[gateway][routes]") {
+  for (const char* path :
+       {"/", "", "/nope", "/workers/", "/workers/a/b", "/workersx", "/v1/chat/completions/",
+        "/v1/tokenizers/", "/wasm/a/b", "/admin/audit/x", "/metrics/", "/HEALTH", "/v1/Models",
+        "//workers", "/admin/auth/check"}) {
+    INFO(path);
+    RouteMatch match = classify_route("GET", path);
+    CHECK(match.route_class == RouteClass::kNotFound);
+    CHECK(match.resource.empty());
+  }
+}
+
+TEST_CASE("route table: class names are stable", "[gateway][routes]") {
+  CHECK(std::string(route_class_name(RouteClass::kPublic)) == "public");
+  CHECK(std::string(route_class_name(RouteClass::kDataPlane)) == "data_plane");
+  CHECK(std::string(route_class_name(RouteClass::kControlPlane)) == "control_plane");
+  CHECK(std::string(route_class_name(RouteClass::kMetrics)) == "metrics");
+  CHECK(std::string(route_class_name(RouteClass::kNotFound)) == "not_found");
+}
