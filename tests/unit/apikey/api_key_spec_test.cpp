@@ -40,7 +40,7 @@ TEST_CASE("apikey: parses id:name:role:key and keeps only the digest", "[apikey]
   CHECK(parse_api_key_spec("u:U:user:k", "test")->role == Role::kUser);
 }
 
-TEST_CASE("apikey: the key may contain colons; split on the first three", "[apikey]") {
+TEST_CASE("apikey: the key may contain colons, split on the first three", "[apikey]") {
   auto entry = parse_api_key_spec("ci:CI bot:user:a:b::c:", "test");
   REQUIRE(entry.ok());
   CHECK(entry->id == "ci");
