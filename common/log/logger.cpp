@@ -43,6 +43,22 @@ std::string json_string(std::string_view value) {
   return nlohmann::json(capped(value)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// Text mode: control characters as \xNN, so a message can never start a forged line.
+std::string escape_controls(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\x%02x", u);
+      out += buffer;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 void emit(std::string line) {
   line += '\n';
   const char* data = line.data();
@@ -95,7 +111,7 @@ void write(Level level, std::string_view target, std::string_view message, const
     line += "}";
   } else {
     line = timestamp() + " " + level_name(level) + " " + std::string(target) + ": " +
-           std::string(message);
+           escape_controls(capped(message));
     for (const auto& [key, value] : fields) {
       line += " " + key + "=" + json_string(value);
     }
