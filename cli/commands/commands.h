@@ -13,5 +13,6 @@ void register_keys_commands(CLI::App& app, CliContext& context);
 void register_jwt_commands(CLI::App& app, CliContext& context);
 void register_serve_command(CLI::App& app, CliContext& context);
 void register_dev_worker_command(CLI::App& app, CliContext& context);
+void register_policy_commands(CLI::App& app, CliContext& context);
 
 }  // namespace smg::cli
