@@ -97,10 +97,11 @@ bool looks_like_secret(std::string_view field) {
   // API keys (OpenAI-style, smg's own), bcrypt hashes and PEM armour have fixed shapes.
   if (has_marker(field, "sk-", 8) || has_marker(field, "smgk_", 8) ||
       has_marker(field, "-----begin", 0) || has_marker(field, "$2a$", 0) ||
-      has_marker(field, "$2b$", 0) || has_marker(field, "$2y$", 0)) {
+      has_marker(field, "$2b$", 0) || has_marker(field, "$2y$", 0) ||
+      has_marker(field, "bearer ", 8)) {
     return true;
   }
-  return starts_with_ignoring_case(field, "bearer ") || has_random_run(field);
+  return has_random_run(field);
 }
 
 }  // namespace smg::policy
