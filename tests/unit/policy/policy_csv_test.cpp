@@ -99,8 +99,8 @@ TEST_CASE("policy_csv: rejects a secret-looking field without echoing it", "[pol
   };
   for (const std::string& secret : secrets) {
     CAPTURE(secret);
-    std::string message = rejected({"# ok", "g, caller:" + secret + ", metrics_admin, example/prod"},
-                                   "policy_secret_field", 2);
+    const std::string line = "g, caller:" + secret + ", metrics_admin, example/prod";
+    std::string message = rejected({"# ok", line}, "policy_secret_field", 2);
     CHECK(message.find(secret) == std::string::npos);
     CHECK(message.find(secret.substr(0, 12)) == std::string::npos);
   }
