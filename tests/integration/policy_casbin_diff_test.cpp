@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -49,20 +50,27 @@ class Generator {
     }
     for (int i = pick(1, 12); i > 0; --i) {
       const std::string sub = pick(0, 4) == 0 ? any(kUsers) : role(roles);
-      lines.push_back("p, " + sub + ", " + domain() + ", " + any(kObjects) + ", " + actions());
+      add_rule(lines, sub, domain());
     }
     std::shuffle(lines.begin(), lines.end(), random_);
     json requests = json::array();
     for (int i = 0; i < kRequestsPerCase; ++i) {
-      requests.push_back({request_subject(roles), domain(), any(kObjects), request_action()});
+      requests.push_back(pick(0, 1) == 0 ? near_rule(roles) : random_request(roles));
     }
+    rules_.clear();
     return {{"policy", lines}, {"requests", requests}};
   }
 
  private:
   int pick(int low, int high) { return std::uniform_int_distribution<int>(low, high)(random_); }
+  std::size_t pick_index(std::size_t size) {
+    return std::uniform_int_distribution<std::size_t>(0, size - 1)(random_);
+  }
   const std::string& any(const std::vector<std::string>& names) {
-    return names[static_cast<std::size_t>(pick(0, static_cast<int>(names.size()) - 1))];
+    return names[pick_index(names.size())];
+  }
+  json random_request(int roles) {
+    return {request_subject(roles), domain(), any(kObjects), request_action()};
   }
   std::string role(int roles) { return "role" + std::to_string(pick(0, roles - 1)); }
   // Mostly two domains so that links and rules meet; sometimes any, including the near miss.
@@ -77,10 +85,32 @@ class Generator {
       lines.push_back("g, " + from + ", " + to + ", " + dom);
       from = to;
     }
-    lines.push_back("p, " + from + ", " + dom + ", " + any(kObjects) + ", " + actions());
+    add_rule(lines, from, dom);
     if (pick(0, 2) == 0) {  // a cycle back into the chain
       lines.push_back("g, " + from + ", chain1, " + dom);
     }
+  }
+
+  void add_rule(std::vector<std::string>& lines, const std::string& sub, const std::string& dom) {
+    rules_.push_back({sub, dom, any(kObjects), actions()});
+    const auto& rule = rules_.back();
+    lines.push_back("p, " + rule[0] + ", " + rule[1] + ", " + rule[2] + ", " + rule[3]);
+  }
+
+  // A request aimed at one of this case's rules, from someone who may or may not hold it, with
+  // one field sometimes moved to a near miss.
+  json near_rule(int roles) {
+    const auto& rule = rules_[pick_index(rules_.size())];
+    const auto alternatives = smg::policy::action_alternatives(rule[3]);
+    json request = {pick(0, 1) == 0 ? rule[0] : request_subject(roles), rule[1], rule[2],
+                    std::string(alternatives[pick_index(alternatives.size())])};
+    switch (pick(0, 5)) {
+      case 0: request[1] = any(kDomains); break;
+      case 1: request[2] = any(kObjects); break;
+      case 2: request[3] = request_action(); break;
+      default: break;
+    }
+    return request;
   }
 
   std::string actions() {
@@ -116,6 +146,7 @@ class Generator {
   }
 
   std::mt19937_64 random_;
+  std::vector<std::array<std::string, 4>> rules_;  // this case's p rules
 };
 
 std::uint64_t test_seed() {
