@@ -34,7 +34,7 @@ const std::vector<std::string> kReports = {
 
 }  // namespace
 
-TEST_CASE("enforcer: grants through a role in its domain", "[policy]") {
+TEST_CASE("policy enforcer: grants through a role in its domain", "[policy]") {
   Enforcer enforcer = build(kReports);
   CHECK(enforcer.enforce("basic:admin", "example/prod", "admin:reports", "read"));
   CHECK(enforcer.enforce("basic:admin", "example/prod", "admin:reports", "drilldown"));
@@ -43,7 +43,7 @@ TEST_CASE("enforcer: grants through a role in its domain", "[policy]") {
   CHECK_FALSE(enforcer.enforce("", "", "", ""));
 }
 
-TEST_CASE("enforcer: objects compare exactly", "[policy][attack]") {
+TEST_CASE("policy enforcer: objects compare exactly", "[policy][attack]") {
   Enforcer enforcer = build(kReports);
   for (const char* object : {"admin:security_reports", "admin:reports2", "admin:report",
                              "admin:*", "Admin:reports", "admin:reports ", "admin"}) {
@@ -52,7 +52,7 @@ TEST_CASE("enforcer: objects compare exactly", "[policy][attack]") {
   }
 }
 
-TEST_CASE("enforcer: action alternatives are anchored", "[policy][attack]") {
+TEST_CASE("policy enforcer: action alternatives are anchored", "[policy][attack]") {
   Enforcer enforcer = build({"p, r, d, o, read|export", "g, u, r, d"});
   CHECK(enforcer.enforce("u", "d", "o", "read"));
   CHECK(enforcer.enforce("u", "d", "o", "export"));
@@ -65,7 +65,7 @@ TEST_CASE("enforcer: action alternatives are anchored", "[policy][attack]") {
   CHECK_FALSE(action_match("a|b", "a|b"));
 }
 
-TEST_CASE("enforcer: domains isolate roles and grants", "[policy][attack]") {
+TEST_CASE("policy enforcer: domains isolate roles and grants", "[policy][attack]") {
   Enforcer enforcer = build({"p, r, example/prod, o, read", "p, r, example/dev, o, write",
                              "g, u, r, example/prod"});
   CHECK(enforcer.enforce("u", "example/prod", "o", "read"));
@@ -75,7 +75,7 @@ TEST_CASE("enforcer: domains isolate roles and grants", "[policy][attack]") {
   CHECK(enforcer.enforce("r", "example/dev", "o", "write"));
 }
 
-TEST_CASE("enforcer: role chains up to 10 links are followed, longer ones ignored",
+TEST_CASE("policy enforcer: role chains up to 10 links are followed, longer ones ignored",
           "[policy]") {
   for (std::size_t links = 1; links <= kMaxRoleDepth; ++links) {
     CAPTURE(links);
@@ -89,7 +89,7 @@ TEST_CASE("enforcer: role chains up to 10 links are followed, longer ones ignore
   }
 }
 
-TEST_CASE("enforcer: a shortcut link makes a deep role reachable", "[policy]") {
+TEST_CASE("policy enforcer: a shortcut link makes a deep role reachable", "[policy]") {
   std::vector<std::string> lines{"g, u, r1, d"};
   for (int i = 1; i < 15; ++i) {
     lines.push_back("g, r" + std::to_string(i) + ", r" + std::to_string(i + 1) + ", d");
@@ -99,7 +99,7 @@ TEST_CASE("enforcer: a shortcut link makes a deep role reachable", "[policy]") {
   CHECK(build(lines).enforce("u", "d", "obj", "read"));
 }
 
-TEST_CASE("enforcer: role cycles terminate", "[policy][attack]") {
+TEST_CASE("policy enforcer: role cycles terminate", "[policy][attack]") {
   Enforcer enforcer = build({"g, a, b, d", "g, b, c, d", "g, c, a, d", "g, c, c, d",
                              "p, c, d, o, read"});
   CHECK(enforcer.enforce("a", "d", "o", "read"));
@@ -108,7 +108,7 @@ TEST_CASE("enforcer: role cycles terminate", "[policy][attack]") {
   CHECK(enforcer.role_chain("a", "c", "d") == std::vector<std::string>{"a", "b", "c"});
 }
 
-TEST_CASE("enforcer: explain returns the first granting rule in line order", "[policy]") {
+TEST_CASE("policy enforcer: explain returns the first granting rule in line order", "[policy]") {
   Enforcer enforcer = build({"p, viewer, d, o, read", "p, u, d, o, read|write",
                              "g, u, viewer, d"});
   auto rule = enforcer.explain("u", "d", "o", "read");
@@ -121,13 +121,13 @@ TEST_CASE("enforcer: explain returns the first granting rule in line order", "[p
   CHECK(enforcer.role_chain("viewer", "u", "d").empty());
 }
 
-TEST_CASE("enforcer: build reports the bad line", "[policy]") {
+TEST_CASE("policy enforcer: build reports the bad line", "[policy]") {
   auto enforcer = Enforcer::build({"p, r, d, o, read", "g, u, r"});
   REQUIRE_FALSE(enforcer.ok());
   CHECK(enforcer.status().message().rfind("policy:2: ", 0) == 0);
 }
 
-TEST_CASE("startup_grants: metrics_admin and content_admin add their role", "[policy]") {
+TEST_CASE("policy startup_grants: metrics_admin and content_admin add their role", "[policy]") {
   std::vector<std::string> lines = {"p, reports_admin, example/prod, admin:reports, read"};
   append_lines(lines, metrics_admin_grant("ops-metrics-key", "example/prod"));
   append_lines(lines, content_admin_grant("content-key", "example/dev"));
@@ -139,7 +139,7 @@ TEST_CASE("startup_grants: metrics_admin and content_admin add their role", "[po
   CHECK_FALSE(enforcer.enforce("caller:content-key", "example/dev", "metrics", "read"));
 }
 
-TEST_CASE("enforcer: concurrent checks on one enforcer agree", "[policy]") {
+TEST_CASE("policy enforcer: concurrent checks on one enforcer agree", "[policy]") {
   const Enforcer enforcer = build(kReports);
   std::vector<int> allowed(4, 0);
   std::vector<std::thread> threads;

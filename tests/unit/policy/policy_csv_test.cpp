@@ -106,7 +106,7 @@ TEST_CASE("policy_csv: rejects a secret-looking field without echoing it", "[pol
   }
 }
 
-TEST_CASE("secret_field: ordinary names are not secrets", "[policy]") {
+TEST_CASE("policy secret_field: ordinary names are not secrets", "[policy]") {
   for (const char* name :
        {"reports_admin", "content_capture_maintenance_administrators", "user:alice@example.com",
         "caller:123e4567-e89b-12d3-a456-426614174000", "admin:security_reports", "task-runner",
@@ -116,7 +116,7 @@ TEST_CASE("secret_field: ordinary names are not secrets", "[policy]") {
   }
 }
 
-TEST_CASE("format_csv_line: quotes only when needed and round-trips", "[policy]") {
+TEST_CASE("policy format_csv_line: quotes only when needed and round-trips", "[policy]") {
   CHECK(format_csv_line({"p", "a", "b", "c", "d"}) == "p, a, b, c, d");
   const std::vector<std::string> fields{"p", "a, b", "say \"hi\"", "c", "d"};
   auto split = split_csv_fields(format_csv_line(fields));
