@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   register_keys_commands(app, context);
   register_jwt_commands(app, context);
   register_dev_worker_command(app, context);
+  register_policy_commands(app, context);
 
   try {
     app.parse(argc, argv);
