@@ -79,13 +79,27 @@ Response Gateway::public_route(const RouteMatch& match) const {
                                            {"total_workers", total}});
 }
 
-// Until the policy engine lands, /metrics needs an admin credential whenever auth is configured.
+// /metrics (DESIGN.md §3, §5): open when no auth is configured; a caller token needs the policy
+// grant `metrics, read` in its domain (else 403 metrics-forbidden); any other bearer must be a
+// control-plane admin credential, as for the rest of the admin surface.
 Response Gateway::metrics_route(const Request& request) {
-  if (parts_.auth->any_configured()) {
-    AuthResult auth = parts_.auth->control_plane(request);
-    if (auth.outcome != AuthOutcome::kAllowed) return auth.rejection;
+  auto render = [&] {
+    return text_response(200, parts_.metrics->render(), "text/plain; version=0.0.4");
+  };
+  if (!parts_.auth->any_configured()) return render();
+  if (parts_.auth->callers_configured()) {
+    AuthResult caller = parts_.auth->caller(request);
+    if (caller.outcome == AuthOutcome::kForbidden) return caller.rejection;
+    if (caller.outcome == AuthOutcome::kAllowed) {
+      const Principal& p = caller.principal;
+      bool granted = parts_.enforcer != nullptr &&
+                     parts_.enforcer->enforce(p.subject, p.domain, "metrics", "read");
+      return granted ? render() : admin_error_response(403, "metrics-forbidden");
+    }
+    if (!parts_.auth->control_plane_configured()) return caller.rejection;
   }
-  return text_response(200, parts_.metrics->render(), "text/plain; version=0.0.4");
+  AuthResult admin = parts_.auth->control_plane(request);
+  return admin.outcome == AuthOutcome::kAllowed ? render() : admin.rejection;
 }
 
 Response Gateway::control_plane(const Request& request, const RouteMatch& match) {

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "common/audit/audit_log.h"
+#include "common/policy/enforcer.h"
 #include "server/admission/admission_controller.h"
 #include "server/auth/gateway_auth.h"
 #include "server/gateway/route_table.h"
@@ -29,6 +30,7 @@ struct GatewayParts {
   proxy::DataPlaneProxy* proxy = nullptr;
   WorkersRoutes* workers_routes = nullptr;
   workers::WorkerRegistry* registry = nullptr;
+  const policy::Enforcer* enforcer = nullptr;  // Casbin decisions (metrics, reports, content)
 };
 
 class Gateway {

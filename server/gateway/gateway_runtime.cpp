@@ -5,6 +5,8 @@
 #include "common/apikey/api_key_spec.h"
 #include "common/crypto/crypto.h"
 #include "common/log/logger.h"
+#include "common/policy/policy_yaml.h"
+#include "common/policy/startup_grants.h"
 #include "server/routing/policy.h"
 
 namespace smg::server {
@@ -174,21 +176,50 @@ Status GatewayRuntime::build_audit(const ServeConfig& config) {
   return Status::ok_status();
 }
 
+// Policy lines: the file, then the inline list, then the grants that callers' metrics_admin /
+// content_admin flags imply (the seed's compatibility rule).
+Status GatewayRuntime::build_policy(const ServeConfig& config) {
+  const auto& authorization = config.admin_auth.authorization;
+  policy::ParsedPolicy parsed;
+  if (!authorization.policy_file.empty()) {
+    auto file = policy::load_policy_file(authorization.policy_file);
+    if (!file.ok()) return config_error(file.status().message());
+    parsed = std::move(*file);
+  }
+  Status inline_lines = parsed.add_lines(authorization.policy, policy::kPolicyKeyPath);
+  if (!inline_lines.ok()) return config_error(inline_lines.message());
+  for (std::size_t i = 0; i < config.callers.size(); ++i) {
+    const CallerConfig& caller = config.callers[i];
+    std::vector<std::string> grants;
+    if (caller.metrics_admin) {
+      policy::append_lines(grants, policy::metrics_admin_grant(caller.token_id, caller.domain));
+    }
+    if (caller.content_admin) {
+      policy::append_lines(grants, policy::content_admin_grant(caller.token_id, caller.domain));
+    }
+    Status added = parsed.add_lines(grants, "server.callers[" + std::to_string(i) + "]");
+    if (!added.ok()) return config_error(added.message());
+  }
+  enforcer_ = std::make_unique<policy::Enforcer>(policy::Enforcer::build(std::move(parsed)));
+  return Status::ok_status();
+}
+
 Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig& config) {
   if (Status valid = validate_serve_config(config); !valid.ok()) return valid;
   std::unique_ptr<GatewayRuntime> runtime(new GatewayRuntime());
   runtime->config_ = config;
   runtime->http_client_ = http::make_curl_client();
-  for (Status step : {runtime->build_auth(config), runtime->build_workers(config),
-                      runtime->build_audit(config)}) {
-    if (!step.ok()) return step;
+  for (auto step : {&GatewayRuntime::build_auth, &GatewayRuntime::build_policy,
+                    &GatewayRuntime::build_workers, &GatewayRuntime::build_audit}) {
+    if (Status built = ((*runtime).*step)(config); !built.ok()) return built;
   }
   runtime->admission_ = std::make_unique<admission::AdmissionController>(admission::AdmissionOptions{
       config.max_concurrent_requests, config.queue_size,
       std::chrono::seconds(config.queue_timeout_secs)});
   runtime->gateway_ = std::make_unique<Gateway>(GatewayParts{
       runtime->auth_.get(), runtime->audit_.get(), &runtime->metrics_, runtime->admission_.get(),
-      runtime->proxy_.get(), runtime->workers_routes_.get(), runtime->registry_.get()});
+      runtime->proxy_.get(), runtime->workers_routes_.get(), runtime->registry_.get(),
+      runtime->enforcer_.get()});
   ListenerOptions listen;
   listen.host = config.host;
   listen.port = config.port;

@@ -15,6 +15,7 @@
 
 #include "common/audit/audit_log.h"
 #include "common/http/http_client.h"
+#include "common/policy/enforcer.h"
 #include "server/admission/admission_controller.h"
 #include "server/auth/gateway_auth.h"
 #include "server/gateway/gateway.h"
@@ -52,11 +53,13 @@ class GatewayRuntime {
   Status build_auth(const ServeConfig& config);
   Status build_workers(const ServeConfig& config);
   Status build_audit(const ServeConfig& config);
+  Status build_policy(const ServeConfig& config);
 
   ServeConfig config_;
   metrics::Registry metrics_;
   std::unique_ptr<http::HttpClient> http_client_;
   std::unique_ptr<GatewayAuth> auth_;
+  std::unique_ptr<policy::Enforcer> enforcer_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<workers::WorkerRegistry> registry_;
   std::unique_ptr<workers::HealthChecker> health_;

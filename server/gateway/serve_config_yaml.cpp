@@ -1,6 +1,7 @@
 #include "server/gateway/serve_config_yaml.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "common/config/duration.h"
 #include "common/config/yaml_reader.h"
@@ -260,7 +261,13 @@ Status load_serve_config(const YAML::Node& root, ServeConfig& config) {
 Status load_serve_config_file(const std::string& path, ServeConfig& config) {
   auto root = config::YamlReader::load_file(path);
   if (!root.ok()) return root.status();
-  return load_serve_config(*root, config);
+  Status loaded = load_serve_config(*root, config);
+  // A relative policy_file is relative to the config file, as operators expect of an include.
+  std::string& policy_file = config.admin_auth.authorization.policy_file;
+  if (loaded.ok() && !policy_file.empty() && policy_file.front() != '/') {
+    policy_file = (std::filesystem::path(path).parent_path() / policy_file).string();
+  }
+  return loaded;
 }
 
 }  // namespace smg::server
