@@ -137,6 +137,7 @@ Status GatewayRuntime::build_workers(const ServeConfig& config) {
   for (std::size_t i = 0; i < config.worker_urls.size(); ++i) {
     workers::WorkerSpec spec;
     spec.url = config.worker_urls[i];
+    spec.api_key = crypto::Secret(config.api_key);  // health checks and model discovery too
     auto added = registry_->add(std::move(spec));
     if (!added.ok()) {
       return config_error("--worker-urls #" + std::to_string(i + 1) + ": " +
