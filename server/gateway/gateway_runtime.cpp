@@ -177,10 +177,10 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   std::unique_ptr<GatewayRuntime> runtime(new GatewayRuntime());
   runtime->config_ = config;
   runtime->http_client_ = http::make_curl_client();
-  for (Status step : {runtime->build_auth(config), runtime->build_workers(config),
-                      runtime->build_audit(config)}) {
-    if (!step.ok()) return step;
-  }
+  // One step at a time: a later step uses what an earlier one built (build_audit reads auth_).
+  if (Status auth = runtime->build_auth(config); !auth.ok()) return auth;
+  if (Status workers = runtime->build_workers(config); !workers.ok()) return workers;
+  if (Status audit = runtime->build_audit(config); !audit.ok()) return audit;
   runtime->admission_ = std::make_unique<admission::AdmissionController>(admission::AdmissionOptions{
       config.max_concurrent_requests, config.queue_size,
       std::chrono::seconds(config.queue_timeout_secs)});
