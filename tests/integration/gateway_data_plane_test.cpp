@@ -203,7 +203,8 @@ TEST_CASE("gateway: a killed worker is routed around and taken back when it retu
   std::string url = fx.worker(1).url();
   bool ready = poll_until(
       [&] {
-        for (const auto& worker : json_body(client.Get("/workers"))["workers"]) {
+        auto listed = json_body(client.Get("/workers"));
+        for (const auto& worker : listed["workers"]) {
           if (worker["url"] == url && worker["status"] == "ready") return true;
         }
         return false;
