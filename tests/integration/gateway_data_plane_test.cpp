@@ -72,7 +72,7 @@ TEST_CASE("gateway: the official openai client works through the gateway", "[gat
   }
 }
 
-TEST_CASE("gateway: the worker sees its own key, never the caller's", "[gateway]") {
+TEST_CASE("gateway: the worker sees its own key and never the caller key", "[gateway]") {
   GatewayFixture fx(keyed_setup());
   REQUIRE(fx.wait_until_healthy(1));
   auto client = fx.gateway().client();
@@ -123,7 +123,7 @@ TEST_CASE("gateway: the worker sees its own key, never the caller's", "[gateway]
   }
 }
 
-TEST_CASE("gateway: a client leaving mid-stream stops the worker's stream", "[gateway]") {
+TEST_CASE("gateway: a client leaving mid-stream stops the worker stream", "[gateway]") {
   GatewayFixture fx(smg::test::fixture_options(1, {}, {kModel}));
   REQUIRE(fx.wait_until_healthy(1));
   REQUIRE(fx.worker(0).stats()["streams_aborted"] == 0);
@@ -221,7 +221,7 @@ TEST_CASE("gateway: a killed worker is routed around and taken back when it retu
   CHECK(back);
 }
 
-TEST_CASE("gateway: no workers, unknown models and bad bodies get the documented errors",
+TEST_CASE("gateway: no workers or unknown models or bad bodies get the documented errors",
           "[gateway]") {
   SECTION("no workers: 503 no_available_workers, readiness 503") {
     smg::test::GatewayProcess gateway({});

@@ -152,7 +152,7 @@ TEST_CASE("gateway: workers are managed through the control plane", "[gateway][w
   }
 }
 
-TEST_CASE("gateway: admission control answers 429 and 503; big bodies 413", "[gateway]") {
+TEST_CASE("gateway: admission control answers 429 and 503 and big bodies 413", "[gateway]") {
   GatewayFixture fx(smg::test::fixture_options(
       1,
       {"--max-concurrent-requests", "2", "--queue-size", "1", "--queue-timeout-secs", "1",
@@ -203,7 +203,7 @@ TEST_CASE("gateway: admission control answers 429 and 503; big bodies 413", "[ga
   CHECK(!extra[1].retry_after.empty());
 }
 
-TEST_CASE("gateway: every control-plane request is audited once, in every sink",
+TEST_CASE("gateway: every control-plane request is audited once in every sink",
           "[gateway][audit]") {
   smg::test::TempDir dir;
   std::string audit_file = dir.file("audit.log");
