@@ -142,6 +142,7 @@ Status GatewayRuntime::build_workers(const ServeConfig& config) {
   for (std::size_t i = 0; i < config.worker_urls.size(); ++i) {
     workers::WorkerSpec spec;
     spec.url = config.worker_urls[i];
+    spec.api_key = crypto::Secret(config.api_key);  // health checks and model discovery too
     auto added = registry_->add(std::move(spec));
     if (!added.ok()) {
       return config_error("--worker-urls #" + std::to_string(i + 1) + ": " +
@@ -209,6 +210,8 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   std::unique_ptr<GatewayRuntime> runtime(new GatewayRuntime());
   runtime->config_ = config;
   runtime->http_client_ = http::make_curl_client();
+  // One step at a time, stopping at the first error: a later step uses what an earlier one built
+  // (build_audit reads auth_).
   for (auto step : {&GatewayRuntime::build_auth, &GatewayRuntime::build_policy,
                     &GatewayRuntime::build_workers, &GatewayRuntime::build_audit}) {
     if (Status built = ((*runtime).*step)(config); !built.ok()) return built;

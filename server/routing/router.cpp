@@ -56,7 +56,11 @@ Result<WorkerLease> Router::pick(const std::string& model, const RoutingKey& key
   WorkerCandidates serving;
   std::copy_if(snapshot->begin(), snapshot->end(), std::back_inserter(serving),
                [&](const auto& worker) { return worker->serves(model); });
-  if (serving.empty() && !model.empty()) {
+  // With no worker at all (or only draining ones) nothing is "unknown": the gateway is empty.
+  bool any_worker = std::any_of(snapshot->begin(), snapshot->end(), [](const auto& worker) {
+    return worker->status() != workers::WorkerStatus::kDraining;
+  });
+  if (serving.empty() && !model.empty() && any_worker) {
     return not_found("model_not_found", "The model '" + model + "' does not exist");
   }
   WorkerCandidates candidates;

@@ -134,7 +134,13 @@ void BackgroundProcess::read_output(int out_fd, int err_fd) {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   out_closed_ = true;
+  all_closed_ = true;
   output_changed_.notify_all();
+}
+
+bool BackgroundProcess::wait_for_output_closed(std::chrono::milliseconds deadline) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return output_changed_.wait_for(lock, deadline, [this] { return all_closed_; });
 }
 
 std::optional<std::string> BackgroundProcess::wait_for_line(const std::string& needle,

@@ -45,6 +45,9 @@ class BackgroundProcess {
            std::chrono::milliseconds deadline = std::chrono::seconds(5));
 
   bool running();
+  // Waits until the child's stdout and stderr are both closed and read to the end (e.g. after
+  // stop(), so out()/err() hold everything it wrote); false if `deadline` passes first.
+  bool wait_for_output_closed(std::chrono::milliseconds deadline = std::chrono::seconds(5));
   pid_t pid() const { return pid_; }
   std::string out() const;
   std::string err() const;
@@ -60,6 +63,7 @@ class BackgroundProcess {
   std::string out_;
   std::string err_;
   bool out_closed_ = false;
+  bool all_closed_ = false;
   std::thread reader_;
 };
 

@@ -38,8 +38,8 @@ struct Fixture {
 TEST_CASE("workers routing: router tells model_not_found from no_available_workers",
           "[workers][routing][router]") {
   Fixture f;
-  SECTION("no workers at all") {
-    CHECK(f.router.pick("m1").status().reason() == "model_not_found");
+  SECTION("no workers at all: nothing is usable, not an unknown model") {
+    CHECK(f.router.pick("m1").status().reason() == "no_available_workers");
     CHECK(f.router.pick("").status().reason() == "no_available_workers");
   }
   SECTION("nobody serves the model") {
@@ -114,7 +114,7 @@ TEST_CASE("workers routing: draining workers leave routing but finish in-flight 
   auto lease = f.router.pick("m1");
   REQUIRE(lease.ok());
   REQUIRE(f.registry.remove(worker->id()).ok());
-  CHECK(f.router.pick("m1").status().reason() == "model_not_found");
+  CHECK(f.router.pick("m1").status().reason() == "no_available_workers");
   CHECK(lease->worker().status() == WorkerStatus::kDraining);
   CHECK(worker->load() == 1);
   lease->record_success();
