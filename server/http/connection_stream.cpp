@@ -14,7 +14,7 @@ namespace smg::server {
 namespace {
 
 constexpr std::size_t kReadBufferBytes = 4096;
-// How often a waiting connection checks whether the server is stopping.
+// How often a waiting connection checks whether the server is stopping or its idle time is up.
 constexpr std::chrono::milliseconds kIdleSlice{200};
 
 void address_of(const sockaddr_storage& addr, socklen_t len, std::string& ip, int& port) {
@@ -52,6 +52,10 @@ ConnectionStream::ConnectionStream(int sock, ConnectionTimeouts timeouts)
   timeval send_timeout{static_cast<time_t>(usec / 1000000),
                        static_cast<suseconds_t>(usec % 1000000)};
   setsockopt(sock_, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+  // Bounds the blocking recv of wait_for_request(); every other recv is MSG_DONTWAIT.
+  auto slice_usec = std::chrono::duration_cast<std::chrono::microseconds>(kIdleSlice).count();
+  timeval idle_slice{0, static_cast<suseconds_t>(slice_usec)};
+  setsockopt(sock_, SOL_SOCKET, SO_RCVTIMEO, &idle_slice, sizeof idle_slice);
   int yes = 1;
   setsockopt(sock_, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
 }
@@ -83,8 +87,18 @@ bool ConnectionStream::is_writable() const {
   return ::recv(sock_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
 }
 
-bool ConnectionStream::wait_readable(std::chrono::milliseconds timeout) const {
-  return has_buffered() || poll_for(POLLIN, timeout);
+ConnectionStream::Wait ConnectionStream::wait_for_request() {
+  if (has_buffered()) {
+    return Wait::kData;
+  }
+  ssize_t n = ::recv(sock_, buffer_.data(), buffer_.size(), 0);
+  if (n > 0) {
+    offset_ = 0;
+    size_ = static_cast<std::size_t>(n);
+    return Wait::kData;
+  }
+  bool waiting = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
+  return waiting ? Wait::kTimeout : Wait::kClosed;
 }
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
@@ -163,16 +177,12 @@ bool serve_keep_alive(ConnectionStream& stream, const KeepAliveOptions& options,
   bool ok = false;
   for (std::size_t left = options.max_requests; left > 0; --left) {
     auto idle_deadline = std::chrono::steady_clock::now() + options.idle_timeout;
-    bool readable = false;
-    while (!readable && server_socket.load() != -1) {
-      auto now = std::chrono::steady_clock::now();
-      if (now >= idle_deadline) {
-        break;
-      }
-      auto remaining = std::chrono::ceil<std::chrono::milliseconds>(idle_deadline - now);
-      readable = stream.wait_readable(std::min(remaining, kIdleSlice));
+    auto wait = ConnectionStream::Wait::kTimeout;
+    while (wait == ConnectionStream::Wait::kTimeout && server_socket.load() != -1 &&
+           std::chrono::steady_clock::now() < idle_deadline) {
+      wait = stream.wait_for_request();
     }
-    if (!readable) {
+    if (wait != ConnectionStream::Wait::kData) {
       return ok;
     }
     bool closed = false;

@@ -5,7 +5,7 @@
 // write, a getpeername+getsockname, a 4 KiB buffer allocation, and a waiting connection woke its
 // thread every 10 ms (select 10 ms, sleep 1 ms, repeat). Here a read tries recv first and polls
 // only when no data is waiting, a write is a plain blocking send (SO_SNDTIMEO bounds it), the
-// addresses are read once, and a waiting connection sleeps in poll for up to 200 ms slices.
+// addresses are read once, and a waiting connection sleeps in recv for up to 200 ms slices.
 // A response whose body follows its head (see expect_body_after_head) leaves in one TCP segment:
 // the head goes out with MSG_MORE.
 // Thread-safety: one connection, one thread.
@@ -46,8 +46,10 @@ class ConnectionStream final : public httplib::Stream {
 
   // True when bytes of a next request are already buffered.
   bool has_buffered() const { return offset_ < size_; }
-  // Waits up to `timeout` for the peer to send something (or close); false on timeout/error.
-  bool wait_readable(std::chrono::milliseconds timeout) const;
+  enum class Wait { kData, kTimeout, kClosed };
+  // Blocks in recv for the next request's first bytes (buffered), for at most ~200 ms
+  // (SO_RCVTIMEO): one syscall where poll + recv took two.
+  Wait wait_for_request();
   // The next write is a response head whose body write follows at once: send it with MSG_MORE.
   void expect_body_after_head() { body_follows_ = true; }
   // Sends anything still held back by MSG_MORE; call after each request.
