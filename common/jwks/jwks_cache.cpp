@@ -92,10 +92,7 @@ Result<Jwk> JwksCache::find_key(std::string_view kid) {
   return jwt::to_status(jwt::JwtError::kUnknownKid);
 }
 
-uint64_t JwksCache::generation() const {
-  std::lock_guard lock(mutex_);
-  return generation_;
-}
+uint64_t JwksCache::generation() const { return generation_.load(std::memory_order_acquire); }
 
 uint64_t JwksCache::fetch_count() const {
   std::lock_guard lock(mutex_);
@@ -157,7 +154,7 @@ Result<KeySetPtr> JwksCache::refresh(Trigger trigger) {
 void JwksCache::store_locked(KeySetPtr set, const std::string& fingerprint,
                              std::chrono::seconds ttl, TimePoint now) {
   if (fingerprint != fingerprint_) {
-    ++generation_;
+    generation_.fetch_add(1, std::memory_order_release);
     fingerprint_ = fingerprint;
   }
   set_ = std::move(set);

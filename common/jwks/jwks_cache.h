@@ -18,6 +18,7 @@
 //   auto verified = smg::jwt::verify(token, **keys, policy, clock);
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -90,7 +91,9 @@ class JwksCache {
   TimePoint expires_at_{};
   TimePoint last_attempt_{};
   bool attempted_ = false;
-  uint64_t generation_ = 0;
+  // Atomic so that generation(), read on every JWT-authenticated request, takes no lock; changed
+  // only under mutex_.
+  std::atomic<uint64_t> generation_{0};
   uint64_t fetch_count_ = 0;
 };
 

@@ -82,9 +82,19 @@ AuthResult GatewayAuth::caller(const Request& request) const {
 }
 
 void GatewayAuth::count(const char* method, const char* result) const {
-  registry_.counter("smg_auth_attempts_total", "Authentication attempts by method and result",
-                    {{"method", method}, {"result", result}})
-      .inc();
+  std::size_t index = (std::string_view(method) == "jwt" ? 2 : 0) +
+                      (std::string_view(result) == "success" ? 1 : 0);
+  bool known = std::string_view(method) == "jwt" || std::string_view(method) == "api_key";
+  metrics::Counter* counter = known ? attempt_counters_[index].load(std::memory_order_acquire)
+                                    : nullptr;
+  if (counter == nullptr) {
+    counter = &registry_.counter("smg_auth_attempts_total",
+                                 "Authentication attempts by method and result",
+                                 {{"method", method}, {"result", result}});
+    // Racing threads get the same series from the registry, so either store is right.
+    if (known) attempt_counters_[index].store(counter, std::memory_order_release);
+  }
+  counter->inc();
 }
 
 GatewayAuth::Verification GatewayAuth::verify_control_plane_token(const std::string& token) const {

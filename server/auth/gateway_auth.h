@@ -15,6 +15,8 @@
 //   if (result.outcome != AuthOutcome::kAllowed) return result.rejection;
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -82,6 +84,9 @@ class GatewayAuth {
 
   CredentialSources sources_;
   metrics::Registry& registry_;
+  // smg_auth_attempts_total series for {api_key, jwt} x {success, failure}, looked up once each
+  // (the registry lookup formats labels and takes a lock: too much for every request).
+  mutable std::array<std::atomic<metrics::Counter*>, 4> attempt_counters_{};
 };
 
 }  // namespace smg::server

@@ -36,12 +36,31 @@ Response Gateway::handle(Request& request) {
   RouteMatch match = classify_route(request.method, request.path);
   Response response = dispatch(request, match);
   response.set_header("x-request-id", request.request_id);
-  parts_.metrics
-      ->counter("smg_http_requests_total", "HTTP requests by route class and status",
-                {{"class", route_class_name(match.route_class)},
-                 {"status", std::to_string(response.status)}})
-      .inc();
+  requests_counter(match.route_class, response.status).inc();
   return response;
+}
+
+metrics::Counter& Gateway::requests_counter(RouteClass route_class, int status) {
+  auto lookup = [&] {
+    return &parts_.metrics->counter("smg_http_requests_total",
+                                    "HTTP requests by route class and status",
+                                    {{"class", route_class_name(route_class)},
+                                     {"status", std::to_string(status)}});
+  };
+  auto class_index = static_cast<int>(route_class);
+  if (status < kMinStatus || status >= kMinStatus + kStatusSlots || class_index < 0 ||
+      class_index >= kRouteClasses) {
+    return *lookup();
+  }
+  auto& slot = request_counters_[static_cast<std::size_t>(class_index * kStatusSlots + status -
+                                                          kMinStatus)];
+  metrics::Counter* counter = slot.load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    // Racing threads get the same series from the registry, so either store is right.
+    counter = lookup();
+    slot.store(counter, std::memory_order_release);
+  }
+  return *counter;
 }
 
 Response Gateway::dispatch(Request& request, const RouteMatch& match) {

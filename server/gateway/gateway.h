@@ -7,6 +7,8 @@
 //   Response r = gateway.handle(request);
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <memory>
 
 #include "common/audit/audit_log.h"
@@ -48,8 +50,16 @@ class Gateway {
   Response data_plane(Request& request, const RouteMatch& match);
   void record_audit(const Request& request, const RouteMatch& match, const AuthResult& auth,
                     int status) const;
+  metrics::Counter& requests_counter(RouteClass route_class, int status);
 
   GatewayParts parts_;
+  // smg_http_requests_total series by (route class, status 100..599), each looked up in the
+  // registry once: a lookup formats the labels and takes the registry's exclusive lock, which
+  // every serving thread would otherwise contend on for every request.
+  static constexpr int kRouteClasses = 5;
+  static constexpr int kMinStatus = 100;
+  static constexpr int kStatusSlots = 500;
+  std::array<std::atomic<metrics::Counter*>, kRouteClasses * kStatusSlots> request_counters_{};
 };
 
 }  // namespace smg::server

@@ -1,8 +1,10 @@
 #include "server/http/listener.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/log/logger.h"
+#include "server/http/connection_stream.h"
 
 namespace smg::server {
 namespace {
@@ -13,6 +15,33 @@ class ExposedServer : public Base {
  public:
   using Base::Base;
   int listening_socket() const { return static_cast<int>(this->svr_sock_); }
+};
+
+// Plain HTTP with smg's own per-connection stream and keep-alive wait (connection_stream.h)
+// instead of httplib's, which polls several times per request and wakes idle connections every
+// 10 ms. TLS keeps httplib's SSLServer path.
+class PlainServer final : public httplib::Server {
+ public:
+  int listening_socket() const { return static_cast<int>(svr_sock_); }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    ConnectionTimeouts timeouts{
+        std::chrono::seconds(read_timeout_sec_) + std::chrono::microseconds(read_timeout_usec_),
+        std::chrono::seconds(write_timeout_sec_) + std::chrono::microseconds(write_timeout_usec_)};
+    bool ok = false;
+    {
+      ConnectionStream stream(sock, timeouts);
+      KeepAliveOptions keep_alive{keep_alive_max_count_,
+                                  std::chrono::seconds(keep_alive_timeout_sec_)};
+      ok = serve_keep_alive(stream, keep_alive, svr_sock_, [&](bool close, bool& closed) {
+        return process_request(stream, close, closed, nullptr);
+      });
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ok;
+  }
 };
 
 class HttplibSink final : public StreamSink {
@@ -87,7 +116,7 @@ class Listener::Engine {
           options.tls_cert_path.c_str(), options.tls_key_path.c_str());
       tls_ = true;
     } else {
-      server_ = std::make_unique<ExposedServer<httplib::Server>>();
+      server_ = std::make_unique<PlainServer>();
     }
   }
   httplib::Server& server() { return *server_; }
@@ -95,7 +124,7 @@ class Listener::Engine {
     if (tls_) {
       return static_cast<ExposedServer<httplib::SSLServer>&>(*server_).listening_socket();
     }
-    return static_cast<ExposedServer<httplib::Server>&>(*server_).listening_socket();
+    return static_cast<PlainServer&>(*server_).listening_socket();
   }
   bool tls() const { return tls_; }
 
@@ -128,7 +157,12 @@ Listener::Listener(ListenerOptions options, Handler handler)
   // before the body is read).
   httplib::Server::Handler dispatch = [this](const httplib::Request& req, httplib::Response& res) {
     Request request = to_request(req);
-    write_response(handler_(request), res);
+    Response response = handler_(request);
+    bool body_follows = !response.stream && !response.body.empty() && req.method != "HEAD";
+    write_response(std::move(response), res);
+    if (ConnectionStream* connection = current_connection(); body_follows && connection) {
+      connection->expect_body_after_head();  // head and body leave in one segment
+    }
   };
   const std::string any = ".*";
   server.Get(any, dispatch).Post(any, dispatch).Put(any, dispatch).Patch(any, dispatch);

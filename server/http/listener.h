@@ -4,9 +4,10 @@
 // engine can be swapped without touching auth, routing or the proxy.
 //
 // Engine facts it works around (cpp-httplib 0.11.4 as built by Debian): the default pool has 8
-// threads (replaced by a GrowingThreadPool), the listen backlog is 5 (re-listened at 4096), and
+// threads (replaced by a GrowingThreadPool), the listen backlog is 5 (re-listened at 4096),
 // keep-alive defaults to 5 requests per connection (raised; idle keep-alive connections are
-// closed after a short timeout because each one polls its thread ~100 times a second).
+// closed after a short timeout, each holds a thread), and its plain-HTTP socket stream polls
+// several times per request (replaced by ConnectionStream, see connection_stream.h).
 // Thread-safety: bind/serve/stop from one controlling thread; the handler runs on many threads.
 //
 //   Listener listener(options, [&](Request& r) { return gateway.handle(r); });
