@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "common/audit/audit_log.h"
+#include "server/admin/admin_auth_routes.h"
 #include "server/admission/admission_controller.h"
 #include "server/auth/gateway_auth.h"
 #include "server/gateway/route_table.h"
@@ -29,6 +30,7 @@ struct GatewayParts {
   proxy::DataPlaneProxy* proxy = nullptr;
   WorkersRoutes* workers_routes = nullptr;
   workers::WorkerRegistry* registry = nullptr;
+  admin::AdminAuthRoutes* admin_auth = nullptr;
 };
 
 class Gateway {

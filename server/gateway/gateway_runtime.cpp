@@ -5,6 +5,7 @@
 #include "common/apikey/api_key_spec.h"
 #include "common/crypto/crypto.h"
 #include "common/log/logger.h"
+#include "server/gateway/admin_auth_builder.h"
 #include "server/routing/policy.h"
 
 namespace smg::server {
@@ -174,13 +175,26 @@ Status GatewayRuntime::build_audit(const ServeConfig& config) {
   return Status::ok_status();
 }
 
+Status GatewayRuntime::build_admin(const ServeConfig& config) {
+  auto admin = build_admin_auth(config, *http_client_, SystemClock::instance());
+  if (!admin.ok()) return admin.status();
+  admin_auth_ = std::move(*admin);
+  admin::AdminAuthRoutes* routes = admin_auth_.get();
+  metrics_.add_collector([routes](std::string& out) {
+    out += "# HELP smg_basic_bcrypt_runs_total bcrypt verifications run for admin Basic auth\n"
+           "# TYPE smg_basic_bcrypt_runs_total counter\nsmg_basic_bcrypt_runs_total " +
+           std::to_string(routes->bcrypt_runs()) + "\n";
+  });
+  return Status::ok_status();
+}
+
 Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig& config) {
   if (Status valid = validate_serve_config(config); !valid.ok()) return valid;
   std::unique_ptr<GatewayRuntime> runtime(new GatewayRuntime());
   runtime->config_ = config;
   runtime->http_client_ = http::make_curl_client();
   for (Status step : {runtime->build_auth(config), runtime->build_workers(config),
-                      runtime->build_audit(config)}) {
+                      runtime->build_audit(config), runtime->build_admin(config)}) {
     if (!step.ok()) return step;
   }
   runtime->admission_ = std::make_unique<admission::AdmissionController>(admission::AdmissionOptions{
@@ -188,7 +202,8 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
       std::chrono::seconds(config.queue_timeout_secs)});
   runtime->gateway_ = std::make_unique<Gateway>(GatewayParts{
       runtime->auth_.get(), runtime->audit_.get(), &runtime->metrics_, runtime->admission_.get(),
-      runtime->proxy_.get(), runtime->workers_routes_.get(), runtime->registry_.get()});
+      runtime->proxy_.get(), runtime->workers_routes_.get(), runtime->registry_.get(),
+      runtime->admin_auth_.get()});
   ListenerOptions listen;
   listen.host = config.host;
   listen.port = config.port;
