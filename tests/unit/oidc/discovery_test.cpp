@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "common/oidc/auth_code.h"
 #include "common/oidc/discovery.h"
