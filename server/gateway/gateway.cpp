@@ -68,6 +68,10 @@ Response Gateway::dispatch(Request& request, const RouteMatch& match) {
     return error_response(404, "not_found_error", "No route for " + request.path.substr(0, 256),
                           "route_not_found");
   }
+  // A disabled identity method's routes do not exist (rollback), whatever the method.
+  if (match.route_class == RouteClass::kAdmin && !parts_.admin_auth->serves(match.name)) {
+    return admin_error_response(404, "not-found");
+  }
   if (!match.method_allowed) {
     Response response = error_response(405, "invalid_request_error",
                                        "Method " + request.method + " is not allowed here",
@@ -80,6 +84,7 @@ Response Gateway::dispatch(Request& request, const RouteMatch& match) {
     case RouteClass::kMetrics: return metrics_route(request);
     case RouteClass::kControlPlane: return control_plane(request, match);
     case RouteClass::kDataPlane: return data_plane(request, match);
+    case RouteClass::kAdmin: return parts_.admin_auth->handle(match.name, request);
     case RouteClass::kNotFound: break;
   }
   return error_response(404, "not_found_error", "Not found", "route_not_found");

@@ -13,6 +13,7 @@
 
 #include "common/audit/audit_log.h"
 #include "common/policy/enforcer.h"
+#include "server/admin/admin_auth_routes.h"
 #include "server/admission/admission_controller.h"
 #include "server/auth/gateway_auth.h"
 #include "server/gateway/route_table.h"
@@ -33,6 +34,7 @@ struct GatewayParts {
   WorkersRoutes* workers_routes = nullptr;
   workers::WorkerRegistry* registry = nullptr;
   const policy::Enforcer* enforcer = nullptr;  // Casbin decisions (metrics, reports, content)
+  admin::AdminAuthRoutes* admin_auth = nullptr;
 };
 
 class Gateway {

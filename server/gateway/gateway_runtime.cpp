@@ -7,6 +7,7 @@
 #include "common/log/logger.h"
 #include "common/policy/policy_yaml.h"
 #include "common/policy/startup_grants.h"
+#include "server/gateway/admin_auth_builder.h"
 #include "server/routing/policy.h"
 
 namespace smg::server {
@@ -202,6 +203,16 @@ Status GatewayRuntime::build_policy(const ServeConfig& config) {
     if (!added.ok()) return config_error(added.message());
   }
   enforcer_ = std::make_unique<policy::Enforcer>(policy::Enforcer::build(std::move(parsed)));
+Status GatewayRuntime::build_admin(const ServeConfig& config) {
+  auto admin = build_admin_auth(config, *http_client_, SystemClock::instance());
+  if (!admin.ok()) return admin.status();
+  admin_auth_ = std::move(*admin);
+  admin::AdminAuthRoutes* routes = admin_auth_.get();
+  metrics_.add_collector([routes](std::string& out) {
+    out += "# HELP smg_basic_bcrypt_runs_total bcrypt verifications run for admin Basic auth\n"
+           "# TYPE smg_basic_bcrypt_runs_total counter\nsmg_basic_bcrypt_runs_total " +
+           std::to_string(routes->bcrypt_runs()) + "\n";
+  });
   return Status::ok_status();
 }
 
@@ -213,7 +224,8 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   // One step at a time, stopping at the first error: a later step uses what an earlier one built
   // (build_audit reads auth_).
   for (auto step : {&GatewayRuntime::build_auth, &GatewayRuntime::build_policy,
-                    &GatewayRuntime::build_workers, &GatewayRuntime::build_audit}) {
+                    &GatewayRuntime::build_workers, &GatewayRuntime::build_audit,
+                    &GatewayRuntime::build_admin}) {
     if (Status built = ((*runtime).*step)(config); !built.ok()) return built;
   }
   runtime->admission_ = std::make_unique<admission::AdmissionController>(admission::AdmissionOptions{
@@ -222,7 +234,7 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   runtime->gateway_ = std::make_unique<Gateway>(GatewayParts{
       runtime->auth_.get(), runtime->audit_.get(), &runtime->metrics_, runtime->admission_.get(),
       runtime->proxy_.get(), runtime->workers_routes_.get(), runtime->registry_.get(),
-      runtime->enforcer_.get()});
+      runtime->enforcer_.get(), runtime->admin_auth_.get()});
   ListenerOptions listen;
   listen.host = config.host;
   listen.port = config.port;

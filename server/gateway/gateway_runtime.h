@@ -54,6 +54,7 @@ class GatewayRuntime {
   Status build_workers(const ServeConfig& config);
   Status build_audit(const ServeConfig& config);
   Status build_policy(const ServeConfig& config);
+  Status build_admin(const ServeConfig& config);
 
   ServeConfig config_;
   metrics::Registry metrics_;
@@ -68,6 +69,7 @@ class GatewayRuntime {
   std::unique_ptr<proxy::DataPlaneProxy> proxy_;
   std::unique_ptr<admission::AdmissionController> admission_;
   std::unique_ptr<WorkersRoutes> workers_routes_;
+  std::unique_ptr<admin::AdminAuthRoutes> admin_auth_;
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<Listener> listener_;
   std::unique_ptr<Listener> metrics_listener_;

@@ -36,6 +36,11 @@ constexpr std::array kRoutes = {
     RouteSpec{"/get_loads", RouteClass::kControlPlane, "get_loads", "GET"},
     RouteSpec{"/admin/audit", RouteClass::kControlPlane, "audit", "GET"},
     RouteSpec{"/metrics", RouteClass::kMetrics, "metrics", "GET"},
+    RouteSpec{"/admin/auth/check", RouteClass::kAdmin, "admin_auth_check", "GET"},
+    RouteSpec{"/admin/auth/login", RouteClass::kAdmin, "admin_auth_login", "GET"},
+    RouteSpec{"/admin/auth/callback", RouteClass::kAdmin, "admin_auth_callback", "GET"},
+    RouteSpec{"/admin/auth/me", RouteClass::kAdmin, "admin_auth_me", "GET"},
+    RouteSpec{"/admin/auth/logout", RouteClass::kAdmin, "admin_auth_logout", "POST"},
 };
 
 bool method_listed(std::string_view methods, std::string_view method) {
@@ -84,6 +89,7 @@ const char* route_class_name(RouteClass route_class) {
     case RouteClass::kDataPlane: return "data_plane";
     case RouteClass::kControlPlane: return "control_plane";
     case RouteClass::kMetrics: return "metrics";
+    case RouteClass::kAdmin: return "admin";
     case RouteClass::kNotFound: return "not_found";
   }
   return "not_found";

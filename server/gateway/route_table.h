@@ -9,7 +9,7 @@
 
 namespace smg::server {
 
-enum class RouteClass { kPublic, kDataPlane, kControlPlane, kMetrics, kNotFound };
+enum class RouteClass { kPublic, kDataPlane, kControlPlane, kMetrics, kAdmin, kNotFound };
 
 struct RouteMatch {
   RouteClass route_class = RouteClass::kNotFound;

@@ -52,7 +52,8 @@ struct SessionConfig {
   int64_t idle_timeout_secs = 3600;
   bool secure_cookies = true;
   std::string same_site = "strict";  // strict | lax | none
-  std::string store = "memory";      // memory | sqlite (under data_dir)
+  std::string store = "sqlite";      // sqlite (data_dir/admin_sessions.db, survives restarts) | memory
+  int64_t login_timeout_secs = 600;  // pending OIDC logins (pre-login cookie); at most 10m
 };
 
 struct AuthorizationConfig {

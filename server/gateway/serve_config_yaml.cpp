@@ -156,12 +156,15 @@ int64_t read_duration_secs(YamlReader& r, const Node& node, const std::string& k
 void read_sessions(YamlReader& r, const Node& admin, SessionConfig& sessions) {
   Node node = r.child(admin, "sessions");
   r.check_keys(node,
-               {"cookie_name", "ttl", "idle_timeout", "secure_cookies", "same_site", "store"});
+               {"cookie_name", "ttl", "idle_timeout", "secure_cookies", "same_site", "store",
+                "login_timeout"});
   if (!node.present()) return;
   sessions.cookie_name = r.get_string(node, "cookie_name", sessions.cookie_name);
   sessions.ttl_secs = read_duration_secs(r, node, "ttl", sessions.ttl_secs);
   sessions.idle_timeout_secs =
       read_duration_secs(r, node, "idle_timeout", sessions.idle_timeout_secs);
+  sessions.login_timeout_secs =
+      read_duration_secs(r, node, "login_timeout", sessions.login_timeout_secs);
   sessions.secure_cookies = r.get_bool(node, "secure_cookies", sessions.secure_cookies);
   sessions.same_site = r.get_string(node, "same_site", sessions.same_site);
   if (sessions.same_site != "strict" && sessions.same_site != "lax" &&

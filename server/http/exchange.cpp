@@ -31,6 +31,10 @@ void Response::set_header(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
 }
 
+void Response::add_header(std::string name, std::string value) {
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
 std::optional<std::string> Response::header(std::string_view name) const {
   for (const auto& [existing, value] : headers) {
     if (existing.size() == name.size() &&

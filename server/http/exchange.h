@@ -58,7 +58,10 @@ struct Response {
   // the serving thread; returning false aborts the response.
   std::function<bool(StreamSink&)> stream;
 
+  // Replaces any header of that name.
   void set_header(std::string name, std::string value);
+  // Appends, keeping earlier headers of the same name (several Set-Cookie lines).
+  void add_header(std::string name, std::string value);
   std::optional<std::string> header(std::string_view name) const;
 };
 
