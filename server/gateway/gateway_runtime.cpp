@@ -203,6 +203,9 @@ Status GatewayRuntime::build_policy(const ServeConfig& config) {
     if (!added.ok()) return config_error(added.message());
   }
   enforcer_ = std::make_unique<policy::Enforcer>(policy::Enforcer::build(std::move(parsed)));
+  return Status::ok_status();
+}
+
 Status GatewayRuntime::build_admin(const ServeConfig& config) {
   auto admin = build_admin_auth(config, *http_client_, SystemClock::instance());
   if (!admin.ok()) return admin.status();
