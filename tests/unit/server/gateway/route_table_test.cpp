@@ -97,12 +97,21 @@ TEST_CASE("route table: unknown paths are not found", "[gateway][routes]") {
   for (const char* path :
        {"/", "", "/nope", "/workers/", "/workers/a/b", "/workersx", "/v1/chat/completions/",
         "/v1/tokenizers/", "/wasm/a/b", "/admin/audit/x", "/metrics/", "/HEALTH", "/v1/Models",
-        "//workers", "/admin/auth/check"}) {
+        "//workers", "/admin/auth/", "/admin/auth/check/x", "/admin/authx"}) {
     INFO(path);
     RouteMatch match = classify_route("GET", path);
     CHECK(match.route_class == RouteClass::kNotFound);
     CHECK(match.resource.empty());
   }
+}
+
+TEST_CASE("route table: browser-admin auth routes are their own class", "[gateway][routes]") {
+  for (const char* path : {"/admin/auth/check", "/admin/auth/login", "/admin/auth/callback",
+                           "/admin/auth/me"}) {
+    INFO(path);
+    CHECK(classify_route("GET", path).route_class == RouteClass::kAdmin);
+  }
+  CHECK(classify_route("POST", "/admin/auth/logout").route_class == RouteClass::kAdmin);
 }
 
 TEST_CASE("route table: class names are stable", "[gateway][routes]") {
