@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "server/devworker/dev_routes.h"
-#include "server/devworker/thread_pool.h"
+#include "server/http/growing_thread_pool.h"
 
 namespace smg::devworker {
 
@@ -53,7 +53,9 @@ Result<int> DevWorker::start() {
   }
   auto server = std::make_unique<ListeningServer>();
   const std::size_t max_threads = options_.max_threads;
-  server->new_task_queue = [max_threads] { return new GrowingThreadPool(max_threads); };
+  server->new_task_queue = [max_threads] {
+    return new smg::server::GrowingThreadPool({.min_threads = 4, .max_threads = max_threads});
+  };
   server->set_keep_alive_max_count(1000);
   server->set_tcp_nodelay(true);  // each SSE event leaves at once
   // httplib's default also sets SO_REUSEPORT, which lets a second worker bind a busy port.

@@ -146,60 +146,60 @@ Response DataPlaneProxy::forward(const server::Request& request, bool caller_aut
   return forward_buffered(request, prepared);
 }
 
-Response DataPlaneProxy::forward_buffered(const server::Request& request, Prepared& prepared) {
+// Picks a worker and runs `attempt` against it; a connect failure is recorded on that worker and
+// retried on a new pick after a backoff, anything else ends the loop. `attempt` owns the lease on
+// success (a stream keeps it until the body is done).
+template <typename Attempt>
+Response DataPlaneProxy::with_retries(const server::Request& request, const Prepared& prepared,
+                                      Attempt attempt) {
   Status last_error;
   int max_attempts = options_.retry.enabled ? options_.retry.max_retries + 1 : 1;
-  for (int attempt = 0; attempt < max_attempts; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(backoff(attempt - 1));
+  for (int n = 0; n < max_attempts; ++n) {
+    if (n > 0) std::this_thread::sleep_for(backoff(n - 1));
     auto lease = router_.pick(prepared.model, prepared.key);
     if (!lease.ok()) {
       return last_error.ok() ? pick_error(lease.status(), prepared.model) : upstream_error(last_error);
     }
     UpstreamRequest upstream{request.method, lease->worker().url() + request.path,
                              upstream_headers(request, prepared.caller_authenticated, lease->worker()),
-                             request.body, options_.request_timeout, options_.connect_timeout};
+                             request.body, options_.request_timeout, options_.connect_timeout,
+                             prepared.stream};
     auto started = std::chrono::steady_clock::now();
-    auto result = upstream_.send(upstream);
-    if (result.ok()) {
+    Result<Response> response = attempt(*lease, upstream);
+    if (response.ok()) {
       upstream_latency_.observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-      result->status >= 500 ? lease->record_failure() : lease->record_success();
-      Response response;
-      response.status = result->status;
-      response.content_type = result->header("content-type").value_or("application/json");
-      response.body = std::move(result->body);
-      return response;
+      return std::move(*response);
     }
     lease->record_failure();
-    last_error = result.status();
+    last_error = response.status();
     if (last_error.reason() != "upstream_connect_failed") break;
   }
   return upstream_error(last_error);
 }
 
+Response DataPlaneProxy::forward_buffered(const server::Request& request, Prepared& prepared) {
+  return with_retries(request, prepared,
+                      [&](routing::WorkerLease& lease, const UpstreamRequest& upstream)
+                          -> Result<Response> {
+    auto result = upstream_.send(upstream);
+    if (!result.ok()) return result.status();
+    result->status >= 500 ? lease.record_failure() : lease.record_success();
+    Response response;
+    response.status = result->status;
+    response.content_type = result->header("content-type").value_or("application/json");
+    response.body = std::move(result->body);
+    return response;
+  });
+}
+
 Response DataPlaneProxy::forward_stream(const server::Request& request, Prepared& prepared,
                                         admission::Permit permit) {
-  Status last_error;
-  int max_attempts = options_.retry.enabled ? options_.retry.max_retries + 1 : 1;
-  for (int attempt = 0; attempt < max_attempts; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(backoff(attempt - 1));
-    auto lease = router_.pick(prepared.model, prepared.key);
-    if (!lease.ok()) {
-      return last_error.ok() ? pick_error(lease.status(), prepared.model) : upstream_error(last_error);
-    }
-    UpstreamRequest upstream{request.method, lease->worker().url() + request.path,
-                             upstream_headers(request, prepared.caller_authenticated, lease->worker()),
-                             request.body, options_.request_timeout, options_.connect_timeout, true};
-    auto started = std::chrono::steady_clock::now();
+  return with_retries(request, prepared,
+                      [&](routing::WorkerLease& lease, const UpstreamRequest& upstream)
+                          -> Result<Response> {
     auto opened = upstream_.open(upstream);
-    if (!opened.ok()) {
-      lease->record_failure();
-      last_error = opened.status();
-      if (last_error.reason() != "upstream_connect_failed") break;
-      continue;
-    }
-    upstream_latency_.observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (!opened.ok()) return opened.status();
     Response response;
     response.status = (*opened)->status();
     response.content_type = (*opened)->header("content-type").value_or("text/event-stream");
@@ -211,7 +211,7 @@ Response DataPlaneProxy::forward_stream(const server::Request& request, Prepared
       admission::Permit permit;
     };
     auto state = std::make_shared<StreamState>(
-        StreamState{std::move(*opened), std::move(*lease), std::move(permit)});
+        StreamState{std::move(*opened), std::move(lease), std::move(permit)});
     metrics::Gauge* in_flight = &streams_in_flight_;
     response.stream = [state, in_flight](server::StreamSink& sink) {
       in_flight->add(1);
@@ -223,8 +223,7 @@ Response DataPlaneProxy::forward_stream(const server::Request& request, Prepared
       return completed;
     };
     return response;
-  }
-  return upstream_error(last_error);
+  });
 }
 
 Response DataPlaneProxy::list_models() const {

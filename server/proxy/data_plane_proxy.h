@@ -56,6 +56,9 @@ class DataPlaneProxy {
 
  private:
   struct Prepared;
+  template <typename Attempt>
+  server::Response with_retries(const server::Request& request, const Prepared& prepared,
+                                Attempt attempt);
   server::Response forward_buffered(const server::Request& request, Prepared& prepared);
   server::Response forward_stream(const server::Request& request, Prepared& prepared,
                                   admission::Permit permit);
