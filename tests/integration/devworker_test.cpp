@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+
+#include "tests/support/eventually.h"
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -72,17 +74,7 @@ DevWorkerOptions options_with(Change change) {
 
 json error_of(const httplib::Result& res) { return json::parse(res->body)["error"]; }
 
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds deadline) {
-  auto until = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < until) {
-    if (predicate()) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return predicate();
-}
+using smg::test::eventually;
 
 }  // namespace
 

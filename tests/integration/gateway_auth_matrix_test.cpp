@@ -4,6 +4,8 @@
 #include <httplib.h>
 
 #include <catch2/catch.hpp>
+
+#include "tests/support/eventually.h"
 #include <chrono>
 #include <map>
 #include <memory>
@@ -193,15 +195,7 @@ struct JoseIdp {
   }
 };
 
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds deadline) {
-  auto until = std::chrono::steady_clock::now() + deadline;
-  while (!predicate()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
+using smg::test::eventually;
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());

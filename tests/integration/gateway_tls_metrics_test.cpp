@@ -5,6 +5,8 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+
+#include "tests/support/eventually.h"
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -46,15 +48,7 @@ std::string worker_url(const Started& worker) {
 httplib::Headers admin() { return {{"Authorization", std::string("Bearer ") + kAdminKey}}; }
 
 // Polls until `done` holds or the deadline passes.
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::seconds deadline = std::chrono::seconds(10)) {
-  auto until = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
+using smg::test::eventually;
 
 }  // namespace
 

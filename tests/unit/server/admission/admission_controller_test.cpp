@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+
+#include "tests/support/eventually.h"
 #include <future>
 #include <thread>
 
@@ -20,15 +22,7 @@ AdmissionOptions options(std::size_t max_concurrent, std::size_t queue_size,
   return o;
 }
 
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds deadline = std::chrono::seconds(10)) {
-  auto until = std::chrono::steady_clock::now() + deadline;
-  while (!predicate()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
+using smg::test::eventually;
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+
+#include "tests/support/eventually.h"
 #include <future>
 
 using smg::server::GrowingThreadPool;
@@ -18,15 +20,7 @@ ThreadPoolOptions pool_options(std::size_t min_threads, std::size_t max_threads,
   return o;
 }
 
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds deadline = std::chrono::seconds(10)) {
-  auto until = std::chrono::steady_clock::now() + deadline;
-  while (!predicate()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
+using smg::test::eventually;
 
 // A gate blocking tasks until opened.
 struct Gate {
