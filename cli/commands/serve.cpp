@@ -173,7 +173,15 @@ int run_serve(ServeFlags& flags, CliContext& context) {
   std::string base = std::string((*runtime)->tls() ? "https" : "http") + "://" +
                      (config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host) +
                      ":" + std::to_string(*port);
-  log::info("smg::server", "listening", {{"address", base}});
+  log::info("smg::server", "listening",
+            {{"address", base},
+             {"workers", std::to_string(config.worker_urls.size())},
+             {"policy", config.policy},
+             {"jwt_issuer", config.jwt_issuer},
+             {"callers", std::to_string(config.callers.size())},
+             {"basic", config.admin_auth.basic.enabled ? "on" : "off"},
+             {"oidc", config.admin_auth.oidc.enabled ? "on" : "off"},
+             {"audit", (*runtime)->audit_enabled() ? "on" : "off"}});
   if (flags.dev) print_dev_banner(*context.out, dev, base);
   *context.out << "smg listening on " << base << std::endl;
 

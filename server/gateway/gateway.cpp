@@ -1,6 +1,7 @@
 #include "server/gateway/gateway.h"
 
 #include "common/clock/clock.h"
+#include "common/log/logger.h"
 #include "server/gateway/audit_routes.h"
 #include "server/gateway/request_id.h"
 
@@ -36,6 +37,13 @@ Response Gateway::handle(Request& request) {
   RouteMatch match = classify_route(request.method, request.path);
   Response response = dispatch(request, match);
   response.set_header("x-request-id", request.request_id);
+  if (log::enabled(log::Level::kDebug)) {  // access log: no headers, no bodies, no credentials
+    log::debug("smg::access", "request",
+               {{"method", request.method}, {"path", request.path},
+                {"status", std::to_string(response.status)},
+                {"class", route_class_name(match.route_class)},
+                {"request_id", request.request_id}, {"peer", request.remote_addr}});
+  }
   requests_counter(match.route_class, response.status).inc();
   return response;
 }

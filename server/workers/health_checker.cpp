@@ -1,5 +1,7 @@
 #include "server/workers/health_checker.h"
 
+#include "common/log/logger.h"
+
 #include <algorithm>
 #include <atomic>
 #include <vector>
@@ -135,12 +137,13 @@ void HealthChecker::on_success(Worker& worker, const WorkerSpec& spec) {
     discover_models(worker, spec);
   }
   if (worker.transition_status(WorkerStatus::kPending, WorkerStatus::kReady)) {
+    log::info("smg::workers", "worker ready", {{"worker", worker.url()}, {"id", worker.id()}});
     return;
   }
-  if (streak >= options_.success_threshold) {
-    if (!worker.transition_status(WorkerStatus::kNotReady, WorkerStatus::kReady)) {
-      worker.transition_status(WorkerStatus::kFailed, WorkerStatus::kReady);
-    }
+  if (streak >= options_.success_threshold &&
+      (worker.transition_status(WorkerStatus::kNotReady, WorkerStatus::kReady) ||
+       worker.transition_status(WorkerStatus::kFailed, WorkerStatus::kReady))) {
+    log::info("smg::workers", "worker recovered", {{"worker", worker.url()}, {"id", worker.id()}});
   }
 }
 
@@ -149,8 +152,11 @@ void HealthChecker::on_failure(Worker& worker) {
   if (streak < options_.failure_threshold) {
     return;
   }
-  if (!worker.transition_status(WorkerStatus::kReady, WorkerStatus::kNotReady)) {
-    worker.transition_status(WorkerStatus::kPending, WorkerStatus::kFailed);
+  if (worker.transition_status(WorkerStatus::kReady, WorkerStatus::kNotReady) ||
+      worker.transition_status(WorkerStatus::kPending, WorkerStatus::kFailed)) {
+    log::warn("smg::workers", "worker failed health checks",
+              {{"worker", worker.url()}, {"id", worker.id()},
+               {"consecutive_failures", std::to_string(streak)}});
   }
 }
 
