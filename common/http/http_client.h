@@ -55,6 +55,9 @@ std::unique_ptr<HttpClient> make_curl_client();
 
 // True for URLs whose host is a loopback address (127.0.0.0/8, ::1, localhost).
 bool is_loopback_url(const std::string& url);
+// The same test for a bare host or listen address ("127.0.0.1", "::1", "[::1]", "localhost");
+// "127.example.com" is not loopback.
+bool is_loopback_host(const std::string& host);
 // Policy shared by JWKS/discovery/OIDC fetches: https, or http to a loopback host.
 Status check_fetch_url(const std::string& url);
 

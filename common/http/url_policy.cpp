@@ -33,6 +33,8 @@ Result<ParsedUrl> parse_url(const std::string& url) {
   return parsed;
 }
 
+}  // namespace
+
 bool is_loopback_host(const std::string& host) {
   if (host == "localhost" || host == "[::1]" || host == "::1") {
     return true;
@@ -51,8 +53,6 @@ bool is_loopback_host(const std::string& host) {
   }
   return dots == 3;
 }
-
-}  // namespace
 
 bool is_loopback_url(const std::string& url) {
   auto parsed = parse_url(url);

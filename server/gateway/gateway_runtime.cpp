@@ -17,10 +17,6 @@ Status config_error(const std::string& message) {
   return invalid_argument("config_invalid", message);
 }
 
-bool is_loopback_host(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
-}
-
 Result<std::vector<TenantKey>> parse_tenant_keys(const std::vector<std::string>& specs) {
   std::vector<TenantKey> keys;
   for (std::size_t i = 0; i < specs.size(); ++i) {
@@ -129,7 +125,7 @@ Status GatewayRuntime::build_auth(const ServeConfig& config) {
   if (!callers.ok()) return callers.status();
   sources.callers = std::make_shared<const CallerTokenStore>(std::move(*callers));
   auth_ = std::make_unique<GatewayAuth>(std::move(sources), metrics_);
-  if (!is_loopback_host(config.host) && !auth_->any_configured() && !config.allow_unauthenticated) {
+  if (!http::is_loopback_host(config.host) && !auth_->any_configured() && !config.allow_unauthenticated) {
     return config_error("--host " + config.host +
                         ": refusing to serve a non-loopback address with no authentication "
                         "configured (add credentials or pass --allow-unauthenticated)");
@@ -138,12 +134,11 @@ Status GatewayRuntime::build_auth(const ServeConfig& config) {
 }
 
 Status GatewayRuntime::build_workers(const ServeConfig& config) {
-  registry_ = std::make_unique<workers::WorkerRegistry>(config.circuit_breaker,
-                                                        SystemClock::instance());
+  registry_ = std::make_unique<workers::WorkerRegistry>(
+      config.circuit_breaker, SystemClock::instance(), crypto::Secret(config.api_key));
   for (std::size_t i = 0; i < config.worker_urls.size(); ++i) {
     workers::WorkerSpec spec;
     spec.url = config.worker_urls[i];
-    spec.api_key = crypto::Secret(config.api_key);  // health checks and model discovery too
     auto added = registry_->add(std::move(spec));
     if (!added.ok()) {
       return config_error("--worker-urls #" + std::to_string(i + 1) + ": " +
@@ -154,7 +149,6 @@ Status GatewayRuntime::build_workers(const ServeConfig& config) {
   router_ = std::make_unique<routing::Router>(*registry_, *routing::make_policy(config.policy));
   upstream_ = std::make_unique<proxy::UpstreamClient>();
   proxy::ProxyOptions proxy_options;
-  proxy_options.default_worker_key = crypto::Secret(config.api_key);
   proxy_options.retry = config.retry;
   proxy_options.request_timeout = std::chrono::seconds(config.request_timeout_secs);
   proxy_ = std::make_unique<proxy::DataPlaneProxy>(*router_, *upstream_, *registry_,

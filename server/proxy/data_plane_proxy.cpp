@@ -99,8 +99,8 @@ UpstreamHeaders DataPlaneProxy::upstream_headers(const server::Request& request,
   for (const auto& [name, value] : request.headers) {
     if (!dropped(name)) headers.emplace_back(name, value);
   }
-  crypto::Secret key = worker.api_key();
-  const crypto::Secret& worker_key = key.empty() ? options_.default_worker_key : key;
+  // The registry gave every worker without a key of its own the --api-key one.
+  crypto::Secret worker_key = worker.api_key();
   if (!worker_key.empty()) {
     headers.emplace_back("Authorization", "Bearer " + worker_key.reveal());
   } else if (!caller_authenticated) {
@@ -138,7 +138,7 @@ Response DataPlaneProxy::forward(const server::Request& request, bool caller_aut
     if (auto stream = body.find("stream"); stream != body.end() && stream->is_boolean()) {
       prepared.stream = stream->get<bool>();
     }
-    prepared.key.text = routing_text(body);
+    if (router_.policy().uses_request_text()) prepared.key.text = routing_text(body);
   }
   if (prepared.stream) {
     return forward_stream(request, prepared, std::move(permit));
@@ -240,8 +240,7 @@ Response DataPlaneProxy::flush_cache(const std::string& request_id) const {
   int flushed = 0;
   for (const auto& worker : *workers) {
     UpstreamHeaders headers{{"x-request-id", request_id}};
-    crypto::Secret key = worker->api_key();
-    const crypto::Secret& worker_key = key.empty() ? options_.default_worker_key : key;
+    crypto::Secret worker_key = worker->api_key();
     if (!worker_key.empty()) headers.emplace_back("Authorization", "Bearer " + worker_key.reveal());
     UpstreamRequest request{"POST", worker->url() + "/flush_cache", headers, "",
                             std::chrono::seconds(30), options_.connect_timeout};

@@ -34,7 +34,6 @@ struct RetryOptions {
 };
 
 struct ProxyOptions {
-  crypto::Secret default_worker_key;  // --api-key: sent to workers that have no key of their own
   RetryOptions retry;
   std::chrono::seconds request_timeout{1800};  // --request-timeout-secs
   std::chrono::seconds connect_timeout{5};

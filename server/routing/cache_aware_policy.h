@@ -35,6 +35,7 @@ class CacheAwarePolicy final : public Policy {
  public:
   explicit CacheAwarePolicy(CacheAwareOptions options);
   std::string_view name() const override { return "cache_aware"; }
+  bool uses_request_text() const override { return true; }
   std::shared_ptr<Worker> select(const WorkerCandidates& candidates,
                                  const RoutingKey& key) override;
 

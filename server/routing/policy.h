@@ -45,6 +45,8 @@ class Policy {
  public:
   virtual ~Policy() = default;
   virtual std::string_view name() const = 0;
+  // Whether select() reads RoutingKey::text; callers skip extracting the prompt when it doesn't.
+  virtual bool uses_request_text() const { return false; }
   // Returns one of `candidates`, or nullptr when it is empty.
   virtual std::shared_ptr<Worker> select(const WorkerCandidates& candidates,
                                          const RoutingKey& key) = 0;

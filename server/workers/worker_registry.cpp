@@ -9,8 +9,10 @@ Status worker_not_found(const std::string& id) {
   return not_found("WORKER_NOT_FOUND", "Worker " + id + " not found");
 }
 
-WorkerRegistry::WorkerRegistry(CircuitBreakerOptions breaker_options, const Clock& clock)
+WorkerRegistry::WorkerRegistry(CircuitBreakerOptions breaker_options, const Clock& clock,
+                               crypto::Secret default_api_key)
     : breaker_options_(breaker_options), clock_(clock),
+      default_api_key_(std::move(default_api_key)),
       snapshot_(std::make_shared<const WorkerList>()) {}
 
 void WorkerRegistry::publish_locked() {
@@ -23,6 +25,7 @@ Result<std::shared_ptr<Worker>> WorkerRegistry::add(WorkerSpec spec) {
     return url.status();
   }
   spec.url = std::move(*url);
+  if (spec.api_key.empty()) spec.api_key = default_api_key_;
   std::unique_lock lock(mutex_);
   for (const auto& existing : workers_) {
     if (existing->url() == spec.url) {

@@ -34,7 +34,10 @@ class WorkerRegistry {
  public:
   // Each added worker gets a CircuitBreaker built from `breaker_options`.
   // REQUIRES: `clock` outlives the registry and its workers.
-  WorkerRegistry(CircuitBreakerOptions breaker_options, const Clock& clock);
+  // `default_api_key` (--api-key) is the key of every worker added without one of its own, so
+  // health checks, model discovery, proxying and cache flushes all send the same credential.
+  WorkerRegistry(CircuitBreakerOptions breaker_options, const Clock& clock,
+                 crypto::Secret default_api_key = {});
 
   // Normalizes and validates spec.url ("invalid_worker_url"); a URL already present fails with
   // Code::kAlreadyExists, reason "WORKER_ALREADY_EXISTS". The new worker starts pending.
@@ -60,6 +63,7 @@ class WorkerRegistry {
 
   const CircuitBreakerOptions breaker_options_;
   const Clock& clock_;
+  const crypto::Secret default_api_key_;
   mutable std::shared_mutex mutex_;
   WorkerList workers_;  // insertion order
   std::unordered_map<std::string, std::shared_ptr<Worker>> by_id_;

@@ -20,3 +20,16 @@ TEST_CASE("http: fetch URLs must be https unless loopback", "[http]") {
   CHECK(is_loopback_url("http://127.0.0.1:1/"));
   CHECK_FALSE(is_loopback_url("https://example.com/"));
 }
+
+TEST_CASE("http: loopback listen hosts", "[http]") {
+  using smg::http::is_loopback_host;
+  CHECK(is_loopback_host("127.0.0.1"));
+  CHECK(is_loopback_host("127.1.2.3"));
+  CHECK(is_loopback_host("localhost"));
+  CHECK(is_loopback_host("::1"));
+  CHECK(is_loopback_host("[::1]"));
+  CHECK_FALSE(is_loopback_host("127.example.com"));
+  CHECK_FALSE(is_loopback_host("0.0.0.0"));
+  CHECK_FALSE(is_loopback_host("::"));
+  CHECK_FALSE(is_loopback_host("10.0.0.1"));
+}

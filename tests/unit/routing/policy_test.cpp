@@ -173,3 +173,11 @@ TEST_CASE("workers routing: cache_aware forgets workers that are gone", "[worker
     CHECK(policy.tree_size("old-0") == 0);
   }
 }
+
+TEST_CASE("routing: only cache_aware reads the request text", "[routing][policy]") {
+  for (const char* name : {"round_robin", "random", "power_of_two"}) {
+    INFO(name);
+    CHECK_FALSE((*smg::routing::make_policy(name))->uses_request_text());
+  }
+  CHECK((*smg::routing::make_policy("cache_aware"))->uses_request_text());
+}

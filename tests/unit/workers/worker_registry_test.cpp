@@ -168,3 +168,21 @@ TEST_CASE("workers: registry remove drains and drops at once", "[workers][regist
   CHECK(registry.remove(worker->id()).status().reason() == "WORKER_NOT_FOUND");
   CHECK(registry.add(spec_for("http://w1")).ok());  // the URL is free again
 }
+
+TEST_CASE("workers: a worker added without a key gets the registry's default key",
+          "[workers][registry]") {
+  smg::FixedClock clock(1000);
+  WorkerRegistry registry(CircuitBreakerOptions{}, clock, smg::crypto::Secret("shared-key"));
+  WorkerSpec plain;
+  plain.url = "http://127.0.0.1:9001";
+  WorkerSpec own;
+  own.url = "http://127.0.0.1:9002";
+  own.api_key = smg::crypto::Secret("own-key");
+  CHECK((*registry.add(std::move(plain)))->api_key().reveal() == "shared-key");
+  CHECK((*registry.add(std::move(own)))->api_key().reveal() == "own-key");
+
+  WorkerRegistry no_default(CircuitBreakerOptions{}, clock);
+  WorkerSpec bare;
+  bare.url = "http://127.0.0.1:9003";
+  CHECK((*no_default.add(std::move(bare)))->api_key().empty());
+}
