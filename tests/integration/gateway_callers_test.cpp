@@ -38,6 +38,7 @@ TEST_CASE("gateway callers: tokens, statuses and the metrics grant", "[gateway][
   std::string app_digest = smg::crypto::sha256_hex("app-token-value-1");
   smg::test::write_file(dir.file("smg.yaml"), R"(server:
   port: 0
+  control_plane: { api_keys_env: CP_KEYS }
   callers:
     - { token_id: ops, token_env: OPS_TOKEN, domain: example/prod, metrics_admin: true }
     - { token_id: app, token_sha256: )" + app_digest + R"(, domain: example/prod }
@@ -51,7 +52,9 @@ TEST_CASE("gateway callers: tokens, statuses and the metrics grant", "[gateway][
 )");
   auto gateway = serve_config(dir.file("smg.yaml"), {{"OPS_TOKEN", "ops-token-value-1"},
                                                      {"OLD_TOKEN", "old-token-value-1"},
-                                                     {"OTHER_TOKEN", "other-token-value-1"}});
+                                                     {"OTHER_TOKEN", "other-token-value-1"},
+                                                     {"CP_KEYS", "cp-admin:Ops:admin:cp-admin-key-1,"
+                                                                 "cp-user:Dev:user:cp-user-key-1"}});
   httplib::Client client("127.0.0.1", gateway.port);
 
   SECTION("data plane accepts active callers, by Bearer or X-API-Key") {
@@ -81,9 +84,15 @@ TEST_CASE("gateway callers: tokens, statuses and the metrics grant", "[gateway][
     CHECK(client.Get("/metrics", bearer("other-token-value-1"))->status == 403);
     CHECK(client.Get("/metrics")->status == 401);
   }
+  SECTION("/metrics also takes a control-plane admin credential, not a user one") {
+    CHECK(client.Get("/metrics", bearer("cp-admin-key-1"))->status == 200);
+    CHECK(client.Get("/metrics", bearer("cp-user-key-1"))->status == 403);
+    CHECK(client.Get("/metrics", bearer("neither-key"))->status == 401);
+  }
   gateway.process->stop();
   std::string output = gateway.process->out() + gateway.process->err();
-  for (const char* secret : {"ops-token-value-1", "app-token-value-1", "old-token-value-1"}) {
+  for (const char* secret : {"ops-token-value-1", "app-token-value-1", "old-token-value-1",
+                             "cp-admin-key-1", "cp-user-key-1"}) {
     CHECK(output.find(secret) == std::string::npos);
   }
 }

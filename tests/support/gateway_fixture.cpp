@@ -1,5 +1,7 @@
 #include "tests/support/gateway_fixture.h"
 
+#include "tests/support/eventually.h"
+
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -21,16 +23,7 @@ httplib::Client local_client(int port) {
 }  // namespace
 
 bool poll_until(const std::function<bool()>& done, std::chrono::milliseconds deadline) {
-  auto until = std::chrono::steady_clock::now() + deadline;
-  while (true) {
-    if (done()) {
-      return true;
-    }
-    if (std::chrono::steady_clock::now() >= until) {
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  return eventually(done, deadline, std::chrono::milliseconds(20));
 }
 
 std::string chat_body(const std::string& model, const std::string& message, bool stream) {
