@@ -25,8 +25,15 @@ class CommandError : public std::runtime_error {
   int exit_code_;
 };
 
+// Global flags (DESIGN.md §6). Where a remote command's server and credential come from is decided
+// in one place, cli/remote/target.h: flags, then SMG_TOKEN, then the context file.
 struct GlobalOptions {
-  std::string output;  // "", "table", "json", "yaml"; empty means the command's default
+  std::string output;   // "", "table", "json", "yaml"; empty means the command's default
+  std::string server;   // --server URL
+  std::string token;    // --token (discouraged: visible in ps; SMG_TOKEN or --token-stdin instead)
+  std::string context;  // --context NAME
+  std::string cacert;   // --cacert PEM bundle
+  bool insecure = false;
 };
 
 struct CliContext {
@@ -37,6 +44,7 @@ struct CliContext {
   int exit_code = 0;
 
   bool json_output() const { return global.output == "json"; }
+  bool yaml_output() const { return global.output == "yaml"; }
 };
 
 }  // namespace smg::cli

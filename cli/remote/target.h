@@ -1,0 +1,25 @@
+// Where a remote command goes and with which credential: the one place that decides it.
+// Precedence (DESIGN.md §6): --server/--token flags, then SMG_TOKEN, then the chosen context
+// (--context, else the current one) from $XDG_CONFIG_HOME/smgctl/.
+//
+//   RemoteTarget target = resolve_target(context);   // throws UsageError when no server is known
+#pragma once
+
+#include <string>
+
+#include "cli/cli_context.h"
+
+namespace smg::cli {
+
+struct RemoteTarget {
+  std::string server;        // base URL without a trailing slash, e.g. "https://gw.example:8443"
+  std::string token;         // bearer credential; empty means none
+  std::string cacert;        // PEM bundle to trust; empty means the system store
+  bool insecure = false;     // skip TLS verification
+  std::string context_name;  // the context used, empty when flags alone decided
+};
+
+// REQUIRES: nothing; throws UsageError with a one-line hint when no server can be found.
+RemoteTarget resolve_target(const CliContext& context);
+
+}  // namespace smg::cli
