@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,8 +15,6 @@ namespace smg::server {
 namespace {
 
 constexpr std::size_t kReadBufferBytes = 4096;
-// How often a waiting connection checks whether the server is stopping or its idle time is up.
-constexpr std::chrono::milliseconds kIdleSlice{200};
 
 void address_of(const sockaddr_storage& addr, socklen_t len, std::string& ip, int& port) {
   char host[NI_MAXHOST];
@@ -27,6 +26,21 @@ void address_of(const sockaddr_storage& addr, socklen_t len, std::string& ip, in
     port = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
   } else if (addr.ss_family == AF_INET6) {
     port = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
+  }
+}
+
+// Moves the iovecs of `message` past `n` sent bytes.
+void advance(msghdr& message, std::size_t n) {
+  while (n > 0 && message.msg_iovlen > 0) {
+    iovec& first = message.msg_iov[0];
+    std::size_t step = std::min(n, first.iov_len);
+    first.iov_base = static_cast<char*>(first.iov_base) + step;
+    first.iov_len -= step;
+    n -= step;
+    if (first.iov_len == 0) {
+      ++message.msg_iov;
+      --message.msg_iovlen;
+    }
   }
 }
 
@@ -52,10 +66,6 @@ ConnectionStream::ConnectionStream(int sock, ConnectionTimeouts timeouts)
   timeval send_timeout{static_cast<time_t>(usec / 1000000),
                        static_cast<suseconds_t>(usec % 1000000)};
   setsockopt(sock_, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
-  // Bounds the blocking recv of wait_for_request(); every other recv is MSG_DONTWAIT.
-  auto slice_usec = std::chrono::duration_cast<std::chrono::microseconds>(kIdleSlice).count();
-  timeval idle_slice{0, static_cast<suseconds_t>(slice_usec)};
-  setsockopt(sock_, SOL_SOCKET, SO_RCVTIMEO, &idle_slice, sizeof idle_slice);
   int yes = 1;
   setsockopt(sock_, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
 }
@@ -85,20 +95,6 @@ bool ConnectionStream::is_writable() const {
   }
   char byte;
   return ::recv(sock_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
-}
-
-ConnectionStream::Wait ConnectionStream::wait_for_request() {
-  if (has_buffered()) {
-    return Wait::kData;
-  }
-  ssize_t n = ::recv(sock_, buffer_.data(), buffer_.size(), 0);
-  if (n > 0) {
-    offset_ = 0;
-    size_ = static_cast<std::size_t>(n);
-    return Wait::kData;
-  }
-  bool waiting = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
-  return waiting ? Wait::kTimeout : Wait::kClosed;
 }
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
@@ -131,33 +127,38 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
 }
 
 ssize_t ConnectionStream::write(const char* ptr, size_t size) {
-  int flags = MSG_NOSIGNAL;
   if (body_follows_) {
+    // The head waits for its body: both leave in one sendmsg (one syscall, one segment).
     body_follows_ = false;
-    flags |= MSG_MORE;
+    held_.assign(ptr, size);
+    return static_cast<ssize_t>(size);
   }
+  iovec parts[2] = {{held_.data(), held_.size()}, {const_cast<char*>(ptr), size}};
+  std::size_t total = held_.size() + size;
+  msghdr message{};
+  message.msg_iov = held_.empty() ? parts + 1 : parts;
+  message.msg_iovlen = held_.empty() ? 1 : 2;
   std::size_t sent = 0;
-  while (sent < size) {
-    ssize_t n = ::send(sock_, ptr + sent, size - sent, flags);
+  while (sent < total) {
+    ssize_t n = ::sendmsg(sock_, &message, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n <= 0) {
+      held_.clear();
       return -1;  // includes EAGAIN: SO_SNDTIMEO expired
     }
     sent += static_cast<std::size_t>(n);
+    advance(message, static_cast<std::size_t>(n));
   }
-  corked_ = (flags & MSG_MORE) != 0;
-  return static_cast<ssize_t>(sent);
+  held_.clear();
+  return static_cast<ssize_t>(size);
 }
 
 void ConnectionStream::flush() {
   body_follows_ = false;
-  if (corked_) {
-    // Setting TCP_NODELAY pushes out whatever MSG_MORE held back.
-    int yes = 1;
-    setsockopt(sock_, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-    corked_ = false;
+  if (!held_.empty()) {
+    write("", 0);  // a head whose body never came
   }
 }
 
@@ -169,32 +170,6 @@ void ConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const 
 void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
   ip = local_ip_;
   port = local_port_;
-}
-
-bool serve_keep_alive(ConnectionStream& stream, const KeepAliveOptions& options,
-                      const std::atomic<int>& server_socket,
-                      const std::function<bool(bool, bool&)>& handle) {
-  bool ok = false;
-  for (std::size_t left = options.max_requests; left > 0; --left) {
-    auto idle_deadline = std::chrono::steady_clock::now() + options.idle_timeout;
-    auto wait = ConnectionStream::Wait::kTimeout;
-    while (wait == ConnectionStream::Wait::kTimeout && server_socket.load() != -1 &&
-           std::chrono::steady_clock::now() < idle_deadline) {
-      wait = stream.wait_for_request();
-    }
-    if (wait != ConnectionStream::Wait::kData) {
-      return ok;
-    }
-    bool closed = false;
-    current_connection() = &stream;
-    ok = handle(left == 1, closed);
-    current_connection() = nullptr;
-    stream.flush();
-    if (!ok || closed) {
-      break;
-    }
-  }
-  return ok;
 }
 
 }  // namespace smg::server

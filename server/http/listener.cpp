@@ -1,10 +1,13 @@
 #include "server/http/listener.h"
 
 #include <sys/socket.h>
+#include <cstdlib>
 #include <unistd.h>
 
 #include "common/log/logger.h"
 #include "server/http/connection_stream.h"
+#include "server/http/epoll_server.h"
+#include "server/http/serving_threads.h"
 
 namespace smg::server {
 namespace {
@@ -17,30 +20,12 @@ class ExposedServer : public Base {
   int listening_socket() const { return static_cast<int>(this->svr_sock_); }
 };
 
-// Plain HTTP with smg's own per-connection stream and keep-alive wait (connection_stream.h)
-// instead of httplib's, which polls several times per request and wakes idle connections every
-// 10 ms. TLS keeps httplib's SSLServer path.
-class PlainServer final : public httplib::Server {
+// httplib's request parsing and routing, driven by the epoll engine instead of httplib's accept
+// loop and thread per connection.
+class ParsingServer final : public httplib::Server {
  public:
-  int listening_socket() const { return static_cast<int>(svr_sock_); }
-
- private:
-  bool process_and_close_socket(socket_t sock) override {
-    ConnectionTimeouts timeouts{
-        std::chrono::seconds(read_timeout_sec_) + std::chrono::microseconds(read_timeout_usec_),
-        std::chrono::seconds(write_timeout_sec_) + std::chrono::microseconds(write_timeout_usec_)};
-    bool ok = false;
-    {
-      ConnectionStream stream(sock, timeouts);
-      KeepAliveOptions keep_alive{keep_alive_max_count_,
-                                  std::chrono::seconds(keep_alive_timeout_sec_)};
-      ok = serve_keep_alive(stream, keep_alive, svr_sock_, [&](bool close, bool& closed) {
-        return process_request(stream, close, closed, nullptr);
-      });
-    }
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
-    return ok;
+  bool process(httplib::Stream& stream, bool close_connection, bool& connection_closed) {
+    return process_request(stream, close_connection, connection_closed, nullptr);
   }
 };
 
@@ -108,29 +93,67 @@ void json_engine_error(const httplib::Request&, httplib::Response& res) {
 
 }  // namespace
 
+// TLS keeps httplib's SSLServer (a thread per connection from a GrowingThreadPool); plain HTTP
+// runs on the EpollServer with httplib doing only the parsing.
 class Listener::Engine {
  public:
   explicit Engine(const ListenerOptions& options) {
     if (!options.tls_cert_path.empty()) {
-      server_ = std::make_unique<ExposedServer<httplib::SSLServer>>(
-          options.tls_cert_path.c_str(), options.tls_key_path.c_str());
-      tls_ = true;
-    } else {
-      server_ = std::make_unique<PlainServer>();
+      tls_ = std::make_unique<ExposedServer<httplib::SSLServer>>(options.tls_cert_path.c_str(),
+                                                                 options.tls_key_path.c_str());
+      return;
+    }
+    plain_ = std::make_unique<ParsingServer>();
+    EpollServerOptions epoll;
+    std::size_t members = options.serving_threads;
+    if (const char* env = std::getenv("SMG_TMP_SERVING_THREADS")) members = std::stoul(env);  // TMP
+    epoll.threads = {.members = members,
+                     .max_threads = options.pool.max_threads};
+    epoll.timeouts = {options.read_timeout, options.write_timeout};
+    epoll.keep_alive = {options.keep_alive_max_requests, options.keep_alive_timeout};
+    epoll_ = std::make_unique<EpollServer>(
+        epoll, [parser = plain_.get()](ConnectionStream& stream, bool close, bool& closed) {
+          return parser->process(stream, close, closed);
+        });
+  }
+  httplib::Server& server() { return tls_ ? static_cast<httplib::Server&>(*tls_) : *plain_; }
+  bool tls() const { return tls_ != nullptr; }
+
+  Result<int> bind(const ListenerOptions& options) {
+    if (epoll_) {
+      return epoll_->bind(options.host, options.port, options.listen_backlog);
+    }
+    if (!tls_->is_valid()) {
+      return Status(Code::kFailedPrecondition, "tls_invalid",
+                    "cannot load the TLS certificate or key");
+    }
+    int port = options.port;
+    if (port == 0) {
+      port = tls_->bind_to_any_port(options.host);
+    } else if (!tls_->bind_to_port(options.host, port)) {
+      port = -1;
+    }
+    if (port <= 0) {
+      return Status(Code::kUnavailable, "listen_failed",
+                    "cannot listen on " + options.host + ":" + std::to_string(options.port));
+    }
+    // Raise the kernel accept backlog from httplib's 5 so bursts of connections are not refused.
+    ::listen(tls_->listening_socket(), options.listen_backlog);
+    return port;
+  }
+  bool serve() { return epoll_ ? epoll_->serve() : tls_->listen_after_bind(); }
+  void stop() {
+    if (epoll_) {
+      epoll_->stop();
+    } else if (tls_->is_running()) {
+      tls_->stop();
     }
   }
-  httplib::Server& server() { return *server_; }
-  int listening_socket() const {
-    if (tls_) {
-      return static_cast<ExposedServer<httplib::SSLServer>&>(*server_).listening_socket();
-    }
-    return static_cast<PlainServer&>(*server_).listening_socket();
-  }
-  bool tls() const { return tls_; }
 
  private:
-  std::unique_ptr<httplib::Server> server_;
-  bool tls_ = false;
+  std::unique_ptr<ExposedServer<httplib::SSLServer>> tls_;
+  std::unique_ptr<ParsingServer> plain_;
+  std::unique_ptr<EpollServer> epoll_;
 };
 
 Listener::Listener(ListenerOptions options, Handler handler)
@@ -158,6 +181,9 @@ Listener::Listener(ListenerOptions options, Handler handler)
   httplib::Server::Handler dispatch = [this](const httplib::Request& req, httplib::Response& res) {
     Request request = to_request(req);
     Response response = handler_(request);
+    if (response.stream) {
+      ServingThreads::hand_off_current();  // a stream holds this thread: a replacement serves
+    }
     bool body_follows = !response.stream && !response.body.empty() && req.method != "HEAD";
     write_response(std::move(response), res);
     if (ConnectionStream* connection = current_connection(); body_follows && connection) {
@@ -171,32 +197,13 @@ Listener::Listener(ListenerOptions options, Handler handler)
 
 Listener::~Listener() { stop(); }
 
-Result<int> Listener::bind() {
-  auto& server = engine_->server();
-  if (!server.is_valid()) {
-    return Status(Code::kFailedPrecondition, "tls_invalid",
-                  "cannot load the TLS certificate or key");
-  }
-  int port = options_.port;
-  if (port == 0) {
-    port = server.bind_to_any_port(options_.host);
-  } else if (!server.bind_to_port(options_.host, port)) {
-    port = -1;
-  }
-  if (port <= 0) {
-    return Status(Code::kUnavailable, "listen_failed",
-                  "cannot listen on " + options_.host + ":" + std::to_string(options_.port));
-  }
-  // Raise the kernel accept backlog from httplib's 5 so bursts of connections are not refused.
-  ::listen(engine_->listening_socket(), options_.listen_backlog);
-  return port;
-}
+Result<int> Listener::bind() { return engine_->bind(options_); }
 
-bool Listener::serve() { return engine_->server().listen_after_bind(); }
+bool Listener::serve() { return engine_->serve(); }
 
 void Listener::stop() {
-  if (engine_ && engine_->server().is_running()) {
-    engine_->server().stop();
+  if (engine_) {
+    engine_->stop();
   }
 }
 

@@ -3,11 +3,11 @@
 // (streamed bodies as chunked transfer). Everything gateway-specific stays out of this file, so the
 // engine can be swapped without touching auth, routing or the proxy.
 //
-// Engine facts it works around (cpp-httplib 0.11.4 as built by Debian): the default pool has 8
-// threads (replaced by a GrowingThreadPool), the listen backlog is 5 (re-listened at 4096),
-// keep-alive defaults to 5 requests per connection (raised; idle keep-alive connections are
-// closed after a short timeout, each holds a thread), and its plain-HTTP socket stream polls
-// several times per request (replaced by ConnectionStream, see connection_stream.h).
+// Plain HTTP runs on smg's EpollServer (epoll_server.h): idle keep-alive connections wait in
+// epoll, a few serving threads parse (httplib's parser) and answer whatever is readable, and a
+// streamed response hands its thread off so streams never starve short requests. HTTPS keeps
+// httplib's SSLServer with a thread per connection (a GrowingThreadPool; httplib 0.11.4's own
+// pool is 8 threads and its listen backlog 5, re-listened at 4096).
 // Thread-safety: bind/serve/stop from one controlling thread; the handler runs on many threads.
 //
 //   Listener listener(options, [&](Request& r) { return gateway.handle(r); });
@@ -39,7 +39,9 @@ struct ListenerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   int listen_backlog = 4096;
-  ThreadPoolOptions pool;
+  // Plain HTTP: threads serving the epoll set while nothing blocks (serving_threads.h).
+  std::size_t serving_threads = 8;
+  ThreadPoolOptions pool;  // TLS: a thread per connection; max_threads bounds plain HTTP too
 };
 
 using Handler = std::function<Response(Request&)>;

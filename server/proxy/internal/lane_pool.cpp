@@ -51,10 +51,9 @@ std::unique_ptr<Lane> LanePool::acquire() {
       return nullptr;
     }
   }
-  // Reset forgets the previous request's options (and the share), never the connections,
-  // which belong to the multi handle.
-  curl_easy_reset(lane->easy());
-  curl_easy_setopt(lane->easy(), CURLOPT_SHARE, share_);
+  // No curl_easy_reset: it frees and re-allocates every option (CA paths included) per request.
+  // The options every transfer shares were set once in make_lane(); Transfer sets all the
+  // others on every request.
   return lane;
 }
 
@@ -85,6 +84,14 @@ std::unique_ptr<Lane> LanePool::make_lane() const {
     return nullptr;
   }
   curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, max_connections_per_lane_);
+  curl_easy_setopt(easy, CURLOPT_SHARE, share_);
+  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy, CURLOPT_PROXY, "");  // "" ignores http_proxy & co.
+  curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
   return std::make_unique<Lane>(multi, easy);
 }
 

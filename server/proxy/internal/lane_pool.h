@@ -50,8 +50,9 @@ class LanePool {
   LanePool(const LanePool&) = delete;
   LanePool& operator=(const LanePool&) = delete;
 
-  // An idle lane or a new one, its easy handle reset and attached to the share; nullptr when
-  // libcurl cannot allocate handles.
+  // An idle lane or a new one; its easy handle keeps the options common to every transfer
+  // (share, HTTP/1.1, protocols, no signals, no redirects, no proxy, TCP options) and the
+  // previous transfer's others, which Transfer overwrites. nullptr when libcurl cannot allocate.
   std::unique_ptr<Lane> acquire();
   // REQUIRES: the lane's easy handle is not in its multi handle.
   void release(std::unique_ptr<Lane> lane);

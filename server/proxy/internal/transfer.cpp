@@ -40,48 +40,43 @@ Status Transfer::start(const UpstreamRequest& request) {
   return Status();
 }
 
+// Sets every option that differs between transfers (the lane set the common ones once), so
+// nothing of the lane's previous transfer carries over.
 void Transfer::configure(const UpstreamRequest& request) {
   CURL* easy = lane_->easy();
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
   set_method_and_body(request);
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, request_headers_);
-  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(request.connect_timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(easy, CURLOPT_PROXY, "");  // "" ignores http_proxy & co.
-  curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
-  if (mode_ == Mode::kBuffer) {
-    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_body_bytes_));
-  }
+  curl_off_t cap = mode_ == Mode::kBuffer ? static_cast<curl_off_t>(max_body_bytes_) : 0;
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, cap);  // 0: no limit
 }
 
 void Transfer::set_method_and_body(const UpstreamRequest& request) {
   CURL* easy = lane_->easy();
   const std::string& method = request.method;
   bool has_body = !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
+  curl_easy_setopt(easy, CURLOPT_NOBODY, 0L);  // a previous HEAD's
   if (has_body) {
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
     // A stream outlives open()'s caller's request, so libcurl keeps its own copy of the body.
     curl_easy_setopt(easy, mode_ == Mode::kRelay ? CURLOPT_COPYPOSTFIELDS : CURLOPT_POSTFIELDS,
                      request.body.data());
+  } else {
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
   }
   if (method == "HEAD") {
     curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
   }
   const char* implied = has_body ? "POST" : (method == "HEAD" ? "HEAD" : "GET");
-  if (method != implied) {
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
-  }
+  curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method != implied ? method.c_str() : nullptr);
 }
 
 Status Transfer::wait_for_head() {
