@@ -254,6 +254,7 @@ Result<int> GatewayRuntime::start() {
     ListenerOptions options;
     options.host = config_.prometheus_host;
     options.port = config_.prometheus_port;
+    options.serving_threads = 2;  // a scrape now and then
     metrics::Registry* metrics = &metrics_;
     metrics_listener_ = std::make_unique<Listener>(options, [metrics](Request& request) {
       if (request.path != "/metrics") return error_response(404, "not_found_error", "Not found");

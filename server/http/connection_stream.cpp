@@ -98,6 +98,36 @@ bool ConnectionStream::is_writable() const {
 }
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  ssize_t n = read_bytes(ptr, size);
+  if (n > 0 && in_head_) {
+    watch_head(std::string_view(ptr, static_cast<std::size_t>(n)));
+  }
+  return n;
+}
+
+void ConnectionStream::begin_request() {
+  in_head_ = true;
+  line_length_ = 0;
+  long_header_line_ = false;
+}
+
+// Follows the request head line by line until its empty line: httplib rejects a line longer
+// than CPPHTTPLIB_HEADER_MAX_LENGTH with a bare 400, and this lets the listener answer 431.
+void ConnectionStream::watch_head(std::string_view bytes) {
+  for (char c : bytes) {
+    if (c != '\n') {
+      long_header_line_ = long_header_line_ || ++line_length_ > CPPHTTPLIB_HEADER_MAX_LENGTH;
+      continue;
+    }
+    if (line_length_ <= 1) {  // "\r\n" alone: the head is over
+      in_head_ = false;
+      return;
+    }
+    line_length_ = 0;
+  }
+}
+
+ssize_t ConnectionStream::read_bytes(char* ptr, size_t size) {
   if (has_buffered()) {
     std::size_t n = std::min(size, size_ - offset_);
     std::memcpy(ptr, buffer_.data() + offset_, n);

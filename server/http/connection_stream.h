@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace smg::server {
@@ -42,12 +43,19 @@ class ConnectionStream final : public httplib::Stream {
 
   // True when bytes of a next request are already buffered.
   bool has_buffered() const { return offset_ < size_; }
+  // Call before each request: starts watching its head for over-long lines.
+  void begin_request();
+  // The current request's head had a line longer than httplib accepts (it answers 400; the
+  // right answer is 431 Request Header Fields Too Large).
+  bool long_header_line() const { return long_header_line_; }
   // The next write is a response head whose body write follows at once: hold it for that write.
   void expect_body_after_head() { body_follows_ = true; }
   // Sends a head still held back; call after each request.
   void flush();
 
  private:
+  ssize_t read_bytes(char* ptr, size_t size);
+  void watch_head(std::string_view bytes);
   bool poll_for(short events, std::chrono::microseconds timeout) const;
 
   int sock_;
@@ -59,6 +67,9 @@ class ConnectionStream final : public httplib::Stream {
   int remote_port_ = 0, local_port_ = 0;
   bool body_follows_ = false;
   std::string held_;  // a response head waiting for its body
+  bool in_head_ = false;
+  std::size_t line_length_ = 0;
+  bool long_header_line_ = false;
 };
 
 // The connection a thread is serving now (null outside a request), so the handler glue can

@@ -57,10 +57,7 @@ EpollServer::EpollServer(EpollServerOptions options, Process process)
 EpollServer::~EpollServer() {
   stop();
   threads_.stop_and_wait();
-  for (Connection* connection : connections_) {
-    ::close(connection->fd);
-    delete connection;
-  }
+  close_all();
   for (int fd : {listen_fd_, epoll_fd_, wake_fd_, timer_fd_}) {
     if (fd >= 0) {
       ::close(fd);
@@ -110,11 +107,13 @@ Status EpollServer::open_event_fds() {
   itimerspec every_second{{1, 0}, {1, 0}};
   bool ok = epoll_fd_ >= 0 && wake_fd_ >= 0 && timer_fd_ >= 0 &&
             ::timerfd_settime(timer_fd_, 0, &every_second, nullptr) == 0;
-  // Level-triggered and never one-shot: every thread that waits sees these.
+  // The stop eventfd is level-triggered so that every waiting thread sees it. The listening
+  // socket and the timer are one-shot (re-armed by the thread that handled them): level-triggered,
+  // one new connection would wake every serving thread in turn while the first one accepts.
   for (auto [fd, tag] : {std::pair{listen_fd_, &listen_tag}, std::pair{wake_fd_, &wake_tag},
                          std::pair{timer_fd_, &timer_tag}}) {
     epoll_event event{};
-    event.events = EPOLLIN;
+    event.events = tag == &wake_tag ? EPOLLIN : EPOLLIN | EPOLLONESHOT;
     event.data.ptr = tag;
     ok = ok && ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) == 0;
   }
@@ -133,7 +132,19 @@ bool EpollServer::serve() {
   stopped_.wait(lock, [&] { return stopping_.load(); });
   lock.unlock();
   threads_.stop_and_wait();
+  close_all();
   return true;
+}
+
+// REQUIRES: no serving thread is left.
+void EpollServer::close_all() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (Connection* connection : connections_) {
+    ::shutdown(connection->fd, SHUT_RDWR);
+    ::close(connection->fd);
+    delete connection;
+  }
+  connections_.clear();
 }
 
 void EpollServer::stop() {
@@ -162,15 +173,24 @@ bool EpollServer::step() {
   }
   if (event.data.ptr == &listen_tag) {
     accept_all();
+    rearm_own(listen_fd_, &listen_tag);
   } else if (event.data.ptr == &timer_tag) {
     std::uint64_t expirations = 0;
     if (::read(timer_fd_, &expirations, sizeof expirations) > 0) {
       sweep_idle();
     }
+    rearm_own(timer_fd_, &timer_tag);
   } else if (event.data.ptr != &wake_tag) {
     serve_connection(static_cast<Connection*>(event.data.ptr));
   }
   return !stopping_.load(std::memory_order_relaxed);
+}
+
+void EpollServer::rearm_own(int fd, void* tag) {
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLONESHOT;
+  event.data.ptr = tag;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event);
 }
 
 void EpollServer::accept_all() {
@@ -204,9 +224,11 @@ void EpollServer::serve_connection(Connection* connection) {
   do {
     bool last = ++connection->served >= options_.keep_alive.max_requests;
     bool closed = false;
+    connection->stream.begin_request();
     bool ok = process_(connection->stream, last || stopping_, closed);
     connection->stream.flush();
-    keep = ok && !closed && !last && !stopping_;
+    // After an over-long header line the rest of that head would be read as a next request.
+    keep = ok && !closed && !last && !stopping_ && !connection->stream.long_header_line();
   } while (keep && connection->stream.has_buffered());
   current_connection() = nullptr;
   if (!keep) {

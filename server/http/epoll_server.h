@@ -51,6 +51,7 @@ class EpollServer {
   // closes every connection. False if bind() did not succeed.
   bool serve();
   void stop();
+  int listening_socket() const { return listen_fd_; }
 
  private:
   struct Connection;
@@ -58,8 +59,10 @@ class EpollServer {
   Status open_event_fds();
   bool step();
   void accept_all();
+  void rearm_own(int fd, void* tag);
   void serve_connection(Connection* connection);
   void close_connection(Connection* connection);
+  void close_all();
   void sweep_idle();
   void rearm(Connection* connection);
 

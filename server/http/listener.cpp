@@ -1,8 +1,10 @@
 #include "server/http/listener.h"
 
 #include <sys/socket.h>
-#include <cstdlib>
 #include <unistd.h>
+
+#include <algorithm>
+#include <thread>
 
 #include "common/log/logger.h"
 #include "server/http/connection_stream.h"
@@ -27,7 +29,20 @@ class ParsingServer final : public httplib::Server {
   bool process(httplib::Stream& stream, bool close_connection, bool& connection_closed) {
     return process_request(stream, close_connection, connection_closed, nullptr);
   }
+  // httplib ends chunked (streamed) bodies as soon as its listening socket is invalid, its sign
+  // of shutting down: point it at the EpollServer's socket while serving, invalid once stopping.
+  void set_listening_socket(int sock) { svr_sock_ = sock; }
 };
+
+// Serving threads block while a worker answers (the upstream call is synchronous), so a few per
+// core keep both the cores and the workers busy; more only add context switches.
+std::size_t serving_threads(const ListenerOptions& options) {
+  if (options.serving_threads > 0) {
+    return options.serving_threads;
+  }
+  std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::clamp<std::size_t>(4 * cores, 4, 64);
+}
 
 class HttplibSink final : public StreamSink {
  public:
@@ -79,13 +94,25 @@ void write_response(Response&& in, httplib::Response& out) {
   out.set_content(std::move(in.body), in.content_type);
 }
 
-// Errors httplib raises itself (413, 400, 414, ...) get the same JSON shape as ours.
+// Errors httplib raises itself (413, 400, 414, ...) get the same JSON shape as ours. A header
+// line over httplib's limit (8 KiB, e.g. a huge Authorization) is 431, not httplib's bare 400.
 void json_engine_error(const httplib::Request&, httplib::Response& res) {
   if (!res.body.empty()) {
     return;
   }
-  const char* type = res.status == 413 ? "payload_too_large" : "invalid_request_error";
-  std::string message = res.status == 413 ? "Request body too large" : "Malformed HTTP request";
+  ConnectionStream* connection = current_connection();
+  if (res.status == 400 && connection != nullptr && connection->long_header_line()) {
+    res.status = 431;
+  }
+  const char* type = "invalid_request_error";
+  std::string message = "Malformed HTTP request";
+  if (res.status == 413) {
+    type = "payload_too_large";
+    message = "Request body too large";
+  } else if (res.status == 431) {
+    type = "request_header_fields_too_large";
+    message = "A request header line is longer than 8192 bytes";
+  }
   Response body = error_response(res.status, type, message);
   for (const auto& [name, value] : body.headers) res.set_header(name, value);
   res.set_content(body.body, "application/json");
@@ -105,9 +132,7 @@ class Listener::Engine {
     }
     plain_ = std::make_unique<ParsingServer>();
     EpollServerOptions epoll;
-    std::size_t members = options.serving_threads;
-    if (const char* env = std::getenv("SMG_TMP_SERVING_THREADS")) members = std::stoul(env);  // TMP
-    epoll.threads = {.members = members,
+    epoll.threads = {.members = serving_threads(options),
                      .max_threads = options.pool.max_threads};
     epoll.timeouts = {options.read_timeout, options.write_timeout};
     epoll.keep_alive = {options.keep_alive_max_requests, options.keep_alive_timeout};
@@ -121,7 +146,11 @@ class Listener::Engine {
 
   Result<int> bind(const ListenerOptions& options) {
     if (epoll_) {
-      return epoll_->bind(options.host, options.port, options.listen_backlog);
+      auto port = epoll_->bind(options.host, options.port, options.listen_backlog);
+      if (port.ok()) {
+        plain_->set_listening_socket(epoll_->listening_socket());
+      }
+      return port;
     }
     if (!tls_->is_valid()) {
       return Status(Code::kFailedPrecondition, "tls_invalid",
@@ -144,6 +173,7 @@ class Listener::Engine {
   bool serve() { return epoll_ ? epoll_->serve() : tls_->listen_after_bind(); }
   void stop() {
     if (epoll_) {
+      plain_->set_listening_socket(INVALID_SOCKET);  // streams in progress end
       epoll_->stop();
     } else if (tls_->is_running()) {
       tls_->stop();

@@ -39,8 +39,9 @@ struct ListenerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   int listen_backlog = 4096;
-  // Plain HTTP: threads serving the epoll set while nothing blocks (serving_threads.h).
-  std::size_t serving_threads = 8;
+  // Plain HTTP: threads serving the epoll set while nothing blocks (serving_threads.h);
+  // 0: four per core (at least 4, at most 64).
+  std::size_t serving_threads = 0;
   ThreadPoolOptions pool;  // TLS: a thread per connection; max_threads bounds plain HTTP too
 };
 

@@ -90,6 +90,7 @@ std::unique_ptr<Lane> LanePool::make_lane() const {
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(easy, CURLOPT_PROXY, "");  // "" ignores http_proxy & co.
+  curl_easy_setopt(easy, CURLOPT_NOPROXY, "");  // and spares two getenv calls per transfer
   curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
   return std::make_unique<Lane>(multi, easy);

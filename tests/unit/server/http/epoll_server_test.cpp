@@ -214,3 +214,32 @@ TEST_CASE("epoll server: an idle keep-alive connection is closed after the timeo
   CHECK(waited >= 900ms);
   CHECK(waited < 4s);
 }
+
+TEST_CASE("epoll server: a header line over 8 KiB is answered 431 with a JSON error",
+          "[http][epoll]") {
+  std::atomic<int> handled{0};
+  RunningListener server(loopback(2), [&](Request&) {
+    ++handled;
+    return smg::server::text_response(200, "ok");
+  });
+  int fd = connect_to(server.port());
+  std::string request = "GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                        std::string(9000, 'a') + "\r\nConnection: close\r\n\r\n";
+  REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+  std::string answer = read_until_closed(fd, 3000ms);
+  ::close(fd);
+  CHECK(answer.rfind("HTTP/1.1 431", 0) == 0);
+  CHECK(answer.find("\"type\":\"request_header_fields_too_large\"") != std::string::npos);
+  CHECK(answer.find(std::string(64, 'a')) == std::string::npos);  // never echoed
+  CHECK(handled == 0);
+
+  SECTION("a long header that fits is still served") {
+    int next = connect_to(server.port());
+    std::string fits = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'b') +
+                       "\r\nConnection: close\r\n\r\n";
+    REQUIRE(::send(next, fits.data(), fits.size(), 0) == static_cast<ssize_t>(fits.size()));
+    std::string served = read_until_closed(next, 3000ms);
+    ::close(next);
+    CHECK(served.rfind("HTTP/1.1 200", 0) == 0);
+  }
+}
