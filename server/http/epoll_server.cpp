@@ -11,7 +11,7 @@
 
 #include <cerrno>
 #include <chrono>
-#include <vector>
+#include <thread>
 
 namespace smg::server {
 namespace {
@@ -197,7 +197,12 @@ void EpollServer::accept_all() {
   for (int i = 0; i < kAcceptBurst; ++i) {
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
-      return;  // EAGAIN: none left; EMFILE & co.: try again on the next wake-up
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Out of descriptors or memory: the socket stays readable, so re-arming at once would
+        // spin. Back off a little, as httplib's accept loop did.
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      return;  // EAGAIN: none left
     }
     auto* connection = new Connection(fd, options_.timeouts);
     {
