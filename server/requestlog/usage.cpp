@@ -1,5 +1,7 @@
 #include "server/requestlog/usage.h"
 
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 namespace smg::requestlog {
@@ -23,12 +25,83 @@ TokenUsage usage_of(const nlohmann::json& document) {
   return usage;
 }
 
+// Reads the top-level `usage` object while nlohmann's parser walks the document, without
+// building it, and stops as soon as that object ends: the buffered response path calls this for
+// every request.
+class UsageSax {
+ public:
+  using json = nlohmann::json;
+
+  bool null() { return scalar(); }
+  bool boolean(bool) { return scalar(); }
+  bool number_integer(json::number_integer_t value) {
+    if (value >= 0) count(value);
+    return scalar();
+  }
+  bool number_unsigned(json::number_unsigned_t value) {
+    if (value <= static_cast<json::number_unsigned_t>(INT64_MAX)) count(static_cast<int64_t>(value));
+    return scalar();
+  }
+  bool number_float(json::number_float_t, const json::string_t&) { return scalar(); }
+  bool string(json::string_t&) { return scalar(); }
+  bool binary(json::binary_t&) { return scalar(); }
+  bool start_object(std::size_t) {
+    in_usage_ = in_usage_ || (depth_ == 1 && usage_key_);
+    usage_key_ = false;
+    ++depth_;
+    return true;
+  }
+  bool key(json::string_t& name) {
+    if (depth_ == 1) usage_key_ = name == "usage";
+    if (in_usage_ && depth_ == 2) field_ = name;
+    return true;
+  }
+  bool end_object() {
+    --depth_;
+    return !(in_usage_ && depth_ == 1);  // the usage object is complete: stop reading
+  }
+  bool start_array(std::size_t) {
+    usage_key_ = false;
+    ++depth_;
+    return true;
+  }
+  bool end_array() {
+    --depth_;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    usage_ = {};
+    return false;
+  }
+  TokenUsage usage() const { return usage_; }
+
+ private:
+  bool scalar() {
+    usage_key_ = false;
+    return true;
+  }
+  void count(int64_t value) {
+    if (!in_usage_ || depth_ != 2) return;
+    if (field_ == "prompt_tokens") usage_.prompt_tokens = value;
+    if (field_ == "completion_tokens") usage_.completion_tokens = value;
+    if (field_ == "total_tokens") usage_.total_tokens = value;
+  }
+
+  int depth_ = 0;
+  bool usage_key_ = false;  // the last top-level key was "usage"
+  bool in_usage_ = false;
+  std::string field_;
+  TokenUsage usage_;
+};
+
 }  // namespace
 
 TokenUsage usage_from_json(std::string_view body) {
   // Most bodies without usage are skipped without a parse.
   if (body.find("\"usage\"") == std::string_view::npos) return {};
-  return usage_of(nlohmann::json::parse(body, nullptr, false));
+  UsageSax sax;
+  nlohmann::json::sax_parse(body, &sax);
+  return sax.usage();
 }
 
 void SseUsageScanner::feed(std::string_view bytes) {
