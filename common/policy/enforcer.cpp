@@ -1,5 +1,6 @@
 #include "common/policy/enforcer.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace smg::policy {
@@ -86,6 +87,18 @@ std::optional<PolicyRule> Enforcer::explain(std::string_view sub, std::string_vi
     return std::nullopt;
   }
   return rules_[*index];
+}
+
+std::vector<std::string> Enforcer::domains_granting(std::string_view sub, std::string_view obj,
+                                                    std::string_view act) const {
+  std::vector<std::string> domains;
+  for (const auto& [key, grants] : grants_) {
+    if (key.first == sub && grants.find(PairView{obj, act}) != grants.end()) {
+      domains.push_back(key.second);
+    }
+  }
+  std::sort(domains.begin(), domains.end());
+  return domains;
 }
 
 std::vector<std::string> Enforcer::role_chain(std::string_view sub, std::string_view role,

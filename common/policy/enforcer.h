@@ -45,6 +45,11 @@ class Enforcer {
   std::vector<std::string> role_chain(std::string_view sub, std::string_view role,
                                       std::string_view dom) const;
 
+  // Every domain in which `sub` may do `act` on `obj`, sorted: what a report viewer may see.
+  // A scan of all subjects' grants: for per-request authorization, not hot paths.
+  std::vector<std::string> domains_granting(std::string_view sub, std::string_view obj,
+                                            std::string_view act) const;
+
   std::size_t rule_count() const { return rules_.size(); }
   std::size_t link_count() const { return link_count_; }
 

@@ -94,7 +94,8 @@ std::variant<AdminIdentity, Response> AdminAuthRoutes::authenticate_basic(const 
   return AdminIdentity{.source = "basic",
                        .subject = who->subject,
                        .domain = who->domain,
-                       .permissions = who->permissions};
+                       .permissions = who->permissions,
+                       .csrf_binding = "basic\n" + who->subject};
 }
 
 Response AdminAuthRoutes::check(const Request& request) {
@@ -113,15 +114,19 @@ Response AdminAuthRoutes::check(const Request& request) {
 
 // Basic when the request carries Basic credentials, else the OIDC session cookie. A Bearer
 // token authenticates nothing here.
-Response AdminAuthRoutes::me(const Request& request) {
+std::variant<AdminIdentity, Response> AdminAuthRoutes::identify(const Request& request) {
   auto authorization = request.header("Authorization");
   if (basic_enabled() && authorization && has_scheme(*authorization, "basic")) {
-    auto outcome = authenticate_basic(request);
-    if (auto* rejection = std::get_if<Response>(&outcome)) return std::move(*rejection);
-    return admin_json(200, identity_body(std::get<AdminIdentity>(outcome)));
+    return authenticate_basic(request);
   }
-  if (auto identity = session_identity(request)) return admin_json(200, identity_body(*identity));
+  if (auto identity = session_identity(request)) return std::move(*identity);
   return basic_enabled() ? basic_challenge() : admin_error_response(401, "unauthorized");
+}
+
+Response AdminAuthRoutes::me(const Request& request) {
+  auto outcome = identify(request);
+  if (auto* rejection = std::get_if<Response>(&outcome)) return std::move(*rejection);
+  return admin_json(200, identity_body(std::get<AdminIdentity>(outcome)));
 }
 
 }  // namespace smg::server::admin

@@ -61,6 +61,8 @@ struct AdminIdentity {
   std::string issuer{};
   std::vector<std::string> groups{};
   std::vector<std::string> permissions{};  // Basic users' configured permissions
+  // What a CSRF token is bound to: the session (its id's SHA-256) or the Basic subject.
+  std::string csrf_binding{};
 };
 
 class AdminAuthRoutes {
@@ -70,6 +72,11 @@ class AdminAuthRoutes {
   // Route names from route_table: admin_auth_check, _login, _callback, _me, _logout.
   bool serves(const std::string& route_name) const;
   Response handle(const std::string& route_name, const Request& request);
+
+  // The Basic or OIDC-session identity behind a request (Basic when the request carries Basic
+  // credentials, else the session cookie), or the 401/429/431 response to send instead. Other
+  // admin surfaces (reports) authenticate through this, then authorize with the policy engine.
+  std::variant<AdminIdentity, Response> identify(const Request& request);
 
   bool basic_enabled() const { return parts_.basic.authenticator != nullptr; }
   bool oidc_enabled() const { return parts_.oidc.client != nullptr; }

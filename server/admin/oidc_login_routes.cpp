@@ -140,7 +140,8 @@ std::optional<AdminIdentity> AdminAuthRoutes::session_identity(const Request& re
                        .domain = found->domain,
                        .email = found->email,
                        .issuer = found->issuer,
-                       .groups = found->groups};
+                       .groups = found->groups,
+                       .csrf_binding = "session\n" + crypto::sha256_hex(*id)};
 }
 
 Response AdminAuthRoutes::logout(const Request& request) {

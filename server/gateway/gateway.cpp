@@ -76,8 +76,11 @@ Response Gateway::dispatch(Request& request, const RouteMatch& match) {
     return error_response(404, "not_found_error", "No route for " + request.path.substr(0, 256),
                           "route_not_found");
   }
-  // A disabled identity method's routes do not exist (rollback), whatever the method.
-  if (match.route_class == RouteClass::kAdmin && !parts_.admin_auth->serves(match.name)) {
+  // A disabled identity method's routes do not exist (rollback), whatever the method; nor do
+  // the reports when server.admin_reports is off.
+  bool reports = match.name.rfind("reports_", 0) == 0;
+  if (match.route_class == RouteClass::kAdmin &&
+      (reports ? parts_.reports == nullptr : !parts_.admin_auth->serves(match.name))) {
     return admin_error_response(404, "not-found");
   }
   if (!match.method_allowed) {
@@ -92,7 +95,10 @@ Response Gateway::dispatch(Request& request, const RouteMatch& match) {
     case RouteClass::kMetrics: return metrics_route(request);
     case RouteClass::kControlPlane: return control_plane(request, match);
     case RouteClass::kDataPlane: return data_plane(request, match);
-    case RouteClass::kAdmin: return parts_.admin_auth->handle(match.name, request);
+    case RouteClass::kAdmin:
+      return reports ? parts_.reports->handle(match.name, match.resource, request)
+                     : parts_.admin_auth->handle(match.name, request);
+    case RouteClass::kContent: return content_route(request, match);
     case RouteClass::kNotFound: break;
   }
   return error_response(404, "not_found_error", "Not found", "route_not_found");
@@ -176,9 +182,40 @@ void Gateway::record_audit(const Request& request, const RouteMatch& match, cons
   parts_.audit->record(std::move(event));
 }
 
+// Every data-plane request is recorded, refused ones included (the security report counts
+// them); the recorder never blocks.
 Response Gateway::data_plane(Request& request, const RouteMatch& match) {
+  auto started = std::chrono::steady_clock::now();
+  int64_t started_ms = parts_.recorder != nullptr ? unix_now_ms() : 0;
   AuthResult auth = parts_.auth->data_plane(request);
-  if (auth.outcome != AuthOutcome::kAllowed) return auth.rejection;
+  proxy::ForwardInfo info;
+  Response response = auth.outcome == AuthOutcome::kAllowed
+                          ? data_plane_handler(request, match, auth, info)
+                          : auth.rejection;
+  if (parts_.recorder != nullptr) {
+    parts_.recorder->record({request, match.name, auth.principal, info, started, started_ms},
+                            response);
+  }
+  return response;
+}
+
+// DELETE /v1/content-captures/{id}, POST /v1/content-captures/purge-expired: a caller token
+// only (never open, whatever else is configured), then policy in ContentMaintenance.
+Response Gateway::content_route(const Request& request, const RouteMatch& match) {
+  AuthResult caller = parts_.auth->caller(request);
+  bool allowed = caller.outcome == AuthOutcome::kAllowed;
+  reports::MaintenanceActor actor{request, allowed ? caller.principal.subject : "anonymous",
+                                  allowed ? "caller_token" : "none"};
+  if (parts_.content == nullptr) {
+    return allowed ? admin_error_response(404, "request-log-disabled") : caller.rejection;
+  }
+  if (!allowed) return parts_.content->audited(actor, match.resource, caller.rejection, caller.details);
+  return match.name == "content_purge" ? parts_.content->purge_expired(actor)
+                                       : parts_.content->remove(actor, match.resource);
+}
+
+Response Gateway::data_plane_handler(Request& request, const RouteMatch& match,
+                                     const AuthResult& auth, proxy::ForwardInfo& info) {
   if (match.name == "models") return parts_.proxy->list_models();
   auto permit = parts_.admission->acquire();
   if (!permit.ok()) {
@@ -188,7 +225,7 @@ Response Gateway::data_plane(Request& request, const RouteMatch& match) {
                             full ? 1 : 5);
   }
   bool authenticated = auth.principal.auth_method != AuthMethod::kNone;
-  return parts_.proxy->forward(request, authenticated, std::move(*permit));
+  return parts_.proxy->forward(request, authenticated, std::move(*permit), &info);
 }
 
 }  // namespace smg::server

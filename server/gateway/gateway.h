@@ -16,10 +16,13 @@
 #include "server/admin/admin_auth_routes.h"
 #include "server/admission/admission_controller.h"
 #include "server/auth/gateway_auth.h"
+#include "server/gateway/request_recorder.h"
 #include "server/gateway/route_table.h"
 #include "server/http/exchange.h"
 #include "server/metrics/metrics.h"
 #include "server/proxy/data_plane_proxy.h"
+#include "server/reports/content_maintenance.h"
+#include "server/reports/report_routes.h"
 #include "server/routes/workers_routes.h"
 #include "server/workers/worker_registry.h"
 
@@ -35,6 +38,9 @@ struct GatewayParts {
   workers::WorkerRegistry* registry = nullptr;
   const policy::Enforcer* enforcer = nullptr;  // Casbin decisions (metrics, reports, content)
   admin::AdminAuthRoutes* admin_auth = nullptr;
+  RequestRecorder* recorder = nullptr;             // null: request log off
+  reports::ReportRoutes* reports = nullptr;        // null: admin reports off (404)
+  reports::ContentMaintenance* content = nullptr;  // null: request log off
 };
 
 class Gateway {
@@ -50,6 +56,9 @@ class Gateway {
   Response control_plane(const Request& request, const RouteMatch& match);
   Response control_plane_handler(const Request& request, const RouteMatch& match);
   Response data_plane(Request& request, const RouteMatch& match);
+  Response data_plane_handler(Request& request, const RouteMatch& match, const AuthResult& auth,
+                              proxy::ForwardInfo& info);
+  Response content_route(const Request& request, const RouteMatch& match);
   void record_audit(const Request& request, const RouteMatch& match, const AuthResult& auth,
                     int status) const;
   metrics::Counter& requests_counter(RouteClass route_class, int status);
@@ -58,7 +67,7 @@ class Gateway {
   // smg_http_requests_total series by (route class, status 100..599), each looked up in the
   // registry once: a lookup formats the labels and takes the registry's exclusive lock, which
   // every serving thread would otherwise contend on for every request.
-  static constexpr int kRouteClasses = 5;
+  static constexpr int kRouteClasses = 6;
   static constexpr int kMinStatus = 100;
   static constexpr int kStatusSlots = 500;
   std::array<std::atomic<metrics::Counter*>, kRouteClasses * kStatusSlots> request_counters_{};

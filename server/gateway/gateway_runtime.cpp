@@ -213,6 +213,14 @@ Status GatewayRuntime::build_admin(const ServeConfig& config) {
   return Status::ok_status();
 }
 
+Status GatewayRuntime::build_request_log(const ServeConfig& config) {
+  auto parts = server::build_request_log(
+      config, RequestLogDependencies{metrics_, enforcer_.get(), audit_.get(), *admin_auth_});
+  if (!parts.ok()) return parts.status();
+  request_log_ = std::move(*parts);
+  return Status::ok_status();
+}
+
 Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig& config) {
   if (Status valid = validate_serve_config(config); !valid.ok()) return valid;
   std::unique_ptr<GatewayRuntime> runtime(new GatewayRuntime());
@@ -222,7 +230,7 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   // (build_audit reads auth_).
   for (auto step : {&GatewayRuntime::build_auth, &GatewayRuntime::build_policy,
                     &GatewayRuntime::build_workers, &GatewayRuntime::build_audit,
-                    &GatewayRuntime::build_admin}) {
+                    &GatewayRuntime::build_admin, &GatewayRuntime::build_request_log}) {
     if (Status built = ((*runtime).*step)(config); !built.ok()) return built;
   }
   runtime->admission_ = std::make_unique<admission::AdmissionController>(admission::AdmissionOptions{
@@ -231,7 +239,8 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   runtime->gateway_ = std::make_unique<Gateway>(GatewayParts{
       runtime->auth_.get(), runtime->audit_.get(), &runtime->metrics_, runtime->admission_.get(),
       runtime->proxy_.get(), runtime->workers_routes_.get(), runtime->registry_.get(),
-      runtime->enforcer_.get(), runtime->admin_auth_.get()});
+      runtime->enforcer_.get(), runtime->admin_auth_.get(), runtime->request_log_.recorder.get(),
+      runtime->request_log_.routes.get(), runtime->request_log_.content.get()});
   ListenerOptions listen;
   listen.host = config.host;
   listen.port = config.port;
@@ -276,6 +285,8 @@ void GatewayRuntime::stop() {
   if (metrics_listener_) metrics_listener_->stop();
   if (metrics_thread_.joinable()) metrics_thread_.join();
   if (health_) health_->stop();
+  // After the listener: requests still finishing have submitted their records.
+  if (request_log_.writer) request_log_.writer->stop();
 }
 
 void GatewayRuntime::reopen_logs() {

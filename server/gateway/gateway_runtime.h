@@ -19,6 +19,7 @@
 #include "server/admission/admission_controller.h"
 #include "server/auth/gateway_auth.h"
 #include "server/gateway/gateway.h"
+#include "server/gateway/request_log_builder.h"
 #include "server/gateway/serve_config.h"
 #include "server/http/listener.h"
 #include "server/metrics/metrics.h"
@@ -55,6 +56,7 @@ class GatewayRuntime {
   Status build_audit(const ServeConfig& config);
   Status build_policy(const ServeConfig& config);
   Status build_admin(const ServeConfig& config);
+  Status build_request_log(const ServeConfig& config);
 
   ServeConfig config_;
   metrics::Registry metrics_;
@@ -70,6 +72,7 @@ class GatewayRuntime {
   std::unique_ptr<admission::AdmissionController> admission_;
   std::unique_ptr<WorkersRoutes> workers_routes_;
   std::unique_ptr<admin::AdminAuthRoutes> admin_auth_;
+  RequestLogParts request_log_;  // after admin_auth_ (its report routes use it)
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<Listener> listener_;
   std::unique_ptr<Listener> metrics_listener_;

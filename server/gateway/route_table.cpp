@@ -41,6 +41,23 @@ constexpr std::array kRoutes = {
     RouteSpec{"/admin/auth/callback", RouteClass::kAdmin, "admin_auth_callback", "GET"},
     RouteSpec{"/admin/auth/me", RouteClass::kAdmin, "admin_auth_me", "GET"},
     RouteSpec{"/admin/auth/logout", RouteClass::kAdmin, "admin_auth_logout", "POST"},
+    // Admin reports (server/reports/report_routes.h): names start with "reports_".
+    RouteSpec{"/admin/reports/api/session", RouteClass::kAdmin, "reports_session", "GET"},
+    RouteSpec{"/admin/reports/api/summary", RouteClass::kAdmin, "reports_summary", "GET"},
+    RouteSpec{"/admin/reports/api/timeseries", RouteClass::kAdmin, "reports_timeseries", "GET"},
+    RouteSpec{"/admin/reports/api/requests", RouteClass::kAdmin, "reports_requests", "GET"},
+    RouteSpec{"/admin/reports/api/export.md", RouteClass::kAdmin, "reports_export", "GET"},
+    RouteSpec{"/admin/reports/api/request/", RouteClass::kAdmin, "reports_request", "GET"},
+    RouteSpec{"/admin/reports/api/request-evidence", RouteClass::kAdmin, "reports_evidence",
+              "GET"},
+    RouteSpec{"/admin/reports/api/security", RouteClass::kAdmin, "reports_security", "GET"},
+    RouteSpec{"/admin/reports/api/content-captures/purge-expired", RouteClass::kAdmin,
+              "reports_content_purge", "POST"},
+    RouteSpec{"/admin/reports/api/content-captures/", RouteClass::kAdmin,
+              "reports_content_capture", "DELETE"},
+    RouteSpec{"/v1/content-captures/purge-expired", RouteClass::kContent, "content_purge",
+              "POST"},
+    RouteSpec{"/v1/content-captures/", RouteClass::kContent, "content_capture", "DELETE"},
 };
 
 bool method_listed(std::string_view methods, std::string_view method) {
@@ -90,6 +107,7 @@ const char* route_class_name(RouteClass route_class) {
     case RouteClass::kControlPlane: return "control_plane";
     case RouteClass::kMetrics: return "metrics";
     case RouteClass::kAdmin: return "admin";
+    case RouteClass::kContent: return "content";
     case RouteClass::kNotFound: return "not_found";
   }
   return "not_found";

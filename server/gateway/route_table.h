@@ -9,7 +9,8 @@
 
 namespace smg::server {
 
-enum class RouteClass { kPublic, kDataPlane, kControlPlane, kMetrics, kAdmin, kNotFound };
+// kContent: content-capture maintenance for caller tokens (DESIGN.md §3, §5).
+enum class RouteClass { kPublic, kDataPlane, kControlPlane, kMetrics, kAdmin, kContent, kNotFound };
 
 struct RouteMatch {
   RouteClass route_class = RouteClass::kNotFound;

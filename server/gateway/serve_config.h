@@ -111,8 +111,16 @@ struct ServeConfig {
   std::vector<CallerConfig> callers;
   AdminAuthConfig admin_auth;
   bool admin_reports_enabled = false;
+  // server.request_log: every data-plane request as a row in <data_dir>/request_log.db. On by
+  // default (the "every data-plane request is recorded"); `enabled: false` turns it off.
+  bool request_log_enabled = true;
+  std::size_t request_log_queue_size = 10000;  // records waiting for the writer; beyond: dropped
+  // server.content_capture: request/response bodies beside the record. Off by default.
   bool content_capture_enabled = false;
   std::string content_capture_retention = "30d";
+  std::vector<std::string> content_capture_domains;  // caller domains captured; empty: all
+  std::size_t content_capture_max_bytes = 64 * 1024;  // per body; longer ones are cut, flagged
+  int64_t content_capture_purge_interval_secs = 600;  // retention purge timer
 };
 
 }  // namespace smg::server

@@ -220,11 +220,38 @@ void read_tuning(YamlReader& r, const Node& server, ServeConfig& c) {
       static_cast<int>(r.get_int(metrics, "prometheus_port", c.prometheus_port, 0, kMaxPort));
 }
 
+void read_request_log(YamlReader& r, const Node& server, ServeConfig& c) {
+  Node log = r.child(server, "request_log");
+  r.check_keys(log, {"enabled", "queue_size"});
+  c.request_log_enabled = r.get_bool(log, "enabled", c.request_log_enabled);
+  c.request_log_queue_size = static_cast<std::size_t>(
+      r.get_int(log, "queue_size", static_cast<int64_t>(c.request_log_queue_size), 1, 10000000));
+  Node capture = r.child(server, "content_capture");
+  r.check_keys(capture, {"enabled", "retention", "domains", "max_body_bytes", "purge_interval"});
+  c.content_capture_enabled = r.get_bool(capture, "enabled", c.content_capture_enabled);
+  c.content_capture_retention = r.get_string(capture, "retention", c.content_capture_retention);
+  auto retention = config::parse_duration_ms(c.content_capture_retention);
+  if (!retention.ok() || *retention <= 0) {
+    r.error(YamlReader::join(capture.path, "retention"), "must be a duration like 30d");
+  }
+  auto domains = r.get_strings(capture, "domains");
+  if (!domains.empty()) c.content_capture_domains = domains;
+  c.content_capture_max_bytes = static_cast<std::size_t>(
+      r.get_int(capture, "max_body_bytes", static_cast<int64_t>(c.content_capture_max_bytes), 0,
+                int64_t{64} << 20));
+  c.content_capture_purge_interval_secs = read_duration_secs(
+      r, capture, "purge_interval", c.content_capture_purge_interval_secs);
+  if (c.content_capture_enabled && !c.request_log_enabled) {
+    r.error(YamlReader::join(capture.path, "enabled"), "needs server.request_log.enabled");
+  }
+}
+
 void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
   r.check_keys(server,
                {"host", "port", "data_dir", "allow_unauthenticated", "request_timeout_secs",
                 "max_payload_size", "workers", "control_plane", "callers", "admin_auth",
-                "admin_reports", "content_capture", "tls", "admission", "logging", "metrics"});
+                "admin_reports", "request_log", "content_capture", "tls", "admission", "logging",
+                "metrics"});
   c.host = r.get_string(server, "host", c.host);
   c.port = static_cast<int>(r.get_int(server, "port", c.port, 0, kMaxPort));
   c.data_dir = r.get_string(server, "data_dir", c.data_dir);
@@ -241,13 +268,7 @@ void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
   Node reports = r.child(server, "admin_reports");
   r.check_keys(reports, {"enabled"});
   c.admin_reports_enabled = r.get_bool(reports, "enabled", c.admin_reports_enabled);
-  Node capture = r.child(server, "content_capture");
-  r.check_keys(capture, {"enabled", "retention"});
-  c.content_capture_enabled = r.get_bool(capture, "enabled", c.content_capture_enabled);
-  c.content_capture_retention = r.get_string(capture, "retention", c.content_capture_retention);
-  if (!config::parse_duration_ms(c.content_capture_retention).ok()) {
-    r.error(YamlReader::join(capture.path, "retention"), "must be a duration like 30d");
-  }
+  read_request_log(r, server, c);
 }
 
 }  // namespace

@@ -79,6 +79,7 @@ struct DataPlaneProxy::Prepared {
   bool stream = false;
   routing::RoutingKey key;
   bool caller_authenticated = false;
+  ForwardInfo* info = nullptr;  // may be null
 };
 
 DataPlaneProxy::DataPlaneProxy(routing::Router& router, const UpstreamClient& upstream,
@@ -123,9 +124,10 @@ std::chrono::milliseconds DataPlaneProxy::backoff(int attempt) const {
 }
 
 Response DataPlaneProxy::forward(const server::Request& request, bool caller_authenticated,
-                                 admission::Permit permit) {
+                                 admission::Permit permit, ForwardInfo* info) {
   Prepared prepared;
   prepared.caller_authenticated = caller_authenticated;
+  prepared.info = info;
   if (!request.body.empty()) {
     auto body = nlohmann::json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.is_object()) {
@@ -139,6 +141,10 @@ Response DataPlaneProxy::forward(const server::Request& request, bool caller_aut
       prepared.stream = stream->get<bool>();
     }
     if (router_.policy().uses_request_text()) prepared.key.text = routing_text(body);
+  }
+  if (info != nullptr) {
+    info->model = prepared.model;
+    info->stream = prepared.stream;
   }
   if (prepared.stream) {
     return forward_stream(request, prepared, std::move(permit));
@@ -160,6 +166,7 @@ Response DataPlaneProxy::with_retries(const server::Request& request, const Prep
     if (!lease.ok()) {
       return last_error.ok() ? pick_error(lease.status(), prepared.model) : upstream_error(last_error);
     }
+    if (prepared.info != nullptr) prepared.info->worker = lease->worker().url();
     UpstreamRequest upstream{request.method, lease->worker().url() + request.path,
                              upstream_headers(request, prepared.caller_authenticated, lease->worker()),
                              request.body, options_.request_timeout, options_.connect_timeout,
@@ -167,6 +174,7 @@ Response DataPlaneProxy::with_retries(const server::Request& request, const Prep
     auto started = std::chrono::steady_clock::now();
     Result<Response> response = attempt(*lease, upstream);
     if (response.ok()) {
+      if (prepared.info != nullptr) prepared.info->upstream_status = response->status;
       upstream_latency_.observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       return std::move(*response);

@@ -39,6 +39,14 @@ struct ProxyOptions {
   std::chrono::seconds connect_timeout{5};
 };
 
+// What forward() learnt about a request, for the request log: filled as far as it got.
+struct ForwardInfo {
+  std::string model;
+  bool stream = false;
+  std::string worker;       // URL of the last worker tried; empty when none was picked
+  int upstream_status = 0;  // the worker's HTTP status; 0 when no worker answered
+};
+
 class DataPlaneProxy {
  public:
   DataPlaneProxy(routing::Router& router, const UpstreamClient& upstream,
@@ -48,7 +56,7 @@ class DataPlaneProxy {
   // `caller_authenticated`: the gateway verified a credential, so the caller's own credential
   // headers are dropped; otherwise they pass through unless the worker has a key (SMG).
   server::Response forward(const server::Request& request, bool caller_authenticated,
-                           admission::Permit permit);
+                           admission::Permit permit, ForwardInfo* info = nullptr);
   server::Response list_models() const;
   // POST /flush_cache on every worker: 200 when all succeeded, else 206 with `failed`.
   server::Response flush_cache(const std::string& request_id) const;

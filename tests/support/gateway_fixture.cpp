@@ -1,5 +1,7 @@
 #include "tests/support/gateway_fixture.h"
 
+#include <algorithm>
+
 #include "tests/support/eventually.h"
 
 #include <signal.h>
@@ -93,6 +95,10 @@ GatewayProcess::GatewayProcess(std::vector<std::string> args,
                                std::map<std::string, std::string> env) {
   std::vector<std::string> argv = {SMGCTL_PATH, "serve", "--port", "0"};
   argv.insert(argv.end(), args.begin(), args.end());
+  if (std::find(args.begin(), args.end(), "--data-dir") == args.end()) {
+    data_dir_ = std::make_unique<TempDir>();
+    argv.insert(argv.end(), {"--data-dir", data_dir_->file("data")});
+  }
   process_ = std::make_unique<BackgroundProcess>(argv, env);
   auto line = process_->wait_for_line("smg listening on http://", kProcessStartDeadline);
   INFO("smgctl serve stderr: " << process_->err());

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "tests/support/background_process.h"
+#include "tests/support/peers.h"
 
 namespace smg::test {
 
@@ -67,7 +68,9 @@ class DevWorkerProcess {
   int port_ = 0;
 };
 
-// `smgctl serve --port 0 args...`; waits for `smg listening on http://...`.
+// `smgctl serve --port 0 args...`; waits for `smg listening on http://...`. Without a
+// --data-dir in args, the gateway gets a temporary one (its request log lives there).
+// data_dir() is that directory (empty when the test chose its own).
 class GatewayProcess {
  public:
   explicit GatewayProcess(std::vector<std::string> args,
@@ -76,6 +79,7 @@ class GatewayProcess {
   int port() const { return port_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   httplib::Client client() const;
+  std::string data_dir() const { return data_dir_ ? data_dir_->path() : std::string(); }
   std::string out() const { return process_->out(); }
   std::string err() const { return process_->err(); }
   // SIGTERM; returns the exit code once out() and err() hold everything the gateway wrote.
@@ -83,6 +87,7 @@ class GatewayProcess {
   BackgroundProcess& process() { return *process_; }
 
  private:
+  std::unique_ptr<TempDir> data_dir_;  // --data-dir (request log) unless the test gave one
   std::unique_ptr<BackgroundProcess> process_;
   int port_ = 0;
 };

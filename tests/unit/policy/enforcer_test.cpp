@@ -155,3 +155,21 @@ TEST_CASE("policy enforcer: concurrent checks on one enforcer agree", "[policy]"
   }
   CHECK(allowed == std::vector<int>(4, 10000));
 }
+
+TEST_CASE("enforcer: domains_granting lists where a subject may act, and only there",
+          "[policy][enforcer][reports]") {
+  Enforcer enforcer = build({"p, reports_admin, example/prod, admin:reports, read|export",
+                             "p, reports_admin, example/dev, admin:reports, read",
+                             "p, security_admin, example/prod, admin:security_reports, read",
+                             "g, basic:admin, reports_admin, example/prod",
+                             "g, basic:admin, reports_admin, example/dev",
+                             "g, basic:sec, security_admin, example/prod"});
+  CHECK(enforcer.domains_granting("basic:admin", "admin:reports", "read") ==
+        std::vector<std::string>{"example/dev", "example/prod"});
+  CHECK(enforcer.domains_granting("basic:admin", "admin:reports", "export") ==
+        std::vector<std::string>{"example/prod"});
+  CHECK(enforcer.domains_granting("basic:admin", "admin:security_reports", "read").empty());
+  CHECK(enforcer.domains_granting("basic:sec", "admin:reports", "read").empty());
+  CHECK(enforcer.domains_granting("basic:nobody", "admin:reports", "read").empty());
+  CHECK(enforcer.domains_granting("basic:admin", "admin:reports", "rea").empty());
+}

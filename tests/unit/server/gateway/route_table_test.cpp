@@ -121,3 +121,27 @@ TEST_CASE("route table: class names are stable", "[gateway][routes]") {
   CHECK(std::string(route_class_name(RouteClass::kMetrics)) == "metrics");
   CHECK(std::string(route_class_name(RouteClass::kNotFound)) == "not_found");
 }
+
+TEST_CASE("route table: admin reports and content-capture routes", "[gateway][routes][reports]") {
+  for (const char* path : {"/admin/reports/api/session", "/admin/reports/api/summary",
+                           "/admin/reports/api/timeseries", "/admin/reports/api/requests",
+                           "/admin/reports/api/export.md", "/admin/reports/api/request-evidence",
+                           "/admin/reports/api/security"}) {
+    INFO(path);
+    RouteMatch match = classify_route("GET", path);
+    CHECK(match.route_class == RouteClass::kAdmin);
+    CHECK(match.name.rfind("reports_", 0) == 0);
+  }
+  RouteMatch detail = classify_route("GET", "/admin/reports/api/request/abc-1");
+  CHECK(detail.name == "reports_request");
+  CHECK(detail.resource == "abc-1");
+  RouteMatch remove = classify_route("DELETE", "/v1/content-captures/abc-1");
+  CHECK(remove.route_class == RouteClass::kContent);
+  CHECK(remove.name == "content_capture");
+  CHECK(remove.resource == "abc-1");
+  RouteMatch purge = classify_route("POST", "/v1/content-captures/purge-expired");
+  CHECK(purge.name == "content_purge");
+  CHECK_FALSE(classify_route("GET", "/v1/content-captures/abc-1").method_allowed);
+  CHECK(classify_route("GET", "/admin/reports/api/request/a/b").route_class == RouteClass::kNotFound);
+  CHECK(std::string(route_class_name(RouteClass::kContent)) == "content");
+}

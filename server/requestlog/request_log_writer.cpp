@@ -1,0 +1,115 @@
+#include "server/requestlog/request_log_writer.h"
+
+#include "common/clock/clock.h"
+#include "common/log/logger.h"
+
+namespace smg::requestlog {
+
+RequestLogWriter::RequestLogWriter(RequestLogStore& store, WriterOptions options,
+                                   metrics::Registry& metrics)
+    : store_(store), options_(options),
+      written_(metrics.counter("smg_request_log_written_total",
+                               "Request-log records written to the store")),
+      dropped_(metrics.counter("smg_request_log_dropped_total",
+                               "Request-log records dropped because the queue was full")),
+      failed_(metrics.counter("smg_request_log_failed_total",
+                              "Request-log records lost to a store error")),
+      purged_(metrics.counter("smg_content_capture_purged_total",
+                              "Captured request/response bodies removed by retention")) {}
+
+RequestLogWriter::~RequestLogWriter() { stop(); }
+
+void RequestLogWriter::start() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (thread_.joinable() || stopping_) return;
+  thread_ = std::thread([this] { run(); });
+}
+
+void RequestLogWriter::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    accepting_ = false;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool RequestLogWriter::submit(RequestRecord record) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (accepting_ && queue_.size() < options_.queue_size) {
+      queue_.push_back(std::move(record));
+      ++submitted_;
+      if (queue_.size() == 1) wake_.notify_one();
+      return true;
+    }
+  }
+  dropped_.inc();
+  return false;
+}
+
+void RequestLogWriter::flush() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  uint64_t target = submitted_;
+  drained_.wait(lock, [&] { return finished_ >= target || !thread_.joinable(); });
+}
+
+std::size_t RequestLogWriter::queued() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queue_.size();
+}
+
+void RequestLogWriter::run() {
+  auto next_purge = std::chrono::steady_clock::now();
+  std::vector<RequestRecord> batch;
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    auto ready = [&] { return stopping_ || !queue_.empty(); };
+    if (options_.purge_interval.count() > 0) {
+      wake_.wait_until(lock, next_purge, ready);
+    } else {
+      wake_.wait(lock, ready);
+    }
+    bool stop_now = stopping_ && queue_.empty();
+    std::size_t take = std::min(queue_.size(), options_.batch_size);
+    batch.assign(std::make_move_iterator(queue_.begin()),
+                 std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(take)));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+    lock.unlock();
+    write_batch(batch);
+    if (options_.purge_interval.count() > 0) purge_if_due(next_purge);
+    lock.lock();
+    finished_ += take;
+    drained_.notify_all();
+    if (stop_now) break;
+  }
+}
+
+void RequestLogWriter::write_batch(std::vector<RequestRecord>& batch) {
+  if (batch.empty()) return;
+  Status written = store_.insert(batch);
+  if (written.ok()) {
+    written_.inc(batch.size());
+  } else {
+    failed_.inc(batch.size());
+    log::error("smg::request_log", "cannot write request records",
+               {{"records", std::to_string(batch.size())}, {"reason", written.message()}});
+  }
+  batch.clear();
+}
+
+void RequestLogWriter::purge_if_due(std::chrono::steady_clock::time_point& next_purge) {
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_purge) return;
+  next_purge = now + options_.purge_interval;
+  auto purged = store_.purge_expired_content(unix_now_ms());
+  if (purged.ok()) {
+    purged_.inc(static_cast<uint64_t>(*purged));
+  } else {
+    log::error("smg::request_log", "content retention purge failed",
+               {{"reason", purged.status().message()}});
+  }
+}
+
+}  // namespace smg::requestlog

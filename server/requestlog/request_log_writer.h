@@ -1,0 +1,78 @@
+// RequestLogWriter: gets records off the request path. submit() appends to a bounded in-memory
+// queue and returns at once; one writer thread drains it in batches, each batch one SQLite
+// transaction. When the queue is full the record is dropped and counted
+// (smg_request_log_dropped_total): the log never blocks or fails a request. The same thread runs
+// the content-capture retention purge on a timer.
+// Thread-safety: submit() from any thread; start/stop/flush from one owner.
+//
+//   RequestLogWriter writer(store, {.queue_size = 10000}, metrics);
+//   writer.start();
+//   writer.submit(std::move(record));     // never blocks
+//   writer.stop();                        // writes what is queued, then joins
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "server/metrics/metrics.h"
+#include "server/requestlog/request_log_store.h"
+
+namespace smg::requestlog {
+
+struct WriterOptions {
+  std::size_t queue_size = 10000;  // server.request_log.queue_size
+  std::size_t batch_size = 512;    // records per transaction at most
+  // Retention purge of captured content; zero: never on a timer.
+  std::chrono::milliseconds purge_interval{std::chrono::minutes(10)};
+};
+
+class RequestLogWriter {
+ public:
+  // REQUIRES: `store` and `metrics` outlive the writer.
+  RequestLogWriter(RequestLogStore& store, WriterOptions options, metrics::Registry& metrics);
+  ~RequestLogWriter();
+  RequestLogWriter(const RequestLogWriter&) = delete;
+  RequestLogWriter& operator=(const RequestLogWriter&) = delete;
+
+  void start();
+  // Writes everything still queued, then joins the thread. Later submits are dropped.
+  void stop();
+
+  // False when the record was dropped (queue full or stopped).
+  bool submit(RequestRecord record);
+  // Blocks until every record submitted before the call is written (or dropped on error).
+  void flush();
+
+  uint64_t written() const { return written_.value(); }
+  uint64_t dropped() const { return dropped_.value(); }
+  std::size_t queued() const;
+
+ private:
+  void run();
+  void write_batch(std::vector<RequestRecord>& batch);
+  void purge_if_due(std::chrono::steady_clock::time_point& next_purge);
+
+  RequestLogStore& store_;
+  WriterOptions options_;
+  metrics::Counter& written_;
+  metrics::Counter& dropped_;
+  metrics::Counter& failed_;
+  metrics::Counter& purged_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;      // records queued, or stop
+  std::condition_variable drained_;   // a batch finished
+  std::deque<RequestRecord> queue_;
+  uint64_t submitted_ = 0;  // records accepted into the queue
+  uint64_t finished_ = 0;   // of those, written or failed
+  bool stopping_ = false;
+  bool accepting_ = true;
+  std::thread thread_;
+};
+
+}  // namespace smg::requestlog
