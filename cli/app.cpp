@@ -29,6 +29,7 @@ void register_commands(CLI::App& app, CliContext& context) {
   register_jwt_commands(app, context);
   register_dev_worker_command(app, context);
   register_policy_commands(app, context);
+  register_context_commands(app, context);
   register_login_commands(app, context);
 }
 

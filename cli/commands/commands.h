@@ -15,6 +15,7 @@ void register_serve_command(CLI::App& app, CliContext& context);
 void register_config_commands(CLI::App& app, CliContext& context);
 void register_dev_worker_command(CLI::App& app, CliContext& context);
 void register_policy_commands(CLI::App& app, CliContext& context);
+void register_context_commands(CLI::App& app, CliContext& context);
 void register_login_commands(CLI::App& app, CliContext& context);
 
 }  // namespace smg::cli

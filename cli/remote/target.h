@@ -1,6 +1,8 @@
 // Where a remote command goes and with which credential: the one place that decides it.
 // Precedence (DESIGN.md §6): --server/--token flags, then SMG_TOKEN, then the chosen context
-// (--context, else the current one) from $XDG_CONFIG_HOME/smgctl/.
+// (--context, else the current one) from $XDG_CONFIG_HOME/smgctl/ (cli/contexts/context_store.h).
+// A context's credential goes only to that context's server: `--server OTHER` without
+// `--context` ignores the stored contexts. OIDC credentials yield their access token.
 //
 //   RemoteTarget target = resolve_target(context);   // throws UsageError when no server is known
 #pragma once
@@ -19,7 +21,8 @@ struct RemoteTarget {
   std::string context_name;  // the context used, empty when flags alone decided
 };
 
-// REQUIRES: nothing; throws UsageError with a one-line hint when no server can be found.
+// REQUIRES: nothing; throws UsageError with a one-line hint when no server can be found, the
+// --context is unknown, or the context files are unsafe or malformed.
 RemoteTarget resolve_target(const CliContext& context);
 
 }  // namespace smg::cli
