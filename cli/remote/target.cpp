@@ -3,6 +3,9 @@
 #include <cstdlib>
 
 #include "cli/contexts/context_store.h"
+#include "cli/exit_codes.h"
+#include "cli/login/session_refresh.h"
+#include "common/http/http_client.h"
 
 namespace smg::cli {
 namespace {
@@ -20,6 +23,18 @@ std::optional<Context> chosen_context(const ContextStore& store, const std::stri
     throw UsageError("no context named \"" + requested + "\" (see `smgctl context list`)");
   }
   return context;
+}
+
+// A `smgctl login` session's access token, refreshed when it is about to expire.
+std::string session_bearer(ContextStore& store, const std::string& name) {
+  auto http = http::make_curl_client();
+  auto bearer = fresh_access_token(store, name, *http, SystemClock::instance());
+  if (bearer.ok()) return *bearer;
+  if (bearer.status().code() == Code::kUnauthenticated) {
+    throw CommandError(kExitUnauthenticated, session_expired_message(name));
+  }
+  throw CommandError(kExitFailure, "could not refresh the session for context " + name + ": " +
+                                       bearer.status().message());
 }
 
 ContextStore open_store() {
@@ -45,6 +60,11 @@ void apply_context(RemoteTarget& target, const CliContext& context) {
   if (!target.token.empty()) return;
   auto credential = store.credential(chosen->name);
   if (!credential.ok()) throw UsageError(credential.status().message());
+  if (credential->oidc) {
+    target.token = session_bearer(store, chosen->name);
+    target.oidc_session = true;
+    return;
+  }
   target.token = credential->bearer().reveal();
 }
 
@@ -70,6 +90,12 @@ RemoteTarget resolve_target(const CliContext& context) {
         "no gateway to talk to: pass --server URL or create a context (smgctl context set)");
   }
   return target;
+}
+
+std::string unauthenticated_message(const RemoteTarget& target,
+                                    const std::string& server_message) {
+  if (target.oidc_session) return session_expired_message(target.context_name);
+  return server_message;
 }
 
 }  // namespace smg::cli
