@@ -77,6 +77,16 @@ Status GatewayClient::transport_failure(const Status& status) const {
                 "cannot reach the gateway at " + target_.server + ": " + status.message());
 }
 
+Status GatewayClient::answer_failure(long status, const std::string& body) const {
+  Status failure = http_error_status(status, body);
+  // A 401 for a `smgctl login` session means the session is over (revoked at the provider,
+  // or the gateway no longer trusts it): the fix is logging in again.
+  if (status == 401 && target_.oidc_session) {
+    return Status(failure.code(), failure.reason(), unauthenticated_message(target_, ""));
+  }
+  return failure;
+}
+
 Result<nlohmann::json> GatewayClient::call(const std::string& method, const std::string& path,
                                            const nlohmann::json* body) const {
   http::Request req = request(method, path);
@@ -87,7 +97,7 @@ Result<nlohmann::json> GatewayClient::call(const std::string& method, const std:
   auto response = http_->send(req);
   if (!response.ok()) return transport_failure(response.status());
   if (response->status < 200 || response->status >= 300) {
-    return http_error_status(response->status, response->body);
+    return answer_failure(response->status, response->body);
   }
   nlohmann::json doc = nlohmann::json::parse(response->body, nullptr, false);
   return doc.is_discarded() ? nlohmann::json() : doc;
@@ -109,7 +119,7 @@ Status GatewayClient::stream(const std::string& path,
     return transport_failure(response.status());
   }
   if (response->status < 200 || response->status >= 300) {
-    return http_error_status(response->status, response->body);
+    return answer_failure(response->status, response->body);
   }
   return {};
 }

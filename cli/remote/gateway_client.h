@@ -7,6 +7,7 @@
 // 501 → kUnimplemented, other 4xx → kFailedPrecondition and 5xx → kUnavailable (all 1; a 400 is
 // the server refusing what smgctl sent, not a usage error). The message is the server's
 // `error.message` on one line with the HTTP status; a connection failure names the server URL.
+// A 401 for an OIDC session (`smgctl login`) says the session expired or was revoked instead.
 // Thread-safety: const methods may be called from many threads.
 //
 //   GatewayClient client(resolve_target(context));
@@ -51,6 +52,7 @@ class GatewayClient {
  private:
   http::Request request(const std::string& method, const std::string& path) const;
   Status transport_failure(const Status& status) const;
+  Status answer_failure(long status, const std::string& body) const;
 
   RemoteTarget target_;
   std::shared_ptr<const http::HttpClient> http_;

@@ -35,15 +35,16 @@ Result<std::string> authorization_code_from_redirect(
   const std::string* error = single(params, "error", repeated);
   if (repeated || state == nullptr || expected_state.empty() ||
       !crypto::constant_time_equal(*state, expected_state)) {
-    return invalid_argument("oidc_state_mismatch",
-                            "the login redirect did not carry this login's state: refused");
+    return Status(Code::kFailedPrecondition, "oidc_state_mismatch",
+                  "the login redirect did not carry this login's state: refused");
   }
   if (error != nullptr) {
     return Status(Code::kPermissionDenied, "oidc_login_denied",
                   "the identity provider ended the login: " + safe_code(*error));
   }
   if (code == nullptr || code->empty()) {
-    return invalid_argument("oidc_code_missing", "the login redirect carried no code");
+    return Status(Code::kFailedPrecondition, "oidc_code_missing",
+                  "the login redirect carried no code");
   }
   return *code;
 }

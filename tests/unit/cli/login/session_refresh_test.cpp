@@ -4,9 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli/remote/gateway_client.h"
 #include "cli/remote/target.h"
 #include "tests/support/peers.h"
 #include "tests/support/queued_http_client.h"
+#include "tests/support/scripted_http_client.h"
 
 using smg::cli::ContextStore;
 using smg::cli::Credential;
@@ -116,4 +118,22 @@ TEST_CASE("session_refresh: a 401 for an OIDC session says to log in again", "[l
   target.oidc_session = true;
   CHECK(smg::cli::unauthenticated_message(target, "invalid token") ==
         smg::cli::session_expired_message("lab"));
+}
+
+TEST_CASE("session_refresh: the gateway client turns a session's 401 into log in again",
+          "[login]") {
+  auto http = std::make_shared<smg::test::ScriptedHttpClient>();
+  http->respond("https://lab.example/workers", 401,
+                R"({"error":{"type":"invalid_token","message":"Invalid token"}})");
+  smg::cli::RemoteTarget target;
+  target.server = "https://lab.example";
+  target.token = "at-1";
+  target.context_name = "lab";
+  auto plain = smg::cli::GatewayClient(target, http).call("GET", "/workers");
+  CHECK(plain.status().code() == smg::Code::kUnauthenticated);
+  CHECK(plain.status().message().find("Invalid token") != std::string::npos);
+  target.oidc_session = true;
+  auto session = smg::cli::GatewayClient(target, http).call("GET", "/workers");
+  CHECK(session.status().code() == smg::Code::kUnauthenticated);
+  CHECK(session.status().message() == smg::cli::session_expired_message("lab"));
 }
