@@ -89,10 +89,10 @@ oidc::ClientRegistration client_registration(CliContext& context, const LoginOpt
 }
 
 Result<oidc::TokenSet> run_flow(CliContext& context, const LoginOptions& options,
+                                const http::HttpClient& http,
                                 const oidc::ProviderMetadata& metadata,
                                 const oidc::ClientRegistration& client) {
-  auto http = http::make_curl_client();
-  LoginSeams seams{*http, SystemClock::instance(), sleep_for_real};
+  LoginSeams seams{http, SystemClock::instance(), sleep_for_real};
   bool can_open = browser_available() && !options.no_browser;
   bool use_device = options.device || (!options.pkce && !can_open);
   if (use_device) return device_login(seams, metadata, client, *context.err);
@@ -147,7 +147,7 @@ void run_login(CliContext& context, LoginOptions options) {
   auto http = http::make_curl_client();
   auto metadata = oidc::discover(*http, options.issuer);
   if (!metadata.ok()) throw CommandError(kExitFailure, metadata.status().message());
-  auto tokens = run_flow(context, options, *metadata, client);
+  auto tokens = run_flow(context, options, *http, *metadata, client);
   if (!tokens.ok()) {
     throw CommandError(exit_code_for(tokens.status()), "login failed: " + tokens.status().message());
   }
