@@ -6,10 +6,9 @@
 // --issuer and --client-id may be left out when the context already holds a session from them.
 #include <ctime>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/commands/commands.h"
 #include "cli/contexts/context_store.h"
@@ -80,8 +79,8 @@ void fill_from_previous_login(LoginOptions& options, const ContextStore& store,
 oidc::ClientRegistration client_registration(CliContext& context, const LoginOptions& options) {
   oidc::ClientRegistration client;
   client.client_id = options.client_id;
-  client.scopes = options.scopes.empty() ? std::vector<std::string>{"offline_access"}
-                                         : options.scopes;
+  client.scopes =
+      options.scopes.empty() ? std::vector<std::string>{"offline_access"} : options.scopes;
   if (options.client_secret_stdin) {
     client.client_secret = read_password(context, {false, "Client secret: "});
   }
@@ -128,8 +127,11 @@ OidcTokens to_stored(const LoginOptions& options, const oidc::ProviderMetadata& 
 void print_login(CliContext& context, const Context& target, const std::string& issuer,
                  const std::string& subject, int64_t expires_at) {
   if (context.json_output()) {
-    nlohmann::json doc{{"context", target.name}, {"server", target.server}, {"issuer", issuer},
-                       {"subject", subject},     {"expires_at", expires_at}};
+    nlohmann::json doc{{"context", target.name},
+                       {"server", target.server},
+                       {"issuer", issuer},
+                       {"subject", subject},
+                       {"expires_at", expires_at}};
     *context.out << doc.dump(2) << "\n";
     return;
   }
@@ -149,7 +151,8 @@ void run_login(CliContext& context, LoginOptions options) {
   if (!metadata.ok()) throw CommandError(kExitFailure, metadata.status().message());
   auto tokens = run_flow(context, options, *http, *metadata, client);
   if (!tokens.ok()) {
-    throw CommandError(exit_code_for(tokens.status()), "login failed: " + tokens.status().message());
+    throw CommandError(exit_code_for(tokens.status()),
+                       "login failed: " + tokens.status().message());
   }
   std::string subject = subject_of(*tokens);
   int64_t expires_at = tokens->expires_at;
@@ -210,17 +213,18 @@ void register_login_commands(CLI::App& app, CliContext& context) {
   login->add_flag("--device", options->device, "Device authorization grant (RFC 8628)");
   login->add_flag("--pkce", options->pkce,
                   "Authorization code + PKCE with a loopback redirect (default with a browser)");
-  login->add_option("--scope", options->scopes,
-                    "Scopes besides openid (default: offline_access)");
+  login->add_option("--scope", options->scopes, "Scopes besides openid (default: offline_access)");
   login->add_flag("--no-browser", options->no_browser, "Print the URL, never open a browser");
   login->add_flag("--client-secret-stdin", options->client_secret_stdin,
                   "Read a client secret from stdin (confidential clients only)");
-  login->add_option("--timeout", options->timeout_seconds,
-                    "Seconds to wait for the browser login (--pkce)")
+  login
+      ->add_option("--timeout", options->timeout_seconds,
+                   "Seconds to wait for the browser login (--pkce)")
       ->check(CLI::Range(1, 3600));
   login->callback([&context, options] { run_login(context, *options); });
 
-  auto* logout = app.add_subcommand("logout", "Forget a context's credential (revoking OIDC tokens)");
+  auto* logout =
+      app.add_subcommand("logout", "Forget a context's credential (revoking OIDC tokens)");
   logout->callback([&context] { run_logout(context); });
 }
 

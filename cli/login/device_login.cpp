@@ -1,7 +1,7 @@
 // smgctl login --device: RFC 8628 from a terminal.
-#include "cli/login/login_flow.h"
-
 #include <thread>
+
+#include "cli/login/login_flow.h"
 
 namespace smg::cli {
 

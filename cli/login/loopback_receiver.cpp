@@ -9,8 +9,8 @@ namespace {
 
 std::string page(const std::string& title, const std::string& text) {
   return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>smgctl login</title></head>"
-         "<body style=\"font-family:sans-serif;margin:3em\"><h1>" + title + "</h1><p>" + text +
-         "</p></body></html>";
+         "<body style=\"font-family:sans-serif;margin:3em\"><h1>" +
+         title + "</h1><p>" + text + "</p></body></html>";
 }
 
 void answer(httplib::Response& res, int status, const std::string& body) {
@@ -37,16 +37,20 @@ Result<std::unique_ptr<LoopbackReceiver>> LoopbackReceiver::start(std::string ex
   self->server_->Get("/callback", [self](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(self->mutex_);
     if (self->outcome_) {
-      answer(res, 409, page("Already finished", "This login has already finished. "
-                                                "You can close this tab."));
+      answer(res, 409,
+             page("Already finished",
+                  "This login has already finished. "
+                  "You can close this tab."));
       return;
     }
     auto code = oidc::authorization_code_from_redirect(req.params, self->expected_state_);
     if (code.ok()) {
       answer(res, 200, page("Logged in", "smgctl has your login. You can close this tab."));
     } else {
-      answer(res, 400, page("Login failed", "smgctl refused this login; see your terminal. "
-                                            "You can close this tab."));
+      answer(res, 400,
+             page("Login failed",
+                  "smgctl refused this login; see your terminal. "
+                  "You can close this tab."));
     }
     self->outcome_ = std::move(code);
     self->arrived_.notify_all();

@@ -1,9 +1,8 @@
 #include "common/oidc/device_flow.h"
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "common/http/form.h"
 
@@ -127,9 +126,9 @@ Result<TokenSet> poll_device_token(const http::HttpClient& http, const Clock& cl
     if (!sleep(interval)) {
       return Status(Code::kDeadlineExceeded, "oidc_device_interrupted", "login interrupted");
     }
-    auto reply = token_request(http, clock, token_endpoint, client,
-                               {{"grant_type", kDeviceCodeGrant},
-                                {"device_code", authorization.device_code}});
+    auto reply = token_request(
+        http, clock, token_endpoint, client,
+        {{"grant_type", kDeviceCodeGrant}, {"device_code", authorization.device_code}});
     if (!reply.ok()) {
       if (reply.status().reason() != "oidc_timeout") return reply.status();
       interval *= 2;

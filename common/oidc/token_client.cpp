@@ -21,8 +21,7 @@ std::string error_code(const OAuthError& error) {
 
 Result<TokenSet> exchange_code_for_tokens(const http::HttpClient& http, const Clock& clock,
                                           const ProviderMetadata& metadata,
-                                          const ClientRegistration& client,
-                                          const std::string& code,
+                                          const ClientRegistration& client, const std::string& code,
                                           const std::string& code_verifier) {
   auto reply = token_request(http, clock, metadata.token_endpoint, client,
                              {{"grant_type", "authorization_code"},
@@ -31,16 +30,15 @@ Result<TokenSet> exchange_code_for_tokens(const http::HttpClient& http, const Cl
                               {"code_verifier", code_verifier}});
   if (!reply.ok()) return reply.status();
   if (auto* error = std::get_if<OAuthError>(&*reply)) {
-    return unauthenticated("oidc_token_invalid",
-                           "the identity provider refused the authorization code: " +
-                               error_code(*error));
+    return unauthenticated(
+        "oidc_token_invalid",
+        "the identity provider refused the authorization code: " + error_code(*error));
   }
   return std::get<TokenSet>(std::move(*reply));
 }
 
 Result<TokenSet> refresh_tokens(const http::HttpClient& http, const Clock& clock,
-                                const std::string& token_endpoint,
-                                const ClientRegistration& client,
+                                const std::string& token_endpoint, const ClientRegistration& client,
                                 const std::string& refresh_token) {
   if (refresh_token.empty()) {
     return unauthenticated("oidc_refresh_rejected", "there is no refresh token to use");
@@ -49,9 +47,9 @@ Result<TokenSet> refresh_tokens(const http::HttpClient& http, const Clock& clock
                              {{"grant_type", "refresh_token"}, {"refresh_token", refresh_token}});
   if (!reply.ok()) return reply.status();
   if (auto* error = std::get_if<OAuthError>(&*reply)) {
-    return unauthenticated("oidc_refresh_rejected",
-                           "the identity provider refused the refresh token: " +
-                               error_code(*error));
+    return unauthenticated(
+        "oidc_refresh_rejected",
+        "the identity provider refused the refresh token: " + error_code(*error));
   }
   TokenSet tokens = std::get<TokenSet>(std::move(*reply));
   if (tokens.refresh_token.empty()) tokens.refresh_token = refresh_token;
@@ -78,8 +76,9 @@ Status revoke_token(const http::HttpClient& http, const std::string& revocation_
                        "could not reach the identity provider: " + response.status().message());
   }
   if (response->status != 200) {
-    return unavailable("oidc_revocation_failed", "the identity provider refused the revocation: HTTP " +
-                                                     std::to_string(response->status));
+    return unavailable(
+        "oidc_revocation_failed",
+        "the identity provider refused the revocation: HTTP " + std::to_string(response->status));
   }
   return Status::ok_status();
 }

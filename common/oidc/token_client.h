@@ -7,8 +7,8 @@
 // Thread-safety: pure functions; `http` must be thread-safe.
 //
 //   auto tokens = exchange_code_for_tokens(*http, clock, metadata, client, code, pkce.verifier);
-//   auto fresh = refresh_tokens(*http, clock, metadata.token_endpoint, client, tokens->refresh_token);
-//   if (!fresh.ok() && fresh.status().reason() == "oidc_refresh_rejected") ...  // log in again
+//   auto fresh = refresh_tokens(*http, clock, metadata.token_endpoint, client, refresh_token);
+//   if (fresh.status().reason() == "oidc_refresh_rejected") ...   // log in again
 //   Status revoked = revoke_token(*http, metadata.revocation_endpoint, client, refresh_token);
 #pragma once
 
@@ -27,8 +27,7 @@ namespace smg::oidc {
 // reasons ("oidc_unavailable", "oidc_timeout", "oidc_token_response_invalid").
 Result<TokenSet> exchange_code_for_tokens(const http::HttpClient& http, const Clock& clock,
                                           const ProviderMetadata& metadata,
-                                          const ClientRegistration& client,
-                                          const std::string& code,
+                                          const ClientRegistration& client, const std::string& code,
                                           const std::string& code_verifier);
 
 // A new token set from `refresh_token`. When the provider does not rotate the refresh token, the
@@ -36,8 +35,7 @@ Result<TokenSet> exchange_code_for_tokens(const http::HttpClient& http, const Cl
 // (an OAuth error such as invalid_grant: revoked, expired or unknown; the session is over), or
 // token_request's transport reasons (the session may still be fine).
 Result<TokenSet> refresh_tokens(const http::HttpClient& http, const Clock& clock,
-                                const std::string& token_endpoint,
-                                const ClientRegistration& client,
+                                const std::string& token_endpoint, const ClientRegistration& client,
                                 const std::string& refresh_token);
 
 // RFC 7009: asks the provider to revoke `token` (hint "refresh_token" or "access_token").

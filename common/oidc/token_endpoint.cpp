@@ -1,7 +1,6 @@
 #include "common/oidc/token_endpoint.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "common/crypto/crypto.h"
@@ -98,9 +97,9 @@ Result<TokenReply> token_request(const http::HttpClient& http, const Clock& cloc
   crypto::secure_erase(request.body);
   if (!response.ok()) {
     // Keep the transport reason (http_timeout drives the device flow's back-off).
-    return unavailable(response.status().reason() == "http_timeout" ? "oidc_timeout"
-                                                                    : "oidc_unavailable",
-                       "could not reach the identity provider: " + response.status().message());
+    return unavailable(
+        response.status().reason() == "http_timeout" ? "oidc_timeout" : "oidc_unavailable",
+        "could not reach the identity provider: " + response.status().message());
   }
   return parse_token_reply(response->status, response->body, clock.now_seconds());
 }

@@ -10,7 +10,7 @@
 //   auto reply = token_request(*http, clock, metadata.token_endpoint, client,
 //                              {{"grant_type", "refresh_token"}, {"refresh_token", rt}});
 //   if (!reply.ok()) ...                                  // transport or malformed response
-//   if (auto* error = std::get_if<OAuthError>(&*reply)) ...  // e.g. error->error == "invalid_grant"
+//   if (auto* error = std::get_if<OAuthError>(&*reply)) ...   // error->error: "invalid_grant"
 #pragma once
 
 #include <cstdint>

@@ -62,9 +62,10 @@ std::unique_ptr<smg::test::GatewayProcess> start_gateway(const Provider& op,
 struct Cli {
   std::string config_home;
   std::map<std::string, std::string> env(std::map<std::string, std::string> extra = {}) const {
-    std::map<std::string, std::string> environment{
-        {"XDG_CONFIG_HOME", config_home}, {"SMG_TOKEN", ""}, {"DISPLAY", ""},
-        {"WAYLAND_DISPLAY", ""}};
+    std::map<std::string, std::string> environment{{"XDG_CONFIG_HOME", config_home},
+                                                   {"SMG_TOKEN", ""},
+                                                   {"DISPLAY", ""},
+                                                   {"WAYLAND_DISPLAY", ""}};
     for (auto& [name, value] : extra) environment[name] = value;
     return environment;
   }
@@ -102,7 +103,9 @@ class Browser {
   explicit Browser(int op_port)
       : client_("127.0.0.1", op_port), origin_("http://127.0.0.1:" + std::to_string(op_port)) {}
 
-  httplib::Result get(const std::string& path) { return keep(client_.Get(path.c_str(), cookies())); }
+  httplib::Result get(const std::string& path) {
+    return keep(client_.Get(path.c_str(), cookies()));
+  }
   httplib::Result post(const std::string& path,
                        const std::vector<std::pair<std::string, std::string>>& form) {
     return keep(client_.Post(path.c_str(), cookies(), smg::http::form_encode(form),
@@ -197,9 +200,8 @@ void approve_device(int op_port, const std::string& user_code, bool deny = false
   REQUIRE(confirm);
   INFO(confirm->body);
   REQUIRE(json::parse(confirm->body)["step"] == "confirm");
-  auto decided = browser.post("/device", {{"xsrf", xsrf},
-                                          {"user_code", user_code},
-                                          {deny ? "abort" : "confirm", "yes"}});
+  auto decided = browser.post(
+      "/device", {{"xsrf", xsrf}, {"user_code", user_code}, {deny ? "abort" : "confirm", "yes"}});
   REQUIRE(decided);
   if (deny) return;
   REQUIRE(decided->status / 100 == 3);
@@ -237,7 +239,7 @@ ProcessResult pkce_login(const Cli& cli, const Provider& op, const std::string& 
 }
 
 int mode_of(const std::string& path) {
-  struct stat info{};
+  struct stat info {};
   REQUIRE(::stat(path.c_str(), &info) == 0);
   return static_cast<int>(info.st_mode & 0777);
 }
@@ -347,9 +349,9 @@ TEST_CASE("cli login: pkce opens the browser with xdg-open when a display exists
   smg::test::write_file(bin.file("xdg-open"), "#!/bin/sh\nprintf '%s' \"$1\" > \"$0.url\"\n");
   REQUIRE(::chmod(bin.file("xdg-open").c_str(), 0755) == 0);
   Cli cli{home.path()};
-  auto login = cli.start(login_args(op, "http://127.0.0.1:9", "--pkce"),
-                         {{"DISPLAY", ":99"},
-                          {"PATH", bin.path() + ":" + std::string(std::getenv("PATH"))}});
+  auto login = cli.start(
+      login_args(op, "http://127.0.0.1:9", "--pkce"),
+      {{"DISPLAY", ":99"}, {"PATH", bin.path() + ":" + std::string(std::getenv("PATH"))}});
   std::string url;
   REQUIRE(smg::test::eventually(
       [&] {
@@ -408,8 +410,7 @@ TEST_CASE("cli login: a revoked session exits 3 and says to log in again", "[log
                         "again") != std::string::npos);
 }
 
-TEST_CASE("cli login: a 401 from the gateway for a session exits 3 with log in again",
-          "[login]") {
+TEST_CASE("cli login: a 401 from the gateway for a session exits 3 with log in again", "[login]") {
   Provider op = start_provider();
   auto gateway = start_gateway(op, "some-other-audience");
   smg::test::TempDir home;

@@ -1,8 +1,8 @@
 // The loopback redirect of `smgctl login --pkce`: state first, then the provider's error, then
 // the code.
-#include <catch2/catch.hpp>
-
 #include "common/oidc/authorization_response.h"
+
+#include <catch2/catch.hpp>
 
 using smg::oidc::authorization_code_from_redirect;
 using Params = std::multimap<std::string, std::string>;
@@ -32,9 +32,9 @@ TEST_CASE("authorization_response: state mismatch is refused before the code is 
 TEST_CASE("authorization_response: missing code", "[login]") {
   CHECK(authorization_code_from_redirect({{"state", "s-1"}}, "s-1").status().reason() ==
         "oidc_code_missing");
-  CHECK(authorization_code_from_redirect({{"state", "s-1"}, {"code", ""}}, "s-1")
-            .status()
-            .reason() == "oidc_code_missing");
+  CHECK(
+      authorization_code_from_redirect({{"state", "s-1"}, {"code", ""}}, "s-1").status().reason() ==
+      "oidc_code_missing");
 }
 
 TEST_CASE("authorization_response: the provider's error ends the login", "[login]") {

@@ -1,12 +1,12 @@
 // RFC 8628 polling driven by a fake clock and a recording sleep: every state the token endpoint
 // can answer (pending, slow_down, expired_token, access_denied, a timeout) without waiting.
-#include <catch2/catch.hpp>
+#include "common/oidc/device_flow.h"
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <vector>
 
 #include "common/http/form.h"
-#include "common/oidc/device_flow.h"
 #include "tests/support/queued_http_client.h"
 
 using smg::oidc::DeviceAuthorization;
@@ -72,8 +72,8 @@ TEST_CASE("device_flow: pending polls wait the interval then return the tokens",
   REQUIRE(requests.size() == 3);
   CHECK(requests[0].method == "POST");
   CHECK(requests[0].body == smg::http::form_encode({{"grant_type", smg::oidc::kDeviceCodeGrant},
-                                                     {"device_code", "device-code-1"},
-                                                     {"client_id", "smgctl-cli"}}));
+                                                    {"device_code", "device-code-1"},
+                                                    {"client_id", "smgctl-cli"}}));
   CHECK(requests[0].headers.count("Authorization") == 0);
 }
 
@@ -166,8 +166,9 @@ TEST_CASE("device_flow: an interrupted wait abandons the login without polling",
 TEST_CASE("device_flow: the device authorization request and its response", "[login]") {
   smg::FixedClock clock(50);
   smg::test::QueuedHttpClient http;
-  http.push(kDeviceEndpoint, 200,
-            R"({"device_code":"dc","user_code":"WDJB-MJHT","verification_uri":"https://idp.example/device",
+  http.push(
+      kDeviceEndpoint, 200,
+      R"({"device_code":"dc","user_code":"WDJB-MJHT","verification_uri":"https://idp.example/device",
                 "verification_uri_complete":"https://idp.example/device?user_code=WDJB-MJHT",
                 "expires_in":1800,"interval":7})");
   smg::oidc::ProviderMetadata metadata;
@@ -181,8 +182,7 @@ TEST_CASE("device_flow: the device authorization request and its response", "[lo
   CHECK(started->verification_uri_complete == "https://idp.example/device?user_code=WDJB-MJHT");
   CHECK(started->interval == std::chrono::seconds(7));
   CHECK(started->expires_at == 50 + 1800);
-  CHECK(http.requests().at(0).body ==
-        "scope=openid%20offline_access&client_id=smgctl-cli");
+  CHECK(http.requests().at(0).body == "scope=openid%20offline_access&client_id=smgctl-cli");
 
   SECTION("no endpoint in discovery") {
     metadata.device_authorization_endpoint.clear();
@@ -194,7 +194,8 @@ TEST_CASE("device_flow: the device authorization request and its response", "[lo
 TEST_CASE("device_flow: a response that would put escapes on the terminal is refused",
           "[login][attack]") {
   auto escaped = smg::oidc::parse_device_authorization(
-      200, R"({"device_code":"dc","user_code":"AB\u001b[2J","verification_uri":"https://idp/d"})", 0);
+      200, R"({"device_code":"dc","user_code":"AB\u001b[2J","verification_uri":"https://idp/d"})",
+      0);
   CHECK(escaped.status().reason() == "oidc_token_response_invalid");
   auto missing = smg::oidc::parse_device_authorization(200, R"({"device_code":"dc"})", 0);
   CHECK(missing.status().reason() == "oidc_token_response_invalid");

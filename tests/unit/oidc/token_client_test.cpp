@@ -1,9 +1,10 @@
 // Token endpoint replies, refresh (rotation kept, refusal = session over), code exchange and
 // revocation (RFC 7009) against scripted provider answers.
+#include "common/oidc/token_client.h"
+
 #include <catch2/catch.hpp>
 
 #include "common/http/form.h"
-#include "common/oidc/token_client.h"
 #include "tests/support/queued_http_client.h"
 
 namespace {
@@ -52,9 +53,9 @@ TEST_CASE("token_client: refresh keeps a rotated or the old refresh token", "[lo
   auto kept = smg::oidc::refresh_tokens(http, clock, kToken, public_client(), "rt2");
   REQUIRE(kept.ok());
   CHECK(kept->refresh_token == "rt2");
-  CHECK(http.requests().at(0).body ==
-        smg::http::form_encode(
-            {{"grant_type", "refresh_token"}, {"refresh_token", "rt1"}, {"client_id", "smgctl-cli"}}));
+  CHECK(http.requests().at(0).body == smg::http::form_encode({{"grant_type", "refresh_token"},
+                                                              {"refresh_token", "rt1"},
+                                                              {"client_id", "smgctl-cli"}}));
 }
 
 TEST_CASE("token_client: a refused refresh ends the session, an outage does not", "[login]") {
@@ -123,6 +124,7 @@ TEST_CASE("token_client: revocation per RFC 7009", "[login]") {
   refusing.push(kRevoke, 400, R"({"error":"unsupported_token_type"})");
   CHECK(smg::oidc::revoke_token(refusing, kRevoke, public_client(), "rt").reason() ==
         "oidc_revocation_failed");
-  CHECK(smg::oidc::revoke_token(http, "http://idp.example/revoke", public_client(), "rt")
-            .reason() == "oidc_unavailable");
+  CHECK(
+      smg::oidc::revoke_token(http, "http://idp.example/revoke", public_client(), "rt").reason() ==
+      "oidc_unavailable");
 }
