@@ -84,7 +84,8 @@ struct Cli {
     if (!file) return YAML::Node(YAML::NodeType::Undefined);
     const YAML::Node root = YAML::Load(file);
     const YAML::Node credentials = root["credentials"];
-    if (!credentials.IsMap() || !credentials[context].IsMap()) {
+    if (!credentials.IsMap() || !credentials[context].IsDefined() ||
+        !credentials[context].IsMap()) {
       return YAML::Node(YAML::NodeType::Undefined);
     }
     return credentials[context]["oidc"];
@@ -359,12 +360,12 @@ TEST_CASE("cli login: pkce opens the browser with xdg-open when a display exists
         return static_cast<bool>(std::getline(file, url)) && !url.empty();
       },
       std::chrono::seconds(30)));
-  CHECK(login->err().find("Opened your browser") != std::string::npos);
   auto page = complete_pkce(op.port, url);
   REQUIRE(page);
   CHECK(page->status == 200);
   INFO(login->err());
   CHECK(wait_for_exit(*login) == 0);
+  CHECK(login->err().find("Opened your browser") != std::string::npos);
 }
 
 TEST_CASE("cli login: an access token about to expire is refreshed and saved", "[login]") {
