@@ -117,9 +117,8 @@ void register_set(CLI::App& group, CliContext& context) {
   set->add_option("--cacert", options->cacert, "CA bundle (PEM) to trust for this gateway");
   auto* insecure = set->add_flag("--insecure,!--no-insecure", options->insecure,
                                  "Skip TLS certificate verification for this gateway");
-  set->callback([&context, options, insecure] {
-    run_set(context, *options, insecure->count() > 0);
-  });
+  set->callback(
+      [&context, options, insecure] { run_set(context, *options, insecure->count() > 0); });
 }
 
 }  // namespace

@@ -53,7 +53,8 @@ void register_tokenizers_commands(CLI::App& app, CliContext& context) {
   auto* get = group->add_subcommand("get", "Show one tokenizer");
   get->add_option("ID", *id, "Tokenizer id")->required();
   get->callback([&context, id] {
-    json answer = require_ok(GatewayClient(resolve_target(context)).call("GET", tokenizer_path(*id)));
+    json answer =
+        require_ok(GatewayClient(resolve_target(context)).call("GET", tokenizer_path(*id)));
     print_tokenizers(context, answer, json::array({answer}), false);
   });
 
