@@ -60,7 +60,8 @@ void run_set(CliContext& context, const SetOptions& options, bool insecure_given
 
 nlohmann::json context_json(const ContextStore& store, const Context& entry) {
   auto credential = store.credential(entry.name);
-  check(credential.status());
+  // An unsafe or broken credentials.yaml is a config error, as when a remote command meets it.
+  if (!credential.ok()) throw CommandError(kExitUsage, credential.status().message());
   return {{"name", entry.name},
           {"server", entry.server},
           {"cacert", entry.cacert},
