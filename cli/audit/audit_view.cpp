@@ -43,7 +43,8 @@ Result<int64_t> parse_rfc3339_ms(std::string_view text) {
   std::tm tm{};
   int consumed = 0;
   if (std::sscanf(value.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6 || consumed != 19) {
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6 ||
+      consumed != 19) {
     return bad();
   }
   tm.tm_year -= 1900;

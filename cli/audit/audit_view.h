@@ -3,13 +3,12 @@
 // one compact JSON line per event for `-o json`.
 // Pure functions; thread-safe.
 //
-//   AuditFilter filter{.principal = "api_key:ci", .outcome = "denied", .since_ms = now - 15 * 60000};
-//   if (matches(filter, event)) std::cout << human_line(event) << "\n";
+//   AuditFilter filter{.principal = "api_key:ci", .outcome = "denied", .since_ms = now - 15 *
+//   60000}; if (matches(filter, event)) std::cout << human_line(event) << "\n";
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 

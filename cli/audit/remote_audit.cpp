@@ -1,8 +1,8 @@
 #include "cli/audit/remote_audit.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <map>
 #include <thread>
 
@@ -71,8 +71,8 @@ Status follow_audit(const GatewayClient& client, const std::string& since,
     if (!status.ok() && (is_http_error(status) || (first && !received))) return status;
     if (received) backoff = kFirstBackoff;
     notices << "audit stream ended (" << (status.ok() ? "closed by the gateway" : status.message())
-            << "); reconnecting"
-            << (last_event_id.empty() ? "" : " after event " + last_event_id) << "\n"
+            << "); reconnecting" << (last_event_id.empty() ? "" : " after event " + last_event_id)
+            << "\n"
             << std::flush;
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, kMaxBackoff);

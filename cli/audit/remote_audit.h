@@ -9,9 +9,8 @@
 //   follow_audit(client, "15m", [&](const nlohmann::json& event) { print(event); }, std::cerr);
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 

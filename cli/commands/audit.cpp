@@ -34,9 +34,15 @@ struct TailOptions {
 // Prints one event in the chosen format and flushes, so a pipe sees it at once.
 void print_event(CliContext& context, const nlohmann::json& event) {
   switch (output_format(context)) {
-    case OutputFormat::kJson: *context.out << json_line(event) << "\n"; break;
-    case OutputFormat::kYaml: *context.out << "---\n" << to_yaml(event); break;
-    case OutputFormat::kTable: *context.out << human_line(event) << "\n"; break;
+    case OutputFormat::kJson:
+      *context.out << json_line(event) << "\n";
+      break;
+    case OutputFormat::kYaml:
+      *context.out << "---\n" << to_yaml(event);
+      break;
+    case OutputFormat::kTable:
+      *context.out << human_line(event) << "\n";
+      break;
   }
   context.out->flush();
 }

@@ -60,7 +60,8 @@ void run_set(CliContext& context, const SetOptions& options, bool insecure_given
 
 nlohmann::json context_json(const ContextStore& store, const Context& entry) {
   auto credential = store.credential(entry.name);
-  check(credential.status());
+  // An unsafe or broken credentials.yaml is a config error, as when a remote command meets it.
+  if (!credential.ok()) throw CommandError(kExitUsage, credential.status().message());
   return {{"name", entry.name},
           {"server", entry.server},
           {"cacert", entry.cacert},
@@ -117,9 +118,8 @@ void register_set(CLI::App& group, CliContext& context) {
   set->add_option("--cacert", options->cacert, "CA bundle (PEM) to trust for this gateway");
   auto* insecure = set->add_flag("--insecure,!--no-insecure", options->insecure,
                                  "Skip TLS certificate verification for this gateway");
-  set->callback([&context, options, insecure] {
-    run_set(context, *options, insecure->count() > 0);
-  });
+  set->callback(
+      [&context, options, insecure] { run_set(context, *options, insecure->count() > 0); });
 }
 
 }  // namespace

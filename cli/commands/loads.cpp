@@ -18,7 +18,8 @@ void run_loads(CliContext& context) {
   view.document = answer;
   view.table = [workers] {
     Table table({"WORKER", "LOAD"});
-    for (const json& worker : workers) table.add_row({cell(worker, "worker"), cell(worker, "load")});
+    for (const json& worker : workers)
+      table.add_row({cell(worker, "worker"), cell(worker, "load")});
     return table;
   };
   for (const json& worker : workers) view.ids.push_back(cell(worker, "worker"));

@@ -64,8 +64,9 @@ void register_parse_commands(CLI::App& app, CliContext& context) {
   reasoning->callback([&context, options] {
     json body = {{"text", input_text(context, *options)}};
     if (!options->parser.empty()) body["parser"] = options->parser;
-    print_fields(context, require_ok(GatewayClient(resolve_target(context))
-                                         .call("POST", "/parse/reasoning", &body)));
+    print_fields(
+        context,
+        require_ok(GatewayClient(resolve_target(context)).call("POST", "/parse/reasoning", &body)));
   });
 
   auto* function_call = group->add_subcommand("function-call", "Extract tool calls");
@@ -73,10 +74,13 @@ void register_parse_commands(CLI::App& app, CliContext& context) {
   function_call->add_option("--parser", options->parser, "Tool-call parser, e.g. json");
   function_call->add_option("--tools", options->tools_file, "JSON file with the tools array");
   function_call->callback([&context, options] {
-    json body = {{"text", input_text(context, *options)}, {"tools", read_tools(options->tools_file)}};
+    json body = {{"text", input_text(context, *options)},
+                 {"tools", read_tools(options->tools_file)}};
     if (!options->parser.empty()) body["tool_call_parser"] = options->parser;
-    print_fields(context, require_ok(GatewayClient(resolve_target(context))
-                                         .call("POST", "/parse/function_call", &body)));
+    print_fields(
+        context,
+        require_ok(
+            GatewayClient(resolve_target(context)).call("POST", "/parse/function_call", &body)));
   });
 }
 

@@ -35,30 +35,30 @@ std::string tokenizer_path(const std::string& id) {
   return "/v1/tokenizers/" + http::percent_encode(id);
 }
 
-}  // namespace
-
-void register_tokenizers_commands(CLI::App& app, CliContext& context) {
-  auto* group = app.add_subcommand("tokenizers", "Manage a gateway's tokenizers");
-  group->require_subcommand(1);
+void register_list_get(CLI::App& group, CliContext& context) {
   auto quiet = std::make_shared<bool>(false);
   auto id = std::make_shared<std::string>();
-
-  auto* list = group->add_subcommand("list", "List tokenizers");
+  auto* list = group.add_subcommand("list", "List tokenizers");
   list->add_flag("-q,--quiet", *quiet, "Tokenizer ids only");
   list->callback([&context, quiet] {
     json answer = require_ok(GatewayClient(resolve_target(context)).call("GET", "/v1/tokenizers"));
     print_tokenizers(context, answer, array_at(answer, "tokenizers"), *quiet);
   });
 
-  auto* get = group->add_subcommand("get", "Show one tokenizer");
+  auto* get = group.add_subcommand("get", "Show one tokenizer");
   get->add_option("ID", *id, "Tokenizer id")->required();
   get->callback([&context, id] {
-    json answer = require_ok(GatewayClient(resolve_target(context)).call("GET", tokenizer_path(*id)));
+    json answer =
+        require_ok(GatewayClient(resolve_target(context)).call("GET", tokenizer_path(*id)));
     print_tokenizers(context, answer, json::array({answer}), false);
   });
+}
 
+void register_add_remove(CLI::App& group, CliContext& context) {
+  auto quiet = std::make_shared<bool>(false);
+  auto id = std::make_shared<std::string>();
   auto source = std::make_shared<std::string>();
-  auto* add = group->add_subcommand("add", "Register a tokenizer");
+  auto* add = group.add_subcommand("add", "Register a tokenizer");
   add->add_option("NAME", *id, "Tokenizer name")->required();
   add->add_option("--source", *source, "Hugging Face id or path on the gateway")->required();
   add->add_flag("-q,--quiet", *quiet, "Tokenizer id only");
@@ -69,7 +69,7 @@ void register_tokenizers_commands(CLI::App& app, CliContext& context) {
     print_tokenizers(context, answer, json::array({answer}), *quiet);
   });
 
-  auto* remove = group->add_subcommand("remove", "Remove a tokenizer");
+  auto* remove = group.add_subcommand("remove", "Remove a tokenizer");
   remove->add_option("ID", *id, "Tokenizer id")->required();
   remove->callback([&context, id] {
     json answer =
@@ -79,6 +79,15 @@ void register_tokenizers_commands(CLI::App& app, CliContext& context) {
     view.message = "tokenizer " + *id + " removed";
     print_view(context, view);
   });
+}
+
+}  // namespace
+
+void register_tokenizers_commands(CLI::App& app, CliContext& context) {
+  auto* group = app.add_subcommand("tokenizers", "Manage a gateway's tokenizers");
+  group->require_subcommand(1);
+  register_list_get(*group, context);
+  register_add_remove(*group, context);
 }
 
 }  // namespace smg::cli

@@ -71,8 +71,8 @@ void register_wasm_commands(CLI::App& app, CliContext& context) {
   auto* remove = group->add_subcommand("remove", "Unload a WASM module");
   remove->add_option("ID", *id, "Module id")->required();
   remove->callback([&context, id] {
-    json answer = require_ok(
-        GatewayClient(resolve_target(context)).call("DELETE", "/wasm/" + http::percent_encode(*id)));
+    json answer = require_ok(GatewayClient(resolve_target(context))
+                                 .call("DELETE", "/wasm/" + http::percent_encode(*id)));
     View view;
     view.document = answer;
     view.message = "module " + *id + " removed";

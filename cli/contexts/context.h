@@ -35,8 +35,8 @@ struct OidcTokens {
 
 // A context's credential: an API key, OIDC tokens, or nothing.
 struct Credential {
-  crypto::Secret token;             // API key (`context set --token-stdin`)
-  std::optional<OidcTokens> oidc;   // set by `login`; exclusive with `token`
+  crypto::Secret token;            // API key (`context set --token-stdin`)
+  std::optional<OidcTokens> oidc;  // set by `login`; exclusive with `token`
 
   static Credential api_key(crypto::Secret key) {
     Credential credential;

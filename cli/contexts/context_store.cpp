@@ -27,7 +27,8 @@ Result<CredentialMap> load_credentials(const std::string& path) {
 }
 
 Status context_not_found(const std::string& name) {
-  return not_found("context_not_found", "no context named \"" + name + "\" (see `smgctl context list`)");
+  return not_found("context_not_found",
+                   "no context named \"" + name + "\" (see `smgctl context list`)");
 }
 
 auto by_name(const std::string& name) {
@@ -83,8 +84,9 @@ Status ContextStore::modify_credentials(const std::function<Status(CredentialMap
 
 Status ContextStore::set_context(const Context& context) {
   if (!valid_context_name(context.name)) {
-    return invalid_argument("bad_context_name",
-                            "a context name is 1-64 of A-Z a-z 0-9 . _ - (not starting with . or -)");
+    return invalid_argument(
+        "bad_context_name",
+        "a context name is 1-64 of A-Z a-z 0-9 . _ - (not starting with . or -)");
   }
   if (context.server.empty()) return invalid_argument("missing_server", "a context needs --server");
   return modify_config([&context](ContextConfig& config) {

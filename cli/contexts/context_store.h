@@ -9,8 +9,8 @@
 //
 //   auto store = ContextStore::open(ContextStore::default_dir());
 //   if (!store.ok()) fail(store.status().message());
-//   store->set_context({.name = "prod", .server = "https://gw.example", .cacert = "", .insecure = false});
-//   store->save_credential("prod", Credential::api_key(crypto::Secret(key)));
+//   store->set_context({.name = "prod", .server = "https://gw.example", .cacert = "", .insecure =
+//   false}); store->save_credential("prod", Credential::api_key(crypto::Secret(key)));
 //   store->use("prod");
 //   auto credential = store->credential(store->current_name());
 #pragma once

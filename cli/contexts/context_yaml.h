@@ -6,7 +6,8 @@
 //     - name: prod                         token: smg_...
 //       server: https://gw.example        lab:
 //       cacert: /etc/ssl/lab.pem            oidc: {issuer: ..., client_id: ..., access_token: ...,
-//       insecure: false                            refresh_token: ..., id_token: ..., expires_at: 0,
+//       insecure: false                            refresh_token: ..., id_token: ..., expires_at:
+//       0,
 //                                                  token_endpoint: ..., revocation_endpoint: ...}
 // Unknown keys are ignored (a newer smgctl may add some); wrong types are errors naming the file
 // and key, never a value. Pure functions.

@@ -17,9 +17,14 @@ void print_view(CliContext& context, const View& view, bool quiet) {
     return;
   }
   switch (output_format(context)) {
-    case OutputFormat::kJson: print_json(out, view.document); return;
-    case OutputFormat::kYaml: print_yaml(out, view.document); return;
-    case OutputFormat::kTable: break;
+    case OutputFormat::kJson:
+      print_json(out, view.document);
+      return;
+    case OutputFormat::kYaml:
+      print_yaml(out, view.document);
+      return;
+    case OutputFormat::kTable:
+      break;
   }
   if (view.table) {
     view.table().print(out);

@@ -10,9 +10,8 @@
 //   print_view(context, view, quiet);
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -29,7 +28,7 @@ struct View {
   nlohmann::json document;
   std::function<Table()> table;  // may be empty: then the table format prints `message`
   std::vector<std::string> ids;
-  std::string message;           // a one-line human summary (e.g. "worker removed")
+  std::string message;  // a one-line human summary (e.g. "worker removed")
 };
 
 // -q prints ids (or nothing when the view has none); otherwise the chosen format.

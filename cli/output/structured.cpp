@@ -12,9 +12,9 @@ bool needs_quotes(const std::string& text) {
   try {
     YAML::Node node = YAML::Load(text);
     if (!node.IsScalar() || node.Scalar() != text) return true;
-    static const char* kSpecial[] = {"true", "false", "yes", "no", "on", "off", "null", "~",
-                                     "True", "False", "Yes", "No", "On", "Off", "Null",
-                                     "TRUE", "FALSE", "YES", "NO", "ON", "OFF", "NULL"};
+    static const char* kSpecial[] = {"true",  "false", "yes", "no", "on",  "off", "null", "~",
+                                     "True",  "False", "Yes", "No", "On",  "Off", "Null", "TRUE",
+                                     "FALSE", "YES",   "NO",  "ON", "OFF", "NULL"};
     for (const char* special : kSpecial) {
       if (text == special) return true;
     }

@@ -11,12 +11,18 @@ constexpr std::size_t kMaxResponseBytes = 16 << 20;
 
 Code code_for_http(long status) {
   switch (status) {
-    case 401: return Code::kUnauthenticated;
-    case 403: return Code::kPermissionDenied;
-    case 404: return Code::kNotFound;
-    case 409: return Code::kAlreadyExists;
-    case 501: return Code::kUnimplemented;
-    default: return status >= 500 ? Code::kUnavailable : Code::kFailedPrecondition;
+    case 401:
+      return Code::kUnauthenticated;
+    case 403:
+      return Code::kPermissionDenied;
+    case 404:
+      return Code::kNotFound;
+    case 409:
+      return Code::kAlreadyExists;
+    case 501:
+      return Code::kUnimplemented;
+    default:
+      return status >= 500 ? Code::kUnavailable : Code::kFailedPrecondition;
   }
 }
 
@@ -31,9 +37,12 @@ std::string server_message(long status, const std::string& body) {
     if (error.is_string()) return error.get<std::string>();
   }
   switch (status) {
-    case 401: return "not authenticated: pass --token, set SMG_TOKEN or log in";
-    case 403: return "forbidden: the credential lacks the admin role";
-    default: return "the gateway answered HTTP " + std::to_string(status);
+    case 401:
+      return "not authenticated: pass --token, set SMG_TOKEN or log in";
+    case 403:
+      return "forbidden: the credential lacks the admin role";
+    default:
+      return "the gateway answered HTTP " + std::to_string(status);
   }
 }
 

@@ -12,15 +12,15 @@
 //
 //   GatewayClient client(resolve_target(context));
 //   Result<nlohmann::json> workers = client.call("GET", "/workers");
-//   nlohmann::json added = require_ok(client.call("POST", "/workers", &body));  // throws CommandError
+//   nlohmann::json added = require_ok(client.call("POST", "/workers", &body));  // throws
+//   CommandError
 #pragma once
-
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 

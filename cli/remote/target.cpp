@@ -50,8 +50,8 @@ void apply_context(RemoteTarget& target, const CliContext& context) {
   ContextStore store = open_store();
   std::optional<Context> chosen = chosen_context(store, global.context);
   if (!chosen) return;
-  bool same_server = target.server.empty() ||
-                     target.server == without_trailing_slash(chosen->server);
+  bool same_server =
+      target.server.empty() || target.server == without_trailing_slash(chosen->server);
   if (!same_server && global.context.empty()) return;
   target.context_name = chosen->name;
   if (target.server.empty()) target.server = without_trailing_slash(chosen->server);

@@ -31,8 +31,8 @@ Result<nlohmann::json> wait_until_ready(const GatewayClient& client, const std::
     auto worker = client.call("GET", "/workers/" + http::percent_encode(worker_id));
     if (!worker.ok()) return worker.status();
     status = status_of(*worker);
-    auto waited = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::steady_clock::now() - start);
+    auto waited =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
     if (progress) {
       *context.err << "\rwaiting for worker " << worker_id << ": " << status << " ("
                    << waited.count() << "s)   " << std::flush;
@@ -45,10 +45,11 @@ Result<nlohmann::json> wait_until_ready(const GatewayClient& client, const std::
     std::this_thread::sleep_for(kPollInterval);
   }
   if (progress) *context.err << "\n";
-  return Status(Code::kDeadlineExceeded, "worker_not_ready",
-                "worker " + worker_id + " is not ready after " +
-                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) +
-                    "s (status " + status + ")");
+  return Status(
+      Code::kDeadlineExceeded, "worker_not_ready",
+      "worker " + worker_id + " is not ready after " +
+          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) +
+          "s (status " + status + ")");
 }
 
 }  // namespace smg::cli

@@ -5,9 +5,8 @@
 //   auto worker = wait_until_ready(client, id, std::chrono::seconds(60), context);
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli/cli_context.h"

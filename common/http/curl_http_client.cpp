@@ -131,7 +131,8 @@ class CurlHttpClient final : public HttpClient {
                      static_cast<long>(std::min<long long>(connect_ms, 10000)));
     if (request.stall_timeout.count() > 0) {
       curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-      curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.stall_timeout.count()));
+      curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                       static_cast<long>(request.stall_timeout.count()));
     }
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);

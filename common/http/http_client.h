@@ -55,7 +55,8 @@ class HttpClient {
  public:
   virtual ~HttpClient() = default;
   // Fails with reason "http_timeout", "http_connect_failed", "http_too_large", "http_tls_failed",
-  // "http_aborted" (on_body_chunk said stop) or "http_failed"; any HTTP status (including 4xx/5xx and 3xx) is a successful Response.
+  // "http_aborted" (on_body_chunk said stop) or "http_failed"; any HTTP status (including 4xx/5xx
+  // and 3xx) is a successful Response.
   virtual Result<Response> send(const Request& request) const = 0;
 };
 

@@ -55,15 +55,16 @@ std::vector<json> json_lines(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("cli audit tail: historic events with filters in both forms", "[cli-remote][audit-tail]") {
+TEST_CASE("cli audit tail: historic events with filters in both forms",
+          "[cli-remote][audit-tail]") {
   smg::test::TempDir dir;
   smg::test::GatewayFixture fx(audited_gateway(dir.file("audit.log")));
   touch(fx, "00000000-0000-4000-8000-00000000000a");
   touch(fx, "00000000-0000-4000-8000-00000000000b", kUserKey);  // denied
 
-  auto all = smg::test::run_smgctl({"--server", fx.gateway().base_url(), "audit", "tail", "-o",
-                                    "json"},
-                                   "", admin_env(dir.path()));
+  auto all =
+      smg::test::run_smgctl({"--server", fx.gateway().base_url(), "audit", "tail", "-o", "json"},
+                            "", admin_env(dir.path()));
   REQUIRE(all.exit_code == 0);
   auto events = json_lines(all.out);
   REQUIRE(events.size() == 2);
@@ -120,19 +121,22 @@ TEST_CASE("cli audit tail: -f reconnects with Last-Event-ID after the stream dro
       resume_ids.push_back(last);
     }
     int next = last.empty() ? 1 : std::stoi(last) + 1;
-    json event = {{"timestamp", "2026-11-23T11:19:10.000Z"}, {"outcome", "success"},
-                  {"principal", "api_key:a1"},              {"path", "/event/" + std::to_string(next)},
-                  {"method", "GET"},                        {"status", 200}};
+    json event = {{"timestamp", "2026-11-23T11:19:10.000Z"},
+                  {"outcome", "success"},
+                  {"principal", "api_key:a1"},
+                  {"path", "/event/" + std::to_string(next)},
+                  {"method", "GET"},
+                  {"status", 200}};
     // One event per connection, then the server hangs up: each reconnect must resume.
-    res.set_content(": keepalive\n\nid: " + std::to_string(next) + "\ndata: " + event.dump() +
-                        "\n\n",
-                    "text/event-stream");
+    res.set_content(
+        ": keepalive\n\nid: " + std::to_string(next) + "\ndata: " + event.dump() + "\n\n",
+        "text/event-stream");
   });
   sse.start();
   smg::test::TempDir dir;
-  smg::test::BackgroundProcess tail({SMGCTL_PATH, "--server", sse.url(""), "--token", "t", "audit",
-                                     "tail", "-f", "-o", "json"},
-                                    {{"XDG_CONFIG_HOME", dir.path()}});
+  smg::test::BackgroundProcess tail(
+      {SMGCTL_PATH, "--server", sse.url(""), "--token", "t", "audit", "tail", "-f", "-o", "json"},
+      {{"XDG_CONFIG_HOME", dir.path()}});
   REQUIRE(tail.wait_for_line("/event/3", kLineDeadline));
   std::lock_guard lock(mutex);
   REQUIRE(resume_ids.size() >= 3);

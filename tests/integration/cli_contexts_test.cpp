@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/background_process.h"
 #include "tests/support/gateway_fixture.h"
 #include "tests/support/peers.h"
 #include "tests/support/process.h"
@@ -102,5 +103,38 @@ TEST_CASE("cli contexts: set use list and precedence against a gateway", "[cli-r
     CHECK(refused.exit_code == 2);
     CHECK(refused.err == "smgctl: " + dir + "/credentials.yaml is accessible by other users " +
                              "(mode 0644); run `chmod 600 " + dir + "/credentials.yaml`\n");
+    CHECK(run({"context", "list"}).exit_code == 2);
   }
+}
+
+TEST_CASE("cli contexts: TLS trust from --cacert --insecure or the context",
+          "[cli-remote][contexts]") {
+  smg::test::TempDir dir;
+  auto made = smg::test::run_process(
+      {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+       "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout",
+       dir.file("key.pem"), "-out", dir.file("cert.pem")});
+  REQUIRE(made.exit_code == 0);
+  smg::test::BackgroundProcess gateway(
+      {SMGCTL_PATH, "serve", "--port", "0", "--control-plane-api-keys",
+       std::string("a1:Admin:admin:") + kAdminKey, "--tls-cert-path", dir.file("cert.pem"),
+       "--tls-key-path", dir.file("key.pem")});
+  auto line = gateway.wait_for_line("smg listening on https://", std::chrono::seconds(15));
+  REQUIRE(line);
+  const std::string server = "https://127.0.0.1:" + std::to_string(smg::test::trailing_port(*line));
+  const std::map<std::string, std::string> env = {{"XDG_CONFIG_HOME", dir.path()},
+                                                  {"SMG_TOKEN", kAdminKey}};
+  auto run = [&](const std::vector<std::string>& args, const std::string& input = "") {
+    return smg::test::run_smgctl(args, input, env);
+  };
+
+  auto untrusted = run({"--server", server, "loads"});
+  CHECK(untrusted.exit_code == 1);
+  CHECK(untrusted.err.find("cannot reach the gateway at " + server) != std::string::npos);
+  CHECK(run({"--server", server, "--cacert", dir.file("cert.pem"), "loads"}).exit_code == 0);
+  CHECK(run({"--server", server, "--insecure", "loads"}).exit_code == 0);
+
+  REQUIRE(run({"context", "set", "tls", "--server", server, "--cacert", dir.file("cert.pem")})
+              .exit_code == 0);
+  CHECK(run({"--context", "tls", "loads", "-o", "json"}).exit_code == 0);
 }

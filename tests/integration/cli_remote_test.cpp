@@ -26,10 +26,9 @@ constexpr const char* kWorkerKey = "sk-clitest-worker-9e3b6d41";
 constexpr const char* kUnknownId = "00000000-0000-4000-8000-000000000000";
 
 smg::test::GatewayFixtureOptions gateway_options(std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"--control-plane-api-keys",
-                                   std::string("a1:Admin:admin:") + kAdminKey,
-                                   std::string("u1:User:user:") + kUserKey,
-                                   "--health-check-interval-secs", "1"};
+  std::vector<std::string> args = {
+      "--control-plane-api-keys", std::string("a1:Admin:admin:") + kAdminKey,
+      std::string("u1:User:user:") + kUserKey, "--health-check-interval-secs", "1"};
   args.insert(args.end(), extra.begin(), extra.end());
   auto options = smg::test::fixture_options(2, args, {kModel});
   options.workers_on_command_line = false;
@@ -55,9 +54,7 @@ std::vector<std::string> as_admin(const std::string& server, std::vector<std::st
   return args;
 }
 
-json json_of(const ProcessResult& result) {
-  return json::parse(result.out, nullptr, false);
-}
+json json_of(const ProcessResult& result) { return json::parse(result.out, nullptr, false); }
 
 bool is_uuid(const std::string& text) {
   static const std::regex uuid("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
@@ -102,16 +99,16 @@ TEST_CASE("cli remote: workers add list get update remove in table and json", "[
   CHECK(got.out.find(id) != std::string::npos);
   CHECK(json_of(cli.run(as_admin(server, {"workers", "get", id, "-o", "json"})))["url"] == url);
 
-  auto updated = cli.run(as_admin(server, {"workers", "update", id, "--priority", "5", "--label",
-                                           "tier=gold", "-o", "json"}));
+  auto updated = cli.run(as_admin(
+      server, {"workers", "update", id, "--priority", "5", "--label", "tier=gold", "-o", "json"}));
   REQUIRE(updated.exit_code == 0);
   CHECK(json_of(updated)["priority"] == 5);
   CHECK(json_of(updated)["labels"] == json{{"team", "a"}, {"tier", "gold"}});
 
   SECTION("a second worker with a key from stdin, never echoed") {
-    auto second = cli.run(as_admin(server, {"workers", "add", fx.worker(1).url(), "--api-key-stdin",
-                                            "-q"}),
-                          std::string(kWorkerKey) + "\n");
+    auto second =
+        cli.run(as_admin(server, {"workers", "add", fx.worker(1).url(), "--api-key-stdin", "-q"}),
+                std::string(kWorkerKey) + "\n");
     REQUIRE(second.exit_code == 0);
     CHECK(is_uuid(second.out.substr(0, second.out.size() - 1)));
     auto all = cli.run(as_admin(server, {"workers", "list", "-o", "json"}));
@@ -152,8 +149,8 @@ TEST_CASE("cli remote: loads flush-cache and the 501 groups", "[cli-remote]") {
   auto loads = cli.run(as_admin(server, {"loads"}));
   CHECK(loads.exit_code == 0);
   const std::string worker_url = fx.worker(0).url();
-  CHECK(loads.out == "WORKER" + std::string(worker_url.size() - 4, ' ') + "LOAD\n" + worker_url +
-                         "  0\n");
+  CHECK(loads.out ==
+        "WORKER" + std::string(worker_url.size() - 4, ' ') + "LOAD\n" + worker_url + "  0\n");
   auto loads_json = json_of(cli.run(as_admin(server, {"loads", "-o", "json"})));
   CHECK(loads_json["workers"][0] == json{{"worker", fx.worker(0).url()}, {"load", 0}});
 
@@ -188,15 +185,17 @@ TEST_CASE("cli remote: loads flush-cache and the 501 groups", "[cli-remote]") {
   }
 }
 
-TEST_CASE("cli remote: 401 without or with a wrong token and 403 with a user key",
-          "[cli-remote]") {
+TEST_CASE("cli remote: 401 without or with a wrong token and 403 with a user key", "[cli-remote]") {
   smg::test::GatewayFixture fx(gateway_options());
   smg::test::TempDir home;
   Cli cli{home.path()};
   const std::string server = fx.gateway().base_url();
-  for (const auto& command : std::vector<std::vector<std::string>>{
-           {"workers", "list"}, {"workers", "get", kUnknownId}, {"loads"}, {"flush-cache"},
-           {"tokenizers", "list"}, {"audit", "tail"}}) {
+  for (const auto& command : std::vector<std::vector<std::string>>{{"workers", "list"},
+                                                                   {"workers", "get", kUnknownId},
+                                                                   {"loads"},
+                                                                   {"flush-cache"},
+                                                                   {"tokenizers", "list"},
+                                                                   {"audit", "tail"}}) {
     INFO(command[0]);
     auto none = command;
     none.insert(none.begin(), {"--server", server});

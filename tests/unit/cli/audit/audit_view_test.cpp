@@ -8,9 +8,8 @@ using smg::cli::AuditFilter;
 namespace {
 
 json event(const std::string& principal, const std::string& outcome, const std::string& stamp) {
-  return {{"timestamp", stamp}, {"principal", principal}, {"outcome", outcome},
-          {"status", 403},      {"method", "DELETE"},     {"path", "/workers/ab"},
-          {"details", ""}};
+  return {{"timestamp", stamp}, {"principal", principal}, {"outcome", outcome}, {"status", 403},
+          {"method", "DELETE"}, {"path", "/workers/ab"},  {"details", ""}};
 }
 
 }  // namespace

@@ -1,11 +1,10 @@
 #include "cli/contexts/context_store.h"
 
-#include "cli/contexts/private_file.h"
-
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 
+#include "cli/contexts/private_file.h"
 #include "tests/support/peers.h"
 
 using smg::cli::Context;

@@ -68,7 +68,8 @@ TEST_CASE("private file: a missing file is NotFound", "[contexts]") {
   CHECK(text.status().reason() == "file_missing");
 }
 
-TEST_CASE("private file: rewrite replaces the file atomically and leaves no temporary", "[contexts]") {
+TEST_CASE("private file: rewrite replaces the file atomically and leaves no temporary",
+          "[contexts]") {
   smg::test::TempDir temp;
   std::string path = temp.file("config.yaml");
   REQUIRE(write_private_file(path, "old\n").ok());

@@ -32,9 +32,9 @@ TEST_CASE("table: control characters in a cell cannot forge rows", "[output][att
 }
 
 TEST_CASE("yaml: strings that look like other types stay strings", "[output]") {
-  json doc = {{"number_text", "123"}, {"bool_text", "true"}, {"empty", ""}, {"null_text", "null"},
-              {"plain", "ready"},     {"number", 7},         {"flag", false}, {"nothing", nullptr},
-              {"list", {"a", "1.5"}}};
+  json doc = {{"number_text", "123"}, {"bool_text", "true"}, {"empty", ""},
+              {"null_text", "null"},  {"plain", "ready"},    {"number", 7},
+              {"flag", false},        {"nothing", nullptr},  {"list", {"a", "1.5"}}};
   YAML::Node back = YAML::Load(smg::cli::to_yaml(doc));
   CHECK(back["number_text"].as<std::string>() == "123");
   CHECK(back["number_text"].Tag() == "!");  // quoted, so a YAML reader keeps it a string
@@ -82,8 +82,11 @@ TEST_CASE("printer: one view in table json yaml and quiet form", "[output]") {
 }
 
 TEST_CASE("json cells: missing and odd fields print as text", "[output]") {
-  json worker = {{"id", "w1"}, {"load", 3}, {"labels", {{"a", "1"}, {"b", "2"}}},
-                 {"model_id", nullptr}, {"models", {"m1", "m2"}}};
+  json worker = {{"id", "w1"},
+                 {"load", 3},
+                 {"labels", {{"a", "1"}, {"b", "2"}}},
+                 {"model_id", nullptr},
+                 {"models", {"m1", "m2"}}};
   CHECK(smg::cli::cell(worker, "id") == "w1");
   CHECK(smg::cli::cell(worker, "load") == "3");
   CHECK(smg::cli::cell(worker, "labels") == "a=1,b=2");

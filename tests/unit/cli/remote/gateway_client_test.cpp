@@ -27,8 +27,8 @@ TEST_CASE("gateway client: status codes map to exit codes", "[remote]") {
     long status;
     int exit_code;
   };
-  for (Case c : {Case{401, 3}, Case{403, 4}, Case{404, 1}, Case{409, 1}, Case{400, 1},
-                 Case{501, 1}, Case{503, 1}}) {
+  for (Case c : {Case{401, 3}, Case{403, 4}, Case{404, 1}, Case{409, 1}, Case{400, 1}, Case{501, 1},
+                 Case{503, 1}}) {
     fake->set("http://gw.test/workers", c.status, error);
     auto result = client.call("GET", "/workers");
     REQUIRE_FALSE(result.ok());
