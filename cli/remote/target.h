@@ -20,7 +20,7 @@ struct RemoteTarget {
   std::string cacert;        // PEM bundle to trust; empty means the system store
   bool insecure = false;     // skip TLS verification
   std::string context_name;  // the context used, empty when flags alone decided
-  bool oidc_session = false; // `token` is a `smgctl login` access token (see unauthenticated_message)
+  bool oidc_session = false;  // `token` comes from `smgctl login` (see unauthenticated_message)
 };
 
 // REQUIRES: nothing; throws UsageError with a one-line hint when no server can be found, the
