@@ -29,6 +29,14 @@ void register_commands(CLI::App& app, CliContext& context) {
   register_jwt_commands(app, context);
   register_dev_worker_command(app, context);
   register_policy_commands(app, context);
+  register_context_commands(app, context);
+  register_login_commands(app, context);
+  register_workers_commands(app, context);
+  register_tokenizers_commands(app, context);
+  register_wasm_commands(app, context);
+  register_parse_commands(app, context);
+  register_loads_commands(app, context);
+  register_audit_commands(app, context);
 }
 
 }  // namespace

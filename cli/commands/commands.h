@@ -15,5 +15,13 @@ void register_serve_command(CLI::App& app, CliContext& context);
 void register_config_commands(CLI::App& app, CliContext& context);
 void register_dev_worker_command(CLI::App& app, CliContext& context);
 void register_policy_commands(CLI::App& app, CliContext& context);
+void register_context_commands(CLI::App& app, CliContext& context);
+void register_login_commands(CLI::App& app, CliContext& context);
+void register_workers_commands(CLI::App& app, CliContext& context);
+void register_tokenizers_commands(CLI::App& app, CliContext& context);
+void register_wasm_commands(CLI::App& app, CliContext& context);
+void register_parse_commands(CLI::App& app, CliContext& context);
+void register_loads_commands(CLI::App& app, CliContext& context);  // loads, flush-cache
+void register_audit_commands(CLI::App& app, CliContext& context);
 
 }  // namespace smg::cli

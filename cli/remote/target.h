@@ -1,6 +1,9 @@
 // Where a remote command goes and with which credential: the one place that decides it.
 // Precedence (DESIGN.md §6): --server/--token flags, then SMG_TOKEN, then the chosen context
-// (--context, else the current one) from $XDG_CONFIG_HOME/smgctl/.
+// (--context, else the current one) from $XDG_CONFIG_HOME/smgctl/ (cli/contexts/context_store.h).
+// A context's credential goes only to that context's server: `--server OTHER` without
+// `--context` ignores the stored contexts. OIDC credentials yield their access token, refreshed
+// when it is about to expire (cli/login/session_refresh.h).
 //
 //   RemoteTarget target = resolve_target(context);   // throws UsageError when no server is known
 #pragma once
@@ -17,9 +20,17 @@ struct RemoteTarget {
   std::string cacert;        // PEM bundle to trust; empty means the system store
   bool insecure = false;     // skip TLS verification
   std::string context_name;  // the context used, empty when flags alone decided
+  bool oidc_session = false;  // `token` comes from `smgctl login` (see unauthenticated_message)
 };
 
-// REQUIRES: nothing; throws UsageError with a one-line hint when no server can be found.
+// REQUIRES: nothing; throws UsageError with a one-line hint when no server can be found, the
+// --context is unknown, or the context files are unsafe or malformed.
+// An OIDC session's access token that expires within 30 s is refreshed first (and saved); a
+// refresh the provider refuses throws CommandError(3, session_expired_message(context)).
 RemoteTarget resolve_target(const CliContext& context);
+
+// What to tell the user when the gateway answers 401: for an OIDC session, that it expired or was
+// revoked and `smgctl login` is needed; otherwise the server's own message.
+std::string unauthenticated_message(const RemoteTarget& target, const std::string& server_message);
 
 }  // namespace smg::cli

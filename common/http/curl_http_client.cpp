@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "common/http/http_client.h"
 
@@ -12,11 +13,19 @@ struct Transfer {
   Response response;
   std::size_t max_bytes = 0;
   bool too_large = false;
+  const std::function<bool(std::string_view)>* on_chunk = nullptr;
+  long status = 0;  // from the status line, so a streamed body knows whether it is a success
+  bool aborted = false;
 };
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   size_t bytes = size * count;
+  if (*transfer->on_chunk && transfer->status >= 200 && transfer->status < 300) {
+    if ((*transfer->on_chunk)(std::string_view(data, bytes))) return bytes;
+    transfer->aborted = true;
+    return 0;
+  }
   if (transfer->response.body.size() + bytes > transfer->max_bytes) {
     transfer->too_large = true;
     return 0;  // makes curl abort with CURLE_WRITE_ERROR
@@ -30,6 +39,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   std::string line(data, size * count);
   if (line.rfind("HTTP/", 0) == 0) {
     transfer->response.headers.clear();  // a new response (e.g. after 100 Continue)
+    auto space = line.find(' ');
+    transfer->status = space == std::string::npos ? 0 : std::atol(line.c_str() + space + 1);
     return size * count;
   }
   auto colon = line.find(':');
@@ -48,6 +59,9 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 }
 
 Status curl_failure(CURLcode code, const Transfer& transfer) {
+  if (transfer.aborted) {
+    return unavailable("http_aborted", "transfer ended by the receiver");
+  }
   if (transfer.too_large) {
     return Status(Code::kResourceExhausted, "http_too_large", "response exceeds the size limit");
   }
@@ -78,6 +92,7 @@ class CurlHttpClient final : public HttpClient {
     }
     Transfer transfer;
     transfer.max_bytes = request.max_response_bytes;
+    transfer.on_chunk = &request.on_body_chunk;
     curl_slist* headers = nullptr;
     for (const auto& [name, value] : request.headers) {
       headers = curl_slist_append(headers, (name + ": " + value).c_str());
@@ -111,14 +126,22 @@ class CurlHttpClient final : public HttpClient {
     }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    long long connect_ms = request.timeout.count() > 0 ? request.timeout.count() : 10000;
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(std::min<long long>(request.timeout.count(), 10000)));
+                     static_cast<long>(std::min<long long>(connect_ms, 10000)));
+    if (request.stall_timeout.count() > 0) {
+      curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+      curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                       static_cast<long>(request.stall_timeout.count()));
+    }
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
-                     static_cast<curl_off_t>(request.max_response_bytes));
+    if (!request.on_body_chunk) {
+      curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                       static_cast<curl_off_t>(request.max_response_bytes));
+    }
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);

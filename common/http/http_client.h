@@ -10,9 +10,11 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 
@@ -32,6 +34,12 @@ struct Request {
   std::size_t max_response_bytes = 1 << 20;
   bool follow_redirects = false;
   TlsOptions tls;
+  // Streaming (SSE): when set, a 2xx body is handed over chunk by chunk as it arrives instead of
+  // being collected (no size cap; other statuses are still collected into Response::body).
+  // Returning false ends the transfer (reason "http_aborted"). Use timeout 0 for no overall
+  // limit and `stall_timeout` to give up on a connection that went silent.
+  std::function<bool(std::string_view)> on_body_chunk;
+  std::chrono::seconds stall_timeout{0};  // 0: never
 };
 
 struct Response {
@@ -46,8 +54,9 @@ struct Response {
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
-  // Fails with reason "http_timeout", "http_connect_failed", "http_too_large", "http_tls_failed" or
-  // "http_failed"; any HTTP status (including 4xx/5xx and 3xx) is a successful Response.
+  // Fails with reason "http_timeout", "http_connect_failed", "http_too_large", "http_tls_failed",
+  // "http_aborted" (on_body_chunk said stop) or "http_failed"; any HTTP status (including 4xx/5xx
+  // and 3xx) is a successful Response.
   virtual Result<Response> send(const Request& request) const = 0;
 };
 

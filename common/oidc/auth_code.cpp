@@ -3,20 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include "common/http/form.h"
+#include "common/oidc/token_endpoint.h"
 
 namespace smg::oidc {
 namespace {
 
 Status token_invalid(const std::string& why) {
   return unauthenticated("oidc_token_invalid", "OIDC code exchange failed: " + why);
-}
-
-std::string scope_string(const std::vector<std::string>& scopes) {
-  std::string scope = "openid";
-  for (const auto& item : scopes) {
-    if (item != "openid" && !item.empty()) scope += " " + item;
-  }
-  return scope;
 }
 
 }  // namespace
@@ -26,7 +19,7 @@ std::string authorization_url(const ProviderMetadata& metadata, const ClientRegi
   std::string query = http::form_encode({{"response_type", "code"},
                                          {"client_id", client.client_id},
                                          {"redirect_uri", client.redirect_uri},
-                                         {"scope", scope_string(client.scopes)},
+                                         {"scope", scope_parameter(client.scopes)},
                                          {"state", request.state},
                                          {"nonce", request.nonce},
                                          {"code_challenge", request.code_challenge},
@@ -38,23 +31,16 @@ std::string authorization_url(const ProviderMetadata& metadata, const ClientRegi
 Result<TokenResponse> exchange_code(const http::HttpClient& http, const ProviderMetadata& metadata,
                                     const ClientRegistration& client, const std::string& code,
                                     const std::string& code_verifier) {
-  std::vector<std::pair<std::string, std::string>> fields{{"grant_type", "authorization_code"},
-                                                          {"code", code},
-                                                          {"redirect_uri", client.redirect_uri},
-                                                          {"code_verifier", code_verifier}};
+  FormFields fields{{"grant_type", "authorization_code"},
+                    {"code", code},
+                    {"redirect_uri", client.redirect_uri},
+                    {"code_verifier", code_verifier}};
   http::Request request;
   request.method = "POST";
   request.url = metadata.token_endpoint;
   request.headers["Content-Type"] = "application/x-www-form-urlencoded";
   request.headers["Accept"] = "application/json";
-  if (client.client_secret.empty()) {
-    fields.emplace_back("client_id", client.client_id);
-  } else {
-    std::string pair = http::percent_encode(client.client_id) + ":" +
-                       http::percent_encode(client.client_secret.reveal());
-    request.headers["Authorization"] = "Basic " + crypto::base64_encode(pair);
-    crypto::secure_erase(pair);
-  }
+  authenticate_client(client, request, fields);
   request.body = http::form_encode(fields);
   auto response = http.send(request);
   if (!response.ok()) return token_invalid(response.status().message());

@@ -21,6 +21,13 @@ Result<std::string> endpoint(const nlohmann::json& doc, const char* name) {
   return url;
 }
 
+// An endpoint the provider may leave out: absent is fine (""), present must pass the URL policy.
+Result<std::string> optional_endpoint(const nlohmann::json& doc, const char* name) {
+  auto it = doc.find(name);
+  if (it == doc.end() || it->is_null()) return std::string();
+  return endpoint(doc, name);
+}
+
 }  // namespace
 
 Result<ProviderMetadata> parse_discovery(const std::string& body,
@@ -42,6 +49,13 @@ Result<ProviderMetadata> parse_discovery(const std::string& body,
   metadata.authorization_endpoint = *authorization;
   metadata.token_endpoint = *token;
   metadata.jwks_uri = *jwks;
+  auto device = optional_endpoint(doc, "device_authorization_endpoint");
+  auto revocation = optional_endpoint(doc, "revocation_endpoint");
+  for (const auto* part : {&device, &revocation}) {
+    if (!part->ok()) return part->status();
+  }
+  metadata.device_authorization_endpoint = *device;
+  metadata.revocation_endpoint = *revocation;
   auto methods = doc.find("code_challenge_methods_supported");
   if (methods != doc.end() && methods->is_array()) {
     for (const auto& method : *methods) {

@@ -21,6 +21,9 @@ struct ProviderMetadata {
   std::string token_endpoint{};
   std::string jwks_uri{};
   std::vector<std::string> code_challenge_methods_supported{};
+  // Optional endpoints (empty when the provider does not offer them): RFC 8628 and RFC 7009.
+  std::string device_authorization_endpoint{};
+  std::string revocation_endpoint{};
 };
 
 // Parses and checks a discovery document against `expected_issuer`.

@@ -53,3 +53,20 @@ TEST_CASE("auth_code: authorization URL carries PKCE S256, state, nonce, openid"
         "example%2Fadmin%2Fauth%2Fcallback&scope=openid%20email&state=st&nonce=no&code_"
         "challenge=ch&code_challenge_method=S256");
 }
+
+TEST_CASE("discovery: device authorization and revocation endpoints are optional", "[oidc][login]") {
+  auto doc = nlohmann::json::parse(document("https://idp.example", "https://idp.example"));
+  auto without = parse_discovery(doc.dump(), "https://idp.example");
+  REQUIRE(without.ok());
+  CHECK(without->device_authorization_endpoint.empty());
+  CHECK(without->revocation_endpoint.empty());
+  doc["device_authorization_endpoint"] = "https://idp.example/device/auth";
+  doc["revocation_endpoint"] = "https://idp.example/token/revocation";
+  auto with = parse_discovery(doc.dump(), "https://idp.example");
+  REQUIRE(with.ok());
+  CHECK(with->device_authorization_endpoint == "https://idp.example/device/auth");
+  CHECK(with->revocation_endpoint == "https://idp.example/token/revocation");
+  doc["revocation_endpoint"] = "http://idp.example/token/revocation";
+  CHECK(parse_discovery(doc.dump(), "https://idp.example").status().reason() ==
+        "oidc_discovery_failed");
+}

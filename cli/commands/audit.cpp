@@ -1,0 +1,123 @@
+// smgctl audit tail (DESIGN.md §6): control-plane audit events from a gateway's /admin/audit
+// (once, or followed over SSE with -f) or from a local audit log file (--file, following
+// logrotate's renames and truncation). Human lines by default, JSON lines with -o json.
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "cli/audit/audit_view.h"
+#include "cli/audit/file_follower.h"
+#include "cli/audit/remote_audit.h"
+#include "cli/commands/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/output/printer.h"
+#include "cli/output/structured.h"
+#include "common/clock/clock.h"
+#include "common/config/duration.h"
+
+namespace smg::cli {
+namespace {
+
+constexpr auto kFilePollInterval = std::chrono::milliseconds(200);
+
+struct TailOptions {
+  bool follow = false;
+  std::string since;
+  std::string principal;
+  std::string outcome;
+  std::string file;
+};
+
+// Prints one event in the chosen format and flushes, so a pipe sees it at once.
+void print_event(CliContext& context, const nlohmann::json& event) {
+  switch (output_format(context)) {
+    case OutputFormat::kJson:
+      *context.out << json_line(event) << "\n";
+      break;
+    case OutputFormat::kYaml:
+      *context.out << "---\n" << to_yaml(event);
+      break;
+    case OutputFormat::kTable:
+      *context.out << human_line(event) << "\n";
+      break;
+  }
+  context.out->flush();
+}
+
+void check(const Status& status) {
+  if (!status.ok()) throw CommandError(exit_code_for(status), status.message());
+}
+
+void print_lines(CliContext& context, const AuditFilter& filter,
+                 const std::vector<std::string>& lines) {
+  for (const std::string& line : lines) {
+    nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
+    if (!event.is_discarded() && matches(filter, event)) print_event(context, event);
+  }
+}
+
+void tail_file(CliContext& context, const TailOptions& options, AuditFilter filter) {
+  if (!options.since.empty()) {
+    filter.since_ms = unix_now_ms() - *config::parse_duration_ms(options.since);
+  }
+  FileFollower follower(options.file);
+  auto lines = follower.poll();
+  check(lines.status());
+  if (!options.follow && lines->empty() && ::access(options.file.c_str(), R_OK) != 0) {
+    throw CommandError(kExitFailure, "cannot read " + options.file);
+  }
+  print_lines(context, filter, *lines);
+  while (options.follow) {
+    std::this_thread::sleep_for(kFilePollInterval);
+    lines = follower.poll();
+    check(lines.status());
+    print_lines(context, filter, *lines);
+  }
+}
+
+void tail_remote(CliContext& context, const TailOptions& options, const AuditFilter& filter) {
+  GatewayClient client(resolve_target(context));
+  auto sink = [&](const nlohmann::json& event) {
+    if (matches(filter, event)) print_event(context, event);
+  };
+  if (options.follow) {
+    check(follow_audit(client, options.since, sink, *context.err));
+  } else {
+    check(fetch_audit(client, options.since, sink));
+  }
+}
+
+void run_tail(CliContext& context, const TailOptions& options) {
+  if (!options.since.empty() && !config::parse_duration_ms(options.since).ok()) {
+    throw UsageError("--since must look like 90s, 15m, 8h or 7d");
+  }
+  AuditFilter filter;
+  filter.principal = options.principal;
+  filter.outcome = options.outcome;
+  if (options.file.empty()) {
+    tail_remote(context, options, filter);
+  } else {
+    tail_file(context, options, filter);
+  }
+}
+
+}  // namespace
+
+void register_audit_commands(CLI::App& app, CliContext& context) {
+  auto* group = app.add_subcommand("audit", "Control-plane audit events");
+  group->require_subcommand(1);
+  auto options = std::make_shared<TailOptions>();
+  auto* tail = group->add_subcommand("tail", "Print audit events (from a gateway or --file)");
+  tail->add_flag("-f,--follow", options->follow, "Keep printing new events as they happen");
+  tail->add_option("--since", options->since, "Only events newer than this (90s, 15m, 8h, 7d)");
+  tail->add_option("--principal", options->principal, "Only this principal, e.g. api_key:ci");
+  tail->add_option("--outcome", options->outcome, "Only this outcome")
+      ->check(CLI::IsMember({"success", "denied", "unauthenticated"}));
+  tail->add_option("--file", options->file, "Read a local audit log instead of a gateway");
+  tail->callback([&context, options] { run_tail(context, *options); });
+}
+
+}  // namespace smg::cli

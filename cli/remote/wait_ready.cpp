@@ -1,0 +1,55 @@
+#include "cli/remote/wait_ready.h"
+
+#include <unistd.h>
+
+#include <thread>
+
+#include "common/http/form.h"
+
+namespace smg::cli {
+namespace {
+
+constexpr auto kPollInterval = std::chrono::milliseconds(200);
+
+bool progress_wanted(const CliContext& context) {
+  return context.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
+}
+
+std::string status_of(const nlohmann::json& worker) {
+  auto it = worker.find("status");
+  return it != worker.end() && it->is_string() ? it->get<std::string>() : "unknown";
+}
+
+}  // namespace
+
+Result<nlohmann::json> wait_until_ready(const GatewayClient& client, const std::string& worker_id,
+                                        std::chrono::milliseconds timeout, CliContext& context) {
+  const bool progress = progress_wanted(context);
+  const auto start = std::chrono::steady_clock::now();
+  std::string status = "unknown";
+  for (;;) {
+    auto worker = client.call("GET", "/workers/" + http::percent_encode(worker_id));
+    if (!worker.ok()) return worker.status();
+    status = status_of(*worker);
+    auto waited =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
+    if (progress) {
+      *context.err << "\rwaiting for worker " << worker_id << ": " << status << " ("
+                   << waited.count() << "s)   " << std::flush;
+    }
+    if (status == "ready") {
+      if (progress) *context.err << "\n";
+      return worker;
+    }
+    if (std::chrono::steady_clock::now() - start >= timeout) break;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  if (progress) *context.err << "\n";
+  return Status(
+      Code::kDeadlineExceeded, "worker_not_ready",
+      "worker " + worker_id + " is not ready after " +
+          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) +
+          "s (status " + status + ")");
+}
+
+}  // namespace smg::cli
