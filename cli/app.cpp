@@ -29,6 +29,9 @@ void register_commands(CLI::App& app, CliContext& context) {
   register_jwt_commands(app, context);
   register_dev_worker_command(app, context);
   register_policy_commands(app, context);
+  register_shell_command(app, context);
+  register_completion_commands(app, context);
+  register_man_command(app, context);
 }
 
 }  // namespace

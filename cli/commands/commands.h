@@ -15,5 +15,8 @@ void register_serve_command(CLI::App& app, CliContext& context);
 void register_config_commands(CLI::App& app, CliContext& context);
 void register_dev_worker_command(CLI::App& app, CliContext& context);
 void register_policy_commands(CLI::App& app, CliContext& context);
+void register_completion_commands(CLI::App& app, CliContext& context);
+void register_man_command(CLI::App& app, CliContext& context);
+void register_shell_command(CLI::App& app, CliContext& context);
 
 }  // namespace smg::cli

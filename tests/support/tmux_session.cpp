@@ -1,0 +1,73 @@
+#include "tests/support/tmux_session.h"
+
+#include <stdexcept>
+
+#include "tests/support/eventually.h"
+
+namespace smg::test {
+
+TmuxSession::TmuxSession(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env)
+    : socket_(dir_.file("tmux.sock")) {
+  std::vector<std::string> args = {"new-session", "-d", "-s", "test", "-x", "160", "-y", "48"};
+  for (const auto& [name, value] : env) {
+    args.insert(args.end(), {"-e", name + "=" + value});
+  }
+  args.insert(args.end(), argv.begin(), argv.end());
+  // remain-on-exit keeps the pane (and its last screen) after the program ends.
+  args.insert(args.end(), {";", "set-option", "-t", "test", "remain-on-exit", "on"});
+  ProcessResult started = tmux(args);
+  if (started.exit_code != 0) {
+    throw std::runtime_error("tmux new-session failed: " + started.err);
+  }
+}
+
+TmuxSession::~TmuxSession() { tmux({"kill-server"}); }
+
+ProcessResult TmuxSession::tmux(std::vector<std::string> args) const {
+  args.insert(args.begin(), {"tmux", "-S", socket_, "-f", "/dev/null"});
+  return run_process(args, "", {}, std::chrono::seconds(10));
+}
+
+void TmuxSession::type(const std::string& text) { tmux({"send-keys", "-t", "test", "-l", text}); }
+
+void TmuxSession::keys(const std::vector<std::string>& names) {
+  std::vector<std::string> args = {"send-keys", "-t", "test"};
+  args.insert(args.end(), names.begin(), names.end());
+  tmux(args);
+}
+
+std::string TmuxSession::screen() const { return tmux({"capture-pane", "-p", "-t", "test"}).out; }
+
+bool TmuxSession::wait_for(const std::function<bool(const std::string&)>& done,
+                           std::chrono::milliseconds deadline) const {
+  return eventually([&] { return done(screen()); }, deadline, std::chrono::milliseconds(50));
+}
+
+bool TmuxSession::wait_for_text(const std::string& text, std::chrono::milliseconds deadline) const {
+  return wait_for([&text](const std::string& s) { return s.find(text) != std::string::npos; },
+                  deadline);
+}
+
+bool TmuxSession::wait_for_exit(std::chrono::milliseconds deadline) const {
+  return eventually(
+      [this] {
+        return tmux({"display-message", "-p", "-t", "test", "#{pane_dead}"}).out == "1\n";
+      },
+      deadline, std::chrono::milliseconds(50));
+}
+
+int TmuxSession::exit_status() const {
+  auto out = tmux({"display-message", "-p", "-t", "test", "#{pane_dead_status}"}).out;
+  return out.empty() || out == "\n" ? -1 : std::stoi(out);
+}
+
+std::size_t count_of(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace smg::test
