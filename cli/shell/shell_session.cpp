@@ -34,6 +34,10 @@ bool carries_secret_flag(const std::string& word) {
   return false;
 }
 
+bool is_command(CLI::App& app, const std::string& name) {
+  return !app.get_subcommands([&name](CLI::App* sub) { return sub->check_name(name); }).empty();
+}
+
 bool looks_like_jwt(const std::string& word) {
   return word.starts_with("eyJ") && std::count(word.begin(), word.end(), '.') == 2;
 }
@@ -76,16 +80,30 @@ ShellSession::Next ShellSession::execute(const std::string& line) {
   }
   CliContext context = line_context();
   auto app = make_app(context);
-  auto command = completion::command_words(*app, *words);
-  if (!command.empty() && kRefusedInShell.contains(command.front())) {
-    *base_.err << "smgctl: " << command.front()
-               << " does not run inside the shell; run `smgctl " << command.front()
-               << "` from a terminal\n";
+  if (refused(*app, completion::command_words(*app, *words))) {
     last_exit_code_ = kExitUsage;
     return Next::kContinue;
   }
   last_exit_code_ = deps_.run(context, std::move(*words));
   return Next::kContinue;
+}
+
+bool ShellSession::refused(CLI::App& app, const std::vector<std::string>& command) const {
+  if (command.empty()) {
+    return false;
+  }
+  // CLI11 alone would say only "A subcommand is required": name the word that is not one.
+  if (!is_command(app, command.front())) {
+    *base_.err << "smgctl: unknown command \"" << command.front()
+               << "\" (TAB lists the commands, help describes them)\n";
+    return true;
+  }
+  if (kRefusedInShell.contains(command.front())) {
+    *base_.err << "smgctl: " << command.front() << " does not run inside the shell; run `smgctl "
+               << command.front() << "` from a terminal\n";
+    return true;
+  }
+  return false;
 }
 
 ShellSession::Next ShellSession::run_builtin(const std::vector<std::string>& words,

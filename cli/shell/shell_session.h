@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/cli_context.h"
 #include "cli/shell/line_editor.h"
 
@@ -52,6 +54,8 @@ class ShellSession {
 
  private:
   CliContext line_context() const;
+  // Prints why and returns true for an unknown command or one that cannot run in the shell.
+  bool refused(CLI::App& app, const std::vector<std::string>& command) const;
   Next run_builtin(const std::vector<std::string>& words, bool& handled);
   void use_context(const std::vector<std::string>& words);
 

@@ -16,7 +16,8 @@ TmuxSession::TmuxSession(const std::vector<std::string>& argv,
   args.insert(args.end(), argv.begin(), argv.end());
   // remain-on-exit keeps the pane (and its last screen) after the program ends.
   args.insert(args.end(), {";", "set-option", "-t", "test", "remain-on-exit", "on"});
-  ProcessResult started = tmux(args);
+  // The tmux client's own PATH wins over -e PATH=... for the new pane, so it gets `env` too.
+  ProcessResult started = tmux(args, env);
   if (started.exit_code != 0) {
     throw std::runtime_error("tmux new-session failed: " + started.err);
   }
@@ -24,9 +25,10 @@ TmuxSession::TmuxSession(const std::vector<std::string>& argv,
 
 TmuxSession::~TmuxSession() { tmux({"kill-server"}); }
 
-ProcessResult TmuxSession::tmux(std::vector<std::string> args) const {
+ProcessResult TmuxSession::tmux(std::vector<std::string> args,
+                                const std::map<std::string, std::string>& env) const {
   args.insert(args.begin(), {"tmux", "-S", socket_, "-f", "/dev/null"});
-  return run_process(args, "", {}, std::chrono::seconds(10));
+  return run_process(args, "", env, std::chrono::seconds(10));
 }
 
 void TmuxSession::type(const std::string& text) { tmux({"send-keys", "-t", "test", "-l", text}); }

@@ -40,7 +40,8 @@ class TmuxSession {
   int exit_status() const;
 
  private:
-  ProcessResult tmux(std::vector<std::string> args) const;
+  ProcessResult tmux(std::vector<std::string> args,
+                    const std::map<std::string, std::string>& env = {}) const;
 
   TempDir dir_;
   std::string socket_;
