@@ -58,10 +58,8 @@ int run_in_child(CliContext& context, std::vector<std::string> args) {
 }
 
 void print_banner(CliContext& context) {
-  if (::isatty(STDIN_FILENO) != 0) {
-    *context.out << "smgctl shell: commands without the smgctl prefix; TAB completes, "
-                    "`use CONTEXT` switches context, exit or Ctrl-D leaves.\n";
-  }
+  *context.out << "smgctl shell: commands without the smgctl prefix; TAB completes, "
+                  "`use CONTEXT` switches context, exit or Ctrl-D leaves.\n";
 }
 
 // Saved after every line so a killed terminal loses nothing; after one failure (reported once)
@@ -84,13 +82,18 @@ int run_shell(CliContext& context) {
   ShellSession session(context, deps);
   LineEditor editor(
       [&session](std::string_view before_cursor) { return session.complete(before_cursor); });
-  auto history = prepare_history_file();
-  if (history.ok()) {
-    (void)editor.load_history(*history);  // a new file has nothing to load
-  } else {
-    *context.err << "smgctl: " << history.status().message() << "\n";
+  // Lines piped in are a script, not a person typing: they stay out of the history.
+  const bool interactive = ::isatty(STDIN_FILENO) != 0;
+  Result<std::string> history = internal_error("history_off", "not interactive");
+  if (interactive) {
+    history = prepare_history_file();
+    if (history.ok()) {
+      (void)editor.load_history(*history);  // a new file has nothing to load
+    } else {
+      *context.err << "smgctl: " << history.status().message() << "\n";
+    }
+    print_banner(context);
   }
-  print_banner(context);
   std::string line;
   for (;;) {
     flush_all(context);
@@ -110,7 +113,7 @@ int run_shell(CliContext& context) {
     }
   }
   flush_all(context);
-  return kExitOk;
+  return session.last_exit_code();  // as sh does: the status of the last command
 }
 
 }  // namespace smg::cli::shell

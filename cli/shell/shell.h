@@ -9,7 +9,8 @@
 
 namespace smg::cli::shell {
 
-// Returns 0 when the session ends normally.
+// Returns the exit code of the last command run. Input that is not a terminal is read as a
+// script: no banner, no history.
 int run_shell(CliContext& context);
 
 }  // namespace smg::cli::shell

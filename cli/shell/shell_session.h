@@ -49,7 +49,7 @@ class ShellSession {
   // secret (a --token/--*-key/--*secret/--password value, or a JWT).
   static bool should_record(const std::string& line);
 
-  // The exit code of the last command (0 after built-ins); shown by nothing, kept for tests.
+  // The exit code of the last command (0 after `use`); the shell's own exit code at the end.
   int last_exit_code() const { return last_exit_code_; }
 
  private:
