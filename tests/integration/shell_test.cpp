@@ -52,11 +52,27 @@ void require_last_line(TmuxSession& tmux, const std::string& text) {
   }
 }
 
-void run_line(TmuxSession& tmux, const std::string& line, const std::string& text,
-              std::size_t times) {
+// Types `line` at `prompt` and presses Enter once the shell shows it, as a person would.
+void enter_line(TmuxSession& tmux, const std::string& prompt, const std::string& line) {
   tmux.type(line);
+  require_last_line(tmux, prompt + " " + line);
   tmux.keys({"Enter"});
+}
+
+void require_exit(TmuxSession& tmux, int status) {
+  if (!tmux.wait_for_exit()) {
+    FAIL("the shell did not exit:\n" << tmux.screen());
+  }
+  CHECK(tmux.exit_status() == status);
+}
+
+// Runs `line`, waits for `text` to show `times` times, then for the next prompt: keys typed
+// before the shell reads again would meet the terminal in cooked mode (Ctrl-D, Ctrl-C lost).
+void run_line(TmuxSession& tmux, const std::string& prompt, const std::string& line,
+              const std::string& text, std::size_t times, std::string next_prompt = "") {
+  enter_line(tmux, prompt, line);
   require_text(tmux, text, times);
+  require_last_line(tmux, next_prompt.empty() ? prompt : next_prompt);
 }
 
 }  // namespace
@@ -79,30 +95,33 @@ TEST_CASE("shell: commands, TAB on a live worker id, errors, history across sess
   {
     TmuxSession tmux(argv, env);
     require_text(tmux, prompt_at_end);
-    run_line(tmux, "version", "OpenSSL:", 1);
-    run_line(tmux, "no-such-command", "no-such-command", 2);  // the line and the error
-    run_line(tmux, "version --token s3cr3t-never-in-history", "OpenSSL:", 2);
-    run_line(tmux, "version -o json", "\"git_revision\"", 1);
+    run_line(tmux, prompt_at_end, "version", "OpenSSL:", 1);
+    run_line(tmux, prompt_at_end, "no-such-command", "no-such-command", 2);  // line and error
+    run_line(tmux, prompt_at_end, "version --token s3cr3t-never-in-history", "OpenSSL:", 2);
+    run_line(tmux, prompt_at_end, "version -o json", "\"git_revision\"", 1);
 
     tmux.type("ver");
     tmux.keys({"Tab"});
     require_last_line(tmux, prompt + "version");
     tmux.keys({"C-c"});  // cancels the line: the command does not run
     require_text(tmux, "^C");
+    require_last_line(tmux, prompt_at_end);
     tmux.type("workers get ");
     tmux.keys({"Tab"});
     require_last_line(tmux, prompt + "workers get " + worker_id);
     tmux.keys({"C-c"});
     require_text(tmux, "^C", 2);
+    require_last_line(tmux, prompt_at_end);
 
     // Ctrl-C at a running command's password prompt ends the command, not the shell.
-    run_line(tmux, "hash bcrypt", "assword", 1);
+    enter_line(tmux, prompt_at_end, "hash bcrypt");
+    require_text(tmux, "assword");
     tmux.keys({"C-c"});
-    run_line(tmux, "version", "OpenSSL:", 3);
+    require_last_line(tmux, prompt_at_end);
+    run_line(tmux, prompt_at_end, "version", "OpenSSL:", 3);
     CHECK(count_of(tmux.screen(), "OpenSSL:") == 3);  // the cancelled `version` never ran
     tmux.keys({"C-d"});
-    REQUIRE(tmux.wait_for_exit());
-    CHECK(tmux.exit_status() == 0);
+    require_exit(tmux, 0);
   }
 
   const std::string history = home.file("state") + "/smgctl/history";
@@ -121,9 +140,9 @@ TEST_CASE("shell: commands, TAB on a live worker id, errors, history across sess
     require_last_line(tmux, prompt + "version -o json");
     tmux.keys({"Enter"});
     require_text(tmux, "\"git_revision\"");
-    run_line(tmux, "quit", "quit", 1);
-    REQUIRE(tmux.wait_for_exit());
-    CHECK(tmux.exit_status() == 0);
+    require_last_line(tmux, prompt_at_end);
+    enter_line(tmux, prompt_at_end, "quit");
+    require_exit(tmux, 0);
   }
 }
 
@@ -131,10 +150,9 @@ TEST_CASE("shell: use CONTEXT changes the prompt and serve is refused", "[shell]
   smg::test::TempDir home;
   TmuxSession tmux({SMGCTL_PATH, "shell"},
                    {{"HOME", home.path()}, {"XDG_STATE_HOME", home.file("state")}});
-  require_text(tmux, "smg>");
-  run_line(tmux, "use staging", "smg(staging)>", 1);
-  run_line(tmux, "serve --port 0", "does not run inside the shell", 1);
-  tmux.type("exit");
-  tmux.keys({"Enter"});
-  REQUIRE(tmux.wait_for_exit());
+  require_last_line(tmux, "smg>");
+  run_line(tmux, "smg>", "use staging", "Using context staging", 1, "smg(staging)>");
+  run_line(tmux, "smg(staging)>", "serve --port 0", "does not run inside the shell", 1);
+  enter_line(tmux, "smg(staging)>", "exit");
+  require_exit(tmux, 2);  // the status of the last command: the refused serve
 }

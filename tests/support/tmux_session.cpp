@@ -1,5 +1,6 @@
 #include "tests/support/tmux_session.h"
 
+#include <fstream>
 #include <stdexcept>
 
 #include "tests/support/eventually.h"
@@ -13,12 +14,18 @@ TmuxSession::TmuxSession(const std::vector<std::string>& argv,
   for (const auto& [name, value] : env) {
     args.insert(args.end(), {"-e", name + "=" + value});
   }
+  // tmux 3.3 sometimes marks a pane dead without its exit status (when the pty's EOF wins the
+  // race with SIGCHLD), so a wrapping sh writes the status to a file instead. It traps SIGINT
+  // (not ignores: the program starts with the default action) so Ctrl-C cannot kill it.
+  args.insert(args.end(),
+              {"sh", "-c", "trap : INT; \"$@\"; echo $? > " + dir_.file("status"), "sh"});
   args.insert(args.end(), argv.begin(), argv.end());
   // remain-on-exit keeps the pane (and its last screen) after the program ends.
   args.insert(args.end(), {";", "set-option", "-t", "test", "remain-on-exit", "on"});
   // The tmux client's own PATH wins over -e PATH=... for the new pane, so it gets `env` too.
   ProcessResult started = tmux(args, env);
   if (started.exit_code != 0) {
+    tmux({"kill-server"});  // the destructor will not run
     throw std::runtime_error("tmux new-session failed: " + started.err);
   }
 }
@@ -52,16 +59,15 @@ bool TmuxSession::wait_for_text(const std::string& text, std::chrono::millisecon
 }
 
 bool TmuxSession::wait_for_exit(std::chrono::milliseconds deadline) const {
-  return eventually(
-      [this] {
-        return tmux({"display-message", "-p", "-t", "test", "#{pane_dead}"}).out == "1\n";
-      },
-      deadline, std::chrono::milliseconds(50));
+  return eventually([this] { return exit_status() >= 0; }, deadline,
+                    std::chrono::milliseconds(50));
 }
 
 int TmuxSession::exit_status() const {
-  auto out = tmux({"display-message", "-p", "-t", "test", "#{pane_dead_status}"}).out;
-  return out.empty() || out == "\n" ? -1 : std::stoi(out);
+  std::ifstream file(dir_.file("status"));
+  int status = -1;
+  file >> status;  // absent or not yet written: stays -1
+  return file ? status : -1;
 }
 
 std::size_t count_of(const std::string& text, const std::string& needle) {

@@ -37,7 +37,7 @@ class TmuxSession {
                      std::chrono::milliseconds deadline = std::chrono::seconds(10)) const;
   // The program ended; its exit status (the pane stays so its last screen can be read).
   bool wait_for_exit(std::chrono::milliseconds deadline = std::chrono::seconds(10)) const;
-  int exit_status() const;
+  int exit_status() const;  // -1 while the program runs
 
  private:
   ProcessResult tmux(std::vector<std::string> args,
