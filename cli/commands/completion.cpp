@@ -37,8 +37,8 @@ void register_completion_commands(CLI::App& app, CliContext& context) {
       "completion", "Print a shell completion script: source <(smgctl completion bash)");
   completion->require_subcommand(1);
   for (std::string_view shell : completion::completion_shells()) {
-    auto* sub = completion->add_subcommand(std::string(shell),
-                                           "Print the " + std::string(shell) + " completion script");
+    const std::string name(shell);
+    auto* sub = completion->add_subcommand(name, "Print the " + name + " completion script");
     sub->callback([&context, shell] { *context.out << *completion::completion_script(shell); });
   }
 

@@ -100,7 +100,8 @@ TEST_CASE("man files: every page renders with groff -ww and man -l", "[shell][do
   CHECK(man.out.find("EXIT STATUS") != std::string::npos);
 }
 
-TEST_CASE("completion bash: the script registers and completes subcommands", "[shell][completion]") {
+TEST_CASE("completion bash: the script registers and completes subcommands",
+          "[shell][completion]") {
   auto registered = run_process(
       {"bash", "--norc", "--noprofile", "-c",
        "source " + kSourceDir + "/completions/smgctl.bash; complete -p smgctl"});
