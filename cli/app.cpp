@@ -37,6 +37,9 @@ void register_commands(CLI::App& app, CliContext& context) {
   register_parse_commands(app, context);
   register_loads_commands(app, context);
   register_audit_commands(app, context);
+  register_shell_command(app, context);
+  register_completion_commands(app, context);
+  register_man_command(app, context);
 }
 
 }  // namespace

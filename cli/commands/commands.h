@@ -23,5 +23,8 @@ void register_wasm_commands(CLI::App& app, CliContext& context);
 void register_parse_commands(CLI::App& app, CliContext& context);
 void register_loads_commands(CLI::App& app, CliContext& context);  // loads, flush-cache
 void register_audit_commands(CLI::App& app, CliContext& context);
+void register_completion_commands(CLI::App& app, CliContext& context);
+void register_man_command(CLI::App& app, CliContext& context);
+void register_shell_command(CLI::App& app, CliContext& context);
 
 }  // namespace smg::cli

@@ -23,6 +23,9 @@ void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOC
   dup2(in_fd, 0);
   dup2(out_fd, 1);
   dup2(err_fd, 2);
+  // Only 0-2 are the child's: a daemon it starts (tmux's server) must not keep our pipes open,
+  // or reading its output would wait for the daemon to exit.
+  close_range(3, ~0U, 0);
   for (const auto& [name, value] : extra_env) {
     setenv(name.c_str(), value.c_str(), 1);
   }
