@@ -70,8 +70,14 @@ int run_cli(CliContext& context, std::vector<std::string> args) {
     *context.out << e.what() << "\n";
     return kExitOk;
   } catch (const CLI::ParseError& e) {
-    // CLI11's own codes (105, 106, ...) become the documented usage code.
-    *context.err << "smgctl: " << e.what() << "\n";
+    // CLI11's own codes (105, 106, ...) become the documented usage code. An unknown command
+    // word only shows up as "a subcommand is required"; name the word instead.
+    const auto extra = app->remaining();
+    if (app->get_subcommands().empty() && !extra.empty() && extra.front().rfind('-', 0) != 0) {
+      *context.err << "smgctl: unknown command \"" << extra.front() << "\" (see smgctl --help)\n";
+    } else {
+      *context.err << "smgctl: " << e.what() << "\n";
+    }
     return kExitUsage;
   } catch (const UsageError& e) {
     *context.err << "smgctl: " << e.what() << "\n";
