@@ -46,7 +46,10 @@ std::string totals_section(const requestlog::Summary& s) {
 }  // namespace
 
 std::string escape_markdown(std::string_view text) {
-  static constexpr std::string_view kSpecial = "\\`*_{}[]()#+-.!|~";
+  // Inline metacharacters only: values never start a line (they follow "| " or "- Name: "),
+  // so block markers (#, -, +, digits with a dot) cannot take effect, and without [ ] no link or
+  // image can form.
+  static constexpr std::string_view kSpecial = "\\`*_[]|~";
   std::string out;
   out.reserve(text.size());
   for (char c : text) {

@@ -121,6 +121,39 @@ Status RequestLogStore::insert(std::vector<RequestRecord>& records) {
   return inserted;
 }
 
+namespace {
+
+void bind_record(Statement& row, const RequestRecord& r) {
+  int i = 1;
+  row.bind(i++, std::string_view(r.request_id));
+  row.bind(i++, r.timestamp_ms);
+  for (const std::string* text : {&r.caller_subject, &r.caller_domain, &r.auth_method, &r.model,
+                                  &r.worker, &r.route}) {
+    row.bind(i++, std::string_view(*text));
+  }
+  for (int64_t number : {int64_t{r.status}, int64_t{r.upstream_status}, r.latency_us, r.ttfb_us,
+                         int64_t{r.stream ? 1 : 0}}) {
+    row.bind(i++, number);
+  }
+  for (const auto& count : {r.usage.prompt_tokens, r.usage.completion_tokens, r.usage.total_tokens}) {
+    row.bind(i++, count);
+  }
+  row.bind(i++, std::string_view(r.error_type));
+  row.bind(i++, std::string_view(r.client_addr));
+}
+
+void bind_content(Statement& body, int64_t seq, const CapturedContent& c) {
+  body.bind(1, seq);
+  body.bind_blob(2, c.request_body);
+  body.bind_blob(3, c.response_body);
+  body.bind(4, int64_t{c.request_truncated ? 1 : 0});
+  body.bind(5, int64_t{c.response_truncated ? 1 : 0});
+  body.bind(6, c.captured_at_ms);
+  body.bind(7, c.expires_at_ms);
+}
+
+}  // namespace
+
 Status RequestLogStore::insert_locked(std::vector<RequestRecord>& records) {
   Statement row(writer_,
                 "INSERT INTO requests (request_id, ts_ms, caller_subject, caller_domain,"
@@ -132,34 +165,12 @@ Status RequestLogStore::insert_locked(std::vector<RequestRecord>& records) {
   if (!row.ok() || !body.ok()) return store_error(writer_, "cannot prepare the insert");
   for (RequestRecord& r : records) {
     row.reset();
-    int i = 1;
-    row.bind(i++, std::string_view(r.request_id));
-    row.bind(i++, r.timestamp_ms);
-    for (const std::string* text : {&r.caller_subject, &r.caller_domain, &r.auth_method, &r.model,
-                                    &r.worker, &r.route}) {
-      row.bind(i++, std::string_view(*text));
-    }
-    for (int64_t number : {int64_t{r.status}, int64_t{r.upstream_status}, r.latency_us, r.ttfb_us,
-                           int64_t{r.stream ? 1 : 0}}) {
-      row.bind(i++, number);
-    }
-    for (const auto& count : {r.usage.prompt_tokens, r.usage.completion_tokens, r.usage.total_tokens}) {
-      row.bind(i++, count);
-    }
-    row.bind(i++, std::string_view(r.error_type));
-    row.bind(i++, std::string_view(r.client_addr));
+    bind_record(row, r);
     if (row.step() != SQLITE_DONE) return store_error(writer_, "cannot insert a record");
     r.seq = sqlite3_last_insert_rowid(writer_);
     if (!r.content) continue;
-    const CapturedContent& c = *r.content;
     body.reset();
-    body.bind(1, r.seq);
-    body.bind_blob(2, c.request_body);
-    body.bind_blob(3, c.response_body);
-    body.bind(4, int64_t{c.request_truncated ? 1 : 0});
-    body.bind(5, int64_t{c.response_truncated ? 1 : 0});
-    body.bind(6, c.captured_at_ms);
-    body.bind(7, c.expires_at_ms);
+    bind_content(body, r.seq, *r.content);
     if (body.step() != SQLITE_DONE) return store_error(writer_, "cannot insert content");
   }
   return Status::ok_status();

@@ -63,6 +63,8 @@ TEST_CASE("request log: every data-plane request is recorded with usage and timi
   REQUIRE(client.Post("/v1/chat/completions", token("other"), kChat, "application/json")->status == 200);
   REQUIRE(client.Post("/v1/chat/completions", {{"Authorization", "Bearer wrong-token"}}, kChat,
                       "application/json")->status == 401);
+  // A refused control-plane call: the security report reads it from the audit ring.
+  REQUIRE(client.Get("/workers", {{"Authorization", "Bearer not-a-key"}})->status == 401);
   auto node = smg::test::run_peer("openai-client.mjs",
                                   {gateway.base_url() + "/v1", kTokens.at("app"), "m1"});
   INFO(node.err);
@@ -132,6 +134,9 @@ TEST_CASE("request log: every data-plane request is recorded with usage and timi
     INFO(security.dump());
     CHECK(security["auth_failures"]["total"] == 1);
     CHECK(security["auth_failures"]["by_type"][0]["error_type"] == "invalid-token");
+    CHECK(security["denied_control_plane"]["audit_enabled"] == true);
+    CHECK(security["denied_control_plane"]["unauthenticated"] == 1);
+    CHECK(security["denied_control_plane"]["recent"][0]["path"] == "/workers");
   }
 }
 

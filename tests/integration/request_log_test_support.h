@@ -35,6 +35,7 @@ inline std::string config_yaml() {
              ", subject: 'basic:" + name + "', domain: example/prod }\n";
   }
   return R"(server:
+  control_plane: { api_keys_env: CP_KEYS }
   callers:
     - { token_id: app, token_env: TOKEN_app, domain: example/prod }
     - { token_id: other, token_env: TOKEN_other, domain: other/prod }
@@ -70,6 +71,7 @@ class ReportsGateway {
     write_file(dir_.file("smg.yaml"), config_yaml());
     std::map<std::string, std::string> env;
     for (const auto& [name, token] : kTokens) env["TOKEN_" + name] = token;
+    env["CP_KEYS"] = "ops:Ops:admin:cp-admin-key-value-1";
     for (const auto& name : kAdmins) env["HASH_" + name] = *bcrypt::hash_password(password(name), 4);
     std::vector<std::string> args = {"--config", dir_.file("smg.yaml")};
     args.insert(args.end(), extra_args.begin(), extra_args.end());

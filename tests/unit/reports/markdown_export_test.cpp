@@ -11,8 +11,8 @@ using smg::server::reports::markdown_export;
 TEST_CASE("markdown export: escapes table breakers links html and emphasis",
           "[reports][markdown][attack]") {
   CHECK(escape_markdown("a|b") == "a\\|b");
-  CHECK(escape_markdown("[click](http://evil)") == "\\[click\\]\\(http://evil\\)");
-  CHECK(escape_markdown("<script>alert(1)</script>") == "&lt;script&gt;alert\\(1\\)&lt;/script&gt;");
+  CHECK(escape_markdown("[click](http://evil)") == "\\[click\\](http://evil)");
+  CHECK(escape_markdown("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;");
   CHECK(escape_markdown("**bold** _it_ `code`") == "\\*\\*bold\\*\\* \\_it\\_ \\`code\\`");
   CHECK(escape_markdown("line\nbreak\r\tend") == "line break  end");
   CHECK(escape_markdown("m1") == "m1");
