@@ -7,6 +7,7 @@
 #include <regex>
 #include <string>
 
+#include "server/gateway/route_table.h"
 #include "server/reports/ui_assets.h"
 
 using smg::server::reports::embedded_ui_files;
@@ -42,6 +43,21 @@ TEST_CASE("report ui: serves only its page and asset routes", "[reports_ui]") {
   CHECK(ReportUi::serves("reports_asset"));
   CHECK_FALSE(ReportUi::serves("reports_summary"));
   CHECK_FALSE(ReportUi::serves("reports_content_capture"));
+}
+
+TEST_CASE("report ui: page and asset routes are admin routes", "[reports_ui]") {
+  using smg::server::classify_route;
+  using smg::server::RouteClass;
+  CHECK(classify_route("GET", "/admin/reports").name == "reports_page_overview");
+  CHECK(classify_route("GET", "/admin/reports/requests").name == "reports_page_requests");
+  CHECK(classify_route("GET", "/admin/reports/request").name == "reports_page_request");
+  auto asset = classify_route("GET", "/admin/reports/assets/app.css");
+  CHECK(asset.route_class == RouteClass::kAdmin);
+  CHECK(asset.name == "reports_asset");
+  CHECK(asset.resource == "app.css");
+  // One segment only: no path traversal into anything but the embedded table.
+  CHECK(classify_route("GET", "/admin/reports/assets/../x").route_class == RouteClass::kNotFound);
+  CHECK_FALSE(classify_route("POST", "/admin/reports").method_allowed);
 }
 
 TEST_CASE("report ui: pages need nothing the CSP forbids", "[reports_ui][attack]") {
