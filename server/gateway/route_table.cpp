@@ -55,6 +55,11 @@ constexpr std::array kRoutes = {
               "reports_content_purge", "POST"},
     RouteSpec{"/admin/reports/api/content-captures/", RouteClass::kAdmin,
               "reports_content_capture", "DELETE"},
+    // The reports web UI (server/reports/report_ui.h): pages and their embedded assets.
+    RouteSpec{"/admin/reports", RouteClass::kAdmin, "reports_page_overview", "GET"},
+    RouteSpec{"/admin/reports/requests", RouteClass::kAdmin, "reports_page_requests", "GET"},
+    RouteSpec{"/admin/reports/request", RouteClass::kAdmin, "reports_page_request", "GET"},
+    RouteSpec{"/admin/reports/assets/", RouteClass::kAdmin, "reports_asset", "GET"},
     RouteSpec{"/v1/content-captures/purge-expired", RouteClass::kContent, "content_purge",
               "POST"},
     RouteSpec{"/v1/content-captures/", RouteClass::kContent, "content_capture", "DELETE"},

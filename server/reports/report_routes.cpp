@@ -4,6 +4,7 @@
 #include "server/admin/admin_responses.h"
 #include "server/reports/markdown_export.h"
 #include "server/reports/report_params.h"
+#include "server/reports/report_ui.h"
 #include "server/reports/security_report.h"
 #include "server/requestlog/report_queries.h"
 
@@ -60,6 +61,9 @@ Response report_json(int status, const nlohmann::json& body) {
 
 Response ReportRoutes::handle(const std::string& route_name, const std::string& resource,
                               const Request& request) {
+  if (ReportUi::serves(route_name)) {
+    return ReportUi(parts_.access).handle(route_name, resource, request);
+  }
   if (route_name == "reports_session") return session(request);
   if (route_name == "reports_summary") return summary(request);
   if (route_name == "reports_timeseries") return timeseries(request);

@@ -12,6 +12,7 @@
 //                                                                admin:security_reports read
 //   DELETE content-captures/<request_id> delete captured content   content:capture delete  (CSRF)
 //   POST   content-captures/purge-expired                          content:capture purge   (CSRF)
+// The web UI's pages and assets (reports_page_*, reports_asset) are served by ReportUi.
 // Rows are scoped to the domains where the action is granted; another domain's request id is
 // 404 `request-not-found`. With the request log off, data endpoints answer 404
 // `request-log-disabled`.
