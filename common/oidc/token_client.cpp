@@ -59,22 +59,9 @@ Result<TokenSet> refresh_tokens(const http::HttpClient& http, const Clock& clock
 Status revoke_token(const http::HttpClient& http, const std::string& revocation_endpoint,
                     const ClientRegistration& client, const std::string& token,
                     const std::string& token_type_hint) {
-  if (Status allowed = http::check_fetch_url(revocation_endpoint); !allowed.ok()) {
-    return unavailable("oidc_unavailable", allowed.message());
-  }
   FormFields fields{{"token", token}, {"token_type_hint", token_type_hint}};
-  http::Request request;
-  request.method = "POST";
-  request.url = revocation_endpoint;
-  request.headers["Content-Type"] = "application/x-www-form-urlencoded";
-  authenticate_client(client, request, fields);
-  request.body = http::form_encode(fields);
-  auto response = http.send(request);
-  crypto::secure_erase(request.body);
-  if (!response.ok()) {
-    return unavailable("oidc_unavailable",
-                       "could not reach the identity provider: " + response.status().message());
-  }
+  auto response = post_client_form(http, revocation_endpoint, client, std::move(fields));
+  if (!response.ok()) return response.status();
   if (response->status != 200) {
     return unavailable(
         "oidc_revocation_failed",

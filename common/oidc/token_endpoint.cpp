@@ -80,9 +80,8 @@ Result<TokenReply> parse_token_reply(long http_status, const std::string& body_t
   return parse_tokens(body, now_seconds);
 }
 
-Result<TokenReply> token_request(const http::HttpClient& http, const Clock& clock,
-                                 const std::string& endpoint, const ClientRegistration& client,
-                                 FormFields fields) {
+Result<http::Response> post_client_form(const http::HttpClient& http, const std::string& endpoint,
+                                        const ClientRegistration& client, FormFields fields) {
   if (Status allowed = http::check_fetch_url(endpoint); !allowed.ok()) {
     return unavailable("oidc_unavailable", allowed.message());
   }
@@ -95,12 +94,21 @@ Result<TokenReply> token_request(const http::HttpClient& http, const Clock& cloc
   request.body = http::form_encode(fields);
   auto response = http.send(request);
   crypto::secure_erase(request.body);
+  for (auto& field : fields) crypto::secure_erase(field.second);
   if (!response.ok()) {
     // Keep the transport reason (http_timeout drives the device flow's back-off).
     return unavailable(
         response.status().reason() == "http_timeout" ? "oidc_timeout" : "oidc_unavailable",
         "could not reach the identity provider: " + response.status().message());
   }
+  return response;
+}
+
+Result<TokenReply> token_request(const http::HttpClient& http, const Clock& clock,
+                                 const std::string& endpoint, const ClientRegistration& client,
+                                 FormFields fields) {
+  auto response = post_client_form(http, endpoint, client, std::move(fields));
+  if (!response.ok()) return response.status();
   return parse_token_reply(response->status, response->body, clock.now_seconds());
 }
 

@@ -56,6 +56,12 @@ std::string scope_parameter(const std::vector<std::string>& scopes);
 void authenticate_client(const ClientRegistration& client, http::Request& request,
                          FormFields& fields);
 
+// POSTs a client-authenticated form to one of the provider's endpoints (token, revocation).
+// Fails with reason "oidc_timeout" (no answer in time) or "oidc_unavailable" (unreachable, or
+// the endpoint fails the URL policy); any HTTP answer is returned as is. The form is wiped.
+Result<http::Response> post_client_form(const http::HttpClient& http, const std::string& endpoint,
+                                        const ClientRegistration& client, FormFields fields);
+
 // POSTs `fields` to `endpoint`. Fails with reason "oidc_timeout" (the provider did not answer in
 // time), "oidc_unavailable" (it cannot be reached, or the endpoint fails the URL policy) or
 // "oidc_token_response_invalid" (it answered neither tokens nor an OAuth error).

@@ -54,6 +54,30 @@ double percentile_ms(sqlite3* db, const SqlWhere& where, const char* column, int
   return select.step() == SQLITE_ROW ? static_cast<double>(select.integer(0)) / 1000.0 : 0;
 }
 
+// Runs a grouped query with the filter's values bound, one T per row: the one read-and-error path
+// of breakdown() and timeseries().
+template <typename T, typename RowToValue>
+Result<std::vector<T>> collect_rows(RequestLogStore& store, const std::string& sql,
+                                    const SqlWhere& where, RowToValue row_to_value) {
+  Result<std::vector<T>> result = std::vector<T>{};
+  store.read([&](sqlite3* db) {
+    Statement select(db, sql);
+    if (!select.ok()) {
+      result = query_error(db);
+      return;
+    }
+    internal::bind_all(select, where.values);
+    std::vector<T> rows;
+    int step;
+    while ((step = select.step()) == SQLITE_ROW) {
+      rows.push_back(row_to_value(select));
+    }
+    result = step == SQLITE_DONE ? Result<std::vector<T>>(std::move(rows))
+                                 : Result<std::vector<T>>(query_error(db));
+  });
+  return result;
+}
+
 }  // namespace
 
 Result<Summary> ReportQueries::summary(const RecordFilter& filter) {
@@ -88,23 +112,9 @@ Result<std::vector<Group>> ReportQueries::breakdown(const RecordFilter& filter,
   std::string sql = std::string("SELECT ") + column + ", " + kTotalsColumns + " FROM requests " +
                     where.clause + " GROUP BY " + column + " ORDER BY 2 DESC, 1 LIMIT " +
                     std::to_string(limit);
-  Result<std::vector<Group>> result = std::vector<Group>{};
-  store_.read([&](sqlite3* db) {
-    Statement select(db, sql);
-    if (!select.ok()) {
-      result = query_error(db);
-      return;
-    }
-    internal::bind_all(select, where.values);
-    std::vector<Group> groups;
-    int step;
-    while ((step = select.step()) == SQLITE_ROW) {
-      groups.push_back(Group{select.text(0), totals_from_row(select, 1)});
-    }
-    result = step == SQLITE_DONE ? Result<std::vector<Group>>(std::move(groups))
-                                 : Result<std::vector<Group>>(query_error(db));
+  return collect_rows<Group>(store_, sql, where, [](const Statement& row) {
+    return Group{row.text(0), totals_from_row(row, 1)};
   });
-  return result;
 }
 
 Result<std::vector<Bucket>> ReportQueries::timeseries(const RecordFilter& filter,
@@ -114,23 +124,9 @@ Result<std::vector<Bucket>> ReportQueries::timeseries(const RecordFilter& filter
                        std::to_string(std::max<int64_t>(bucket_ms, 1000));
   std::string sql = "SELECT " + bucket + ", " + kTotalsColumns + " FROM requests " +
                     where.clause + " GROUP BY 1 ORDER BY 1";
-  Result<std::vector<Bucket>> result = std::vector<Bucket>{};
-  store_.read([&](sqlite3* db) {
-    Statement select(db, sql);
-    if (!select.ok()) {
-      result = query_error(db);
-      return;
-    }
-    internal::bind_all(select, where.values);
-    std::vector<Bucket> buckets;
-    int step;
-    while ((step = select.step()) == SQLITE_ROW) {
-      buckets.push_back(Bucket{select.integer(0), totals_from_row(select, 1)});
-    }
-    result = step == SQLITE_DONE ? Result<std::vector<Bucket>>(std::move(buckets))
-                                 : Result<std::vector<Bucket>>(query_error(db));
+  return collect_rows<Bucket>(store_, sql, where, [](const Statement& row) {
+    return Bucket{row.integer(0), totals_from_row(row, 1)};
   });
-  return result;
 }
 
 nlohmann::json to_json(const Totals& t) {
