@@ -3,8 +3,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "cli/remote/gateway_client.h"
 #include "cli/remote/target.h"
-#include "common/http/http_client.h"
 
 namespace smg::cli::completion {
 namespace {
@@ -28,26 +28,16 @@ std::vector<std::string> worker_ids_from_body(const std::string& body) {
   return ids;
 }
 
+// The same client as `workers list`, so TLS options, credentials and refresh follow one rule.
 std::vector<std::string> fetch_worker_ids(const CliContext& context) {
-  RemoteTarget target;
   try {
-    target = resolve_target(context);
+    GatewayClient client(resolve_target(context));
+    client.set_call_timeout(kCompletionTimeout);
+    auto workers = client.call("GET", "/workers");
+    return workers.ok() ? worker_ids_from_body(workers->dump()) : std::vector<std::string>{};
   } catch (const std::exception&) {
-    return {};
+    return {};  // no server known, or a session that must log in again
   }
-  http::Request request;
-  request.url = target.server + "/workers";
-  request.timeout = kCompletionTimeout;
-  request.tls.ca_file = target.cacert;
-  request.tls.insecure = target.insecure;
-  if (!target.token.empty()) {
-    request.headers["Authorization"] = "Bearer " + target.token;
-  }
-  auto response = http::make_curl_client()->send(request);
-  if (!response.ok() || response->status != 200) {
-    return {};
-  }
-  return worker_ids_from_body(response->body);
 }
 
 }  // namespace smg::cli::completion

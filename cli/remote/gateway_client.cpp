@@ -6,7 +6,6 @@
 namespace smg::cli {
 namespace {
 
-constexpr std::chrono::seconds kCallTimeout{60};
 constexpr std::size_t kMaxResponseBytes = 16 << 20;
 
 Code code_for_http(long status) {
@@ -73,7 +72,7 @@ http::Request GatewayClient::request(const std::string& method, const std::strin
   request.url = target_.server + path;
   request.headers["Accept"] = "application/json";
   if (!target_.token.empty()) request.headers["Authorization"] = "Bearer " + target_.token;
-  request.timeout = kCallTimeout;
+  request.timeout = call_timeout_;
   request.max_response_bytes = kMaxResponseBytes;
   request.tls.ca_file = target_.cacert;
   request.tls.insecure = target_.insecure;

@@ -37,6 +37,9 @@ class GatewayClient {
 
   const RemoteTarget& target() const { return target_; }
 
+  // How long call() waits for an answer (60 s unless set; completion uses a short one).
+  void set_call_timeout(std::chrono::milliseconds timeout) { call_timeout_ = timeout; }
+
   // One request; `body` (when given) is sent as JSON. A 2xx answer yields its JSON body (null
   // when empty or not JSON); anything else fails as described above.
   Result<nlohmann::json> call(const std::string& method, const std::string& path,
@@ -56,6 +59,7 @@ class GatewayClient {
 
   RemoteTarget target_;
   std::shared_ptr<const http::HttpClient> http_;
+  std::chrono::milliseconds call_timeout_{std::chrono::seconds(60)};
 };
 
 // The Status for a non-2xx answer (see the top comment). `body` is the response body.
