@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdio>
 #include <string_view>
 
+#include "common/clock/clock.h"
 #include "common/crypto/crypto.h"
 
 namespace smg::server {
@@ -20,11 +22,13 @@ bool safe_id(const std::string& value) {
 
 }  // namespace
 
-// Ids are cut from a per-thread block of DRBG output fetched ~4 KiB at a time: one RAND_bytes call
+// Generated ids lead with the time in milliseconds (12 hex digits), then 80 random bits, so they
+// sort by creation time: the request log's request-id index then grows at its end instead of
+// dirtying a random page per request. The random part is cut from a per-thread block of DRBG output fetched ~4 KiB at a time: one RAND_bytes call
 // per request (DRBG lock, fork check, reseed test) was ~4% of the gateway's CPU under load. The
 // gateway never forks after start-up, so no two processes share a block.
 std::string generate_request_id() {
-  constexpr std::size_t kIdBytes = 12;
+  constexpr std::size_t kIdBytes = 10;
   constexpr std::size_t kBlockBytes = kIdBytes * 340;
   thread_local std::string block;
   thread_local std::size_t used = 0;
@@ -34,7 +38,10 @@ std::string generate_request_id() {
   }
   std::string_view id(block.data() + used, kIdBytes);
   used += kIdBytes;
-  return "req-" + crypto::to_hex(id);
+  char time_hex[13];
+  std::snprintf(time_hex, sizeof time_hex, "%012llx",
+                static_cast<unsigned long long>(unix_now_ms()) & 0xffffffffffffULL);
+  return "req-" + std::string(time_hex, 12) + crypto::to_hex(id);
 }
 
 std::string request_id_for(const Request& request) {

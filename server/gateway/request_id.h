@@ -1,6 +1,7 @@
 // Request ids: taken from `x-request-id`, `x-correlation-id`, `x-trace-id` or `request-id` when
 // the value is safe (1..128 visible ASCII characters without quotes or backslashes), else
-// generated ("req-" + 24 hex digits). Returned to the client and sent to workers as
+// generated ("req-" + 32 hex digits: 12 of Unix milliseconds, so ids sort by time, then 20
+// random). Returned to the client and sent to workers as
 // `x-request-id`.
 #pragma once
 

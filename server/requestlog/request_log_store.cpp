@@ -70,7 +70,10 @@ Result<sqlite3*> connect(const std::string& path) {
   // NORMAL is durable across application crashes in WAL mode; only an OS crash may lose the
   // last commits, which a log written off the request path accepts.
   for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                          "PRAGMA foreign_keys=ON"}) {
+                          "PRAGMA foreign_keys=ON",
+                          // 32 MiB of page cache (allocated as used) keeps the indexes' hot
+                          // pages in memory: inserts stop re-reading them from the file.
+                          "PRAGMA cache_size=-32768"}) {
     if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
       sqlite3_close(db);
       return unavailable("request_log_unavailable", "Request log: cannot configure " + path);

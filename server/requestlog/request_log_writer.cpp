@@ -1,5 +1,7 @@
 #include "server/requestlog/request_log_writer.h"
 
+#include <algorithm>
+
 #include "common/clock/clock.h"
 #include "common/log/logger.h"
 
@@ -14,6 +16,8 @@ RequestLogWriter::RequestLogWriter(RequestLogStore& store, WriterOptions options
                                "Request-log records dropped because the queue was full")),
       failed_(metrics.counter("smg_request_log_failed_total",
                               "Request-log records lost to a store error")),
+      commits_(metrics.counter("smg_request_log_commits_total",
+                               "Request-log transactions committed (one per written batch)")),
       purged_(metrics.counter("smg_content_capture_purged_total",
                               "Captured request/response bodies removed by retention")) {}
 
@@ -41,7 +45,7 @@ bool RequestLogWriter::submit(RequestRecord record) {
     if (accepting_ && queue_.size() < options_.queue_size) {
       queue_.push_back(std::move(record));
       ++submitted_;
-      if (queue_.size() == 1) wake_.notify_one();
+      if (queue_.size() == 1 || queue_.size() == options_.batch_size) wake_.notify_one();
       return true;
     }
   }
@@ -52,6 +56,8 @@ bool RequestLogWriter::submit(RequestRecord record) {
 void RequestLogWriter::flush() {
   std::unique_lock<std::mutex> lock(mutex_);
   uint64_t target = submitted_;
+  flush_target_ = std::max(flush_target_, target);
+  wake_.notify_all();
   drained_.wait(lock, [&] { return finished_ >= target || !thread_.joinable(); });
 }
 
@@ -70,6 +76,13 @@ void RequestLogWriter::run() {
       wake_.wait_until(lock, next_purge, ready);
     } else {
       wake_.wait(lock, ready);
+    }
+    // Let a batch gather: one transaction (and WAL write) per `linger`, not per request.
+    auto full = [&] {
+      return stopping_ || queue_.size() >= options_.batch_size || flush_target_ > finished_;
+    };
+    if (!queue_.empty() && options_.linger.count() > 0) {
+      wake_.wait_for(lock, options_.linger, full);
     }
     bool stop_now = stopping_ && queue_.empty();
     std::size_t take = std::min(queue_.size(), options_.batch_size);
@@ -91,6 +104,7 @@ void RequestLogWriter::write_batch(std::vector<RequestRecord>& batch) {
   Status written = store_.insert(batch);
   if (written.ok()) {
     written_.inc(batch.size());
+    commits_.inc();
   } else {
     failed_.inc(batch.size());
     log::error("smg::request_log", "cannot write request records",

@@ -1,6 +1,7 @@
 // RequestLogWriter: gets records off the request path. submit() appends to a bounded in-memory
 // queue and returns at once; one writer thread drains it in batches, each batch one SQLite
-// transaction. When the queue is full the record is dropped and counted
+// transaction. The writer lets records gather for up to `linger` after the first one arrives (or
+// until a batch is full), so a busy gateway commits a few times a second, not once per request. When the queue is full the record is dropped and counted
 // (smg_request_log_dropped_total): the log never blocks or fails a request. The same thread runs
 // the content-capture retention purge on a timer.
 // Thread-safety: submit() from any thread; start/stop/flush from one owner.
@@ -27,6 +28,9 @@ namespace smg::requestlog {
 struct WriterOptions {
   std::size_t queue_size = 10000;  // server.request_log.queue_size
   std::size_t batch_size = 512;    // records per transaction at most
+  // How long the first queued record waits for others before a batch is written; flush() and
+  // stop() cut it short.
+  std::chrono::milliseconds linger{50};
   // Retention purge of captured content; zero: never on a timer.
   std::chrono::milliseconds purge_interval{std::chrono::minutes(10)};
 };
@@ -50,6 +54,7 @@ class RequestLogWriter {
 
   uint64_t written() const { return written_.value(); }
   uint64_t dropped() const { return dropped_.value(); }
+  uint64_t commits() const { return commits_.value(); }
   std::size_t queued() const;
 
  private:
@@ -62,6 +67,7 @@ class RequestLogWriter {
   metrics::Counter& written_;
   metrics::Counter& dropped_;
   metrics::Counter& failed_;
+  metrics::Counter& commits_;
   metrics::Counter& purged_;
 
   mutable std::mutex mutex_;
@@ -70,6 +76,7 @@ class RequestLogWriter {
   std::deque<RequestRecord> queue_;
   uint64_t submitted_ = 0;  // records accepted into the queue
   uint64_t finished_ = 0;   // of those, written or failed
+  uint64_t flush_target_ = 0;  // a flush() waits for records up to here: write them at once
   bool stopping_ = false;
   bool accepting_ = true;
   std::thread thread_;

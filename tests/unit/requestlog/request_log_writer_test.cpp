@@ -95,6 +95,39 @@ TEST_CASE("request log writer: writes everything below the bound from many threa
   CHECK_FALSE(writer.submit(record(1)));  // stopped: dropped, never blocked
 }
 
+TEST_CASE("request log writer: records gather into one transaction until flush or a full batch",
+          "[requestlog][writer]") {
+  smg::test::TempDir dir;
+  auto store = open_store(dir);
+  smg::metrics::Registry metrics;
+  WriterOptions options;
+  options.batch_size = 64;
+  options.linger = std::chrono::seconds(30);
+  options.purge_interval = std::chrono::milliseconds(0);
+  RequestLogWriter writer(*store, options, metrics);
+  writer.start();
+  for (int i = 0; i < 40; ++i) REQUIRE(writer.submit(record(i)));
+  auto began = std::chrono::steady_clock::now();
+  writer.flush();  // cuts the 30 s linger short
+  CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(10));
+  CHECK(writer.written() == 40);
+  CHECK(writer.commits() == 1);
+  CHECK(rows(*store) == 40);
+
+  // A full batch is written without waiting for the linger.
+  for (int i = 100; i < 164; ++i) REQUIRE(writer.submit(record(i)));
+  CHECK(smg::test::eventually([&] { return writer.written() == 104; }, std::chrono::seconds(10)));
+  CHECK(writer.commits() == 2);
+
+  // stop() writes what is queued at once, too.
+  for (int i = 200; i < 210; ++i) REQUIRE(writer.submit(record(i)));
+  began = std::chrono::steady_clock::now();
+  writer.stop();
+  CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(10));
+  CHECK(rows(*store) == 114);
+  CHECK(metrics.render().find("smg_request_log_commits_total 3") != std::string::npos);
+}
+
 TEST_CASE("request log writer: purges expired content on its timer", "[requestlog][writer][retention]") {
   smg::test::TempDir dir;
   auto store = open_store(dir);

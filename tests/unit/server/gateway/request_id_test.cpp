@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <regex>
+#include <chrono>
 #include <set>
+#include <thread>
 
 using smg::server::generate_request_id;
 using smg::server::Request;
@@ -18,7 +20,7 @@ Request with_headers(std::initializer_list<std::pair<std::string, std::string>> 
 }
 
 bool is_generated(const std::string& id) {
-  static const std::regex kFormat("req-[0-9a-f]{24}");
+  static const std::regex kFormat("req-[0-9a-f]{32}");
   return std::regex_match(id, kFormat);
 }
 
@@ -64,4 +66,17 @@ TEST_CASE("request id: generated ids have the documented format and differ",
     ids.insert(id);
   }
   CHECK(ids.size() == 100);
+}
+
+TEST_CASE("request id: generated ids sort by the time they were made", "[gateway][request_id]") {
+  std::string earlier = generate_request_id();
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  std::string later = generate_request_id();
+  CHECK(earlier < later);
+  // The leading 12 hex digits are the current Unix time in milliseconds.
+  auto ms = std::stoll(later.substr(4, 12), nullptr, 16);
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch()).count();
+  CHECK(ms <= now);
+  CHECK(ms > now - 10000);
 }
