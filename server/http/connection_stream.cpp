@@ -98,6 +98,13 @@ bool ConnectionStream::is_writable() const {
 }
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  // httplib reads a request head one byte per call: serve those from the buffer directly.
+  if (size == 1 && offset_ < size_) {
+    char c = buffer_[offset_++];
+    *ptr = c;
+    if (in_head_) watch_head_byte(c);
+    return 1;
+  }
   ssize_t n = read_bytes(ptr, size);
   if (n > 0 && in_head_) {
     watch_head(std::string_view(ptr, static_cast<std::size_t>(n)));
@@ -115,16 +122,18 @@ void ConnectionStream::begin_request() {
 // than CPPHTTPLIB_HEADER_MAX_LENGTH with a bare 400, and this lets the listener answer 431.
 void ConnectionStream::watch_head(std::string_view bytes) {
   for (char c : bytes) {
-    if (c != '\n') {
-      long_header_line_ = long_header_line_ || ++line_length_ > CPPHTTPLIB_HEADER_MAX_LENGTH;
-      continue;
-    }
-    if (line_length_ <= 1) {  // "\r\n" alone: the head is over
-      in_head_ = false;
-      return;
-    }
-    line_length_ = 0;
+    if (!in_head_) return;
+    watch_head_byte(c);
   }
+}
+
+void ConnectionStream::watch_head_byte(char c) {
+  if (c != '\n') {
+    long_header_line_ = long_header_line_ || ++line_length_ > CPPHTTPLIB_HEADER_MAX_LENGTH;
+    return;
+  }
+  in_head_ = line_length_ > 1;  // "\r\n" alone: the head is over
+  line_length_ = 0;
 }
 
 ssize_t ConnectionStream::read_bytes(char* ptr, size_t size) {

@@ -56,6 +56,7 @@ class ConnectionStream final : public httplib::Stream {
  private:
   ssize_t read_bytes(char* ptr, size_t size);
   void watch_head(std::string_view bytes);
+  void watch_head_byte(char c);
   bool poll_for(short events, std::chrono::microseconds timeout) const;
 
   int sock_;
