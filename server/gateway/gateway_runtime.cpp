@@ -247,7 +247,7 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   listen.tls_cert_path = config.tls_cert_path;
   listen.tls_key_path = config.tls_key_path;
   listen.max_payload_bytes = config.max_payload_size;
-  listen.pool.max_threads = config.max_threads;
+  listen.max_threads = config.max_threads;
   Gateway* gateway = runtime->gateway_.get();
   runtime->listener_ =
       std::make_unique<Listener>(listen, [gateway](Request& request) { return gateway->handle(request); });

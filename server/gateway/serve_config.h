@@ -106,7 +106,7 @@ struct ServeConfig {
   std::string log_level = "info";
   bool log_json = false;
   bool allow_unauthenticated = false;
-  std::size_t max_threads = 2048;  // HTTP serving threads (one per open connection)
+  std::size_t max_threads = 2048;  // HTTP serving threads, streams included
 
   std::vector<CallerConfig> callers;
   AdminAuthConfig admin_auth;

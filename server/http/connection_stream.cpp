@@ -7,14 +7,19 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <fcntl.h>
+#include <openssl/err.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 namespace smg::server {
 namespace {
 
 constexpr std::size_t kReadBufferBytes = 4096;
+constexpr ssize_t kWouldBlock = -2;
 
 void address_of(const sockaddr_storage& addr, socklen_t len, std::string& ip, int& port) {
   char host[NI_MAXHOST];
@@ -51,8 +56,16 @@ ConnectionStream*& current_connection() {
   return connection;
 }
 
-ConnectionStream::ConnectionStream(int sock, ConnectionTimeouts timeouts)
+ConnectionStream::ConnectionStream(int sock, ConnectionTimeouts timeouts, SSL_CTX* tls)
     : sock_(sock), timeouts_(timeouts), buffer_(kReadBufferBytes) {
+  if (tls != nullptr) {
+    ::fcntl(sock_, F_SETFL, ::fcntl(sock_, F_GETFL) | O_NONBLOCK);
+    ssl_ = SSL_new(tls);
+    if (ssl_ != nullptr && SSL_set_fd(ssl_, sock_) == 1) {
+      SSL_set_accept_state(ssl_);
+    }
+    handshaking_ = true;  // with no SSL, continue_handshake() fails the connection
+  }
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
   if (getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
@@ -68,6 +81,33 @@ ConnectionStream::ConnectionStream(int sock, ConnectionTimeouts timeouts)
   setsockopt(sock_, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   int yes = 1;
   setsockopt(sock_, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+}
+
+ConnectionStream::~ConnectionStream() { SSL_free(ssl_); }
+
+ConnectionStream::Handshake ConnectionStream::continue_handshake() {
+  if (ssl_ == nullptr) {
+    return Handshake::kFailed;
+  }
+  ERR_clear_error();
+  int done = SSL_do_handshake(ssl_);
+  if (done == 1) {
+    handshaking_ = false;
+    return Handshake::kDone;
+  }
+  switch (SSL_get_error(ssl_, done)) {
+    case SSL_ERROR_WANT_READ: return Handshake::kWantRead;
+    case SSL_ERROR_WANT_WRITE: return Handshake::kWantWrite;
+    default: ERR_clear_error(); return Handshake::kFailed;  // not TLS, no shared cipher, ...
+  }
+}
+
+void ConnectionStream::close_notify() {
+  if (ssl_ != nullptr && !handshaking_) {
+    ERR_clear_error();
+    SSL_shutdown(ssl_);  // non-blocking: if the socket cannot take it now, it is skipped
+    ERR_clear_error();
+  }
 }
 
 bool ConnectionStream::poll_for(short events, std::chrono::microseconds timeout) const {
@@ -136,8 +176,30 @@ void ConnectionStream::watch_head_byte(char c) {
   line_length_ = 0;
 }
 
+ssize_t ConnectionStream::receive(char* into, size_t capacity, short& wait) {
+  wait = POLLIN;
+  if (ssl_ == nullptr) {
+    ssize_t n;
+    do {
+      n = ::recv(sock_, into, capacity, MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? kWouldBlock : n;
+  }
+  ERR_clear_error();
+  int n = SSL_read(ssl_, into, static_cast<int>(std::min<std::size_t>(capacity, INT_MAX)));
+  if (n > 0) {
+    return n;
+  }
+  switch (SSL_get_error(ssl_, n)) {
+    case SSL_ERROR_WANT_READ: return kWouldBlock;
+    case SSL_ERROR_WANT_WRITE: wait = POLLOUT; return kWouldBlock;
+    case SSL_ERROR_ZERO_RETURN: return 0;  // close_notify
+    default: ERR_clear_error(); return -1;
+  }
+}
+
 ssize_t ConnectionStream::read_bytes(char* ptr, size_t size) {
-  if (has_buffered()) {
+  if (offset_ < size_) {
     std::size_t n = std::min(size, size_ - offset_);
     std::memcpy(ptr, buffer_.data() + offset_, n);
     offset_ += n;
@@ -147,14 +209,18 @@ ssize_t ConnectionStream::read_bytes(char* ptr, size_t size) {
   bool direct = size >= buffer_.size();
   char* into = direct ? ptr : buffer_.data();
   std::size_t capacity = direct ? size : buffer_.size();
-  ssize_t n = ::recv(sock_, into, capacity, MSG_DONTWAIT);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-    if (!poll_for(POLLIN, timeouts_.read_timeout)) {
+  short wait = POLLIN;
+  ssize_t n = receive(into, capacity, wait);
+  // Waits for data within the read timeout; over TLS a readable socket may still hold only part
+  // of a record, so this can take more than one round.
+  auto deadline = std::chrono::steady_clock::now() + timeouts_.read_timeout;
+  while (n == kWouldBlock) {
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !poll_for(wait, left)) {
       return -1;
     }
-    do {
-      n = ::recv(sock_, into, capacity, MSG_DONTWAIT);
-    } while (n < 0 && errno == EINTR);
+    n = receive(into, capacity, wait);
   }
   if (n <= 0 || direct) {
     return n;
@@ -172,11 +238,26 @@ ssize_t ConnectionStream::write(const char* ptr, size_t size) {
     held_.assign(ptr, size);
     return static_cast<ssize_t>(size);
   }
-  iovec parts[2] = {{held_.data(), held_.size()}, {const_cast<char*>(ptr), size}};
-  std::size_t total = held_.size() + size;
+  bool sent = send_all(held_.data(), held_.size(), ptr, size);
+  held_.clear();
+  return sent ? static_cast<ssize_t>(size) : -1;
+}
+
+bool ConnectionStream::send_all(const char* head, size_t head_size, const char* body,
+                                size_t body_size) {
+  if (ssl_ != nullptr) {
+    if (head_size == 0) {
+      return send_tls(body, body_size);
+    }
+    std::string record(head, head_size);  // one TLS record for head and body
+    record.append(body, body_size);
+    return send_tls(record.data(), record.size());
+  }
+  iovec parts[2] = {{const_cast<char*>(head), head_size}, {const_cast<char*>(body), body_size}};
+  std::size_t total = head_size + body_size;
   msghdr message{};
-  message.msg_iov = held_.empty() ? parts + 1 : parts;
-  message.msg_iovlen = held_.empty() ? 1 : 2;
+  message.msg_iov = head_size == 0 ? parts + 1 : parts;
+  message.msg_iovlen = head_size == 0 ? 1 : 2;
   std::size_t sent = 0;
   while (sent < total) {
     ssize_t n = ::sendmsg(sock_, &message, MSG_NOSIGNAL);
@@ -184,14 +265,40 @@ ssize_t ConnectionStream::write(const char* ptr, size_t size) {
       continue;
     }
     if (n <= 0) {
-      held_.clear();
-      return -1;  // includes EAGAIN: SO_SNDTIMEO expired
+      return false;  // includes EAGAIN: SO_SNDTIMEO expired
     }
     sent += static_cast<std::size_t>(n);
     advance(message, static_cast<std::size_t>(n));
   }
-  held_.clear();
-  return static_cast<ssize_t>(size);
+  return true;
+}
+
+// SSL_write on the non-blocking socket: waits (within the write timeout) whenever OpenSSL wants
+// the socket writable (or, renegotiation aside, readable) again.
+bool ConnectionStream::send_tls(const char* data, size_t size) {
+  auto deadline = std::chrono::steady_clock::now() + timeouts_.write_timeout;
+  std::size_t sent = 0;
+  while (sent < size) {
+    ERR_clear_error();
+    int chunk = static_cast<int>(std::min<std::size_t>(size - sent, INT_MAX));
+    int n = SSL_write(ssl_, data + sent, chunk);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    short wait;
+    switch (SSL_get_error(ssl_, n)) {
+      case SSL_ERROR_WANT_WRITE: wait = POLLOUT; break;
+      case SSL_ERROR_WANT_READ: wait = POLLIN; break;
+      default: ERR_clear_error(); return false;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !poll_for(wait, left)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 void ConnectionStream::flush() {

@@ -1,12 +1,13 @@
-// ConnectionStream: the plain-TCP httplib::Stream for one accepted connection, kept for the
-// connection's whole keep-alive life (EpollServer owns one per connection). It replaces
+// ConnectionStream: the httplib::Stream for one accepted connection (plain TCP or TLS), kept for
+// the connection's whole keep-alive life (EpollServer owns one per connection). It replaces
 // cpp-httplib 0.11.4's own (internal) SocketStream, which cost per request a poll before every
 // read, a poll plus a liveness poll/peek before every write, a getpeername+getsockname and a 4 KiB
 // buffer allocation. Here a read tries recv first and polls only when no data is waiting, a write
 // is a plain blocking send (SO_SNDTIMEO bounds it), and the addresses are read once. Bytes read
 // past the current request stay buffered for the next one (pipelining).
 // A response whose body follows its head (see expect_body_after_head) leaves in one sendmsg: the
-// head is held until the body write.
+// head is held until the body write. Over TLS the same buffering sits on top of SSL_read, and
+// a held head and its body leave as one SSL_write.
 // Thread-safety: one thread at a time.
 //
 //   ConnectionStream stream(sock, {.read_timeout = 30s, .write_timeout = 30s});
@@ -14,6 +15,7 @@
 #pragma once
 
 #include <httplib.h>
+#include <openssl/ssl.h>
 
 #include <chrono>
 #include <cstddef>
@@ -30,7 +32,14 @@ struct ConnectionTimeouts {
 
 class ConnectionStream final : public httplib::Stream {
  public:
-  ConnectionStream(int sock, ConnectionTimeouts timeouts);
+  enum class Handshake { kDone, kWantRead, kWantWrite, kFailed };
+
+  // With `tls`, the connection speaks TLS: the socket is made non-blocking, the handshake is
+  // driven by continue_handshake() and reads and writes go through OpenSSL.
+  ConnectionStream(int sock, ConnectionTimeouts timeouts, SSL_CTX* tls = nullptr);
+  ~ConnectionStream() override;
+  ConnectionStream(const ConnectionStream&) = delete;
+  ConnectionStream& operator=(const ConnectionStream&) = delete;
 
   bool is_readable() const override;
   // Same contract as httplib's: writable within the write timeout and the peer still there.
@@ -41,8 +50,17 @@ class ConnectionStream final : public httplib::Stream {
   void get_local_ip_and_port(std::string& ip, int& port) const override;
   int socket() const override { return sock_; }
 
-  // True when bytes of a next request are already buffered.
-  bool has_buffered() const { return offset_ < size_; }
+  // True when bytes of a next request are already buffered (here or, decrypted, in OpenSSL).
+  bool has_buffered() const {
+    return offset_ < size_ || (ssl_ != nullptr && SSL_pending(ssl_) > 0);
+  }
+  SSL* ssl() const { return ssl_; }
+  // TLS: true until the handshake is done. continue_handshake() never blocks: on kWantRead or
+  // kWantWrite call it again once the socket is readable or writable.
+  bool handshaking() const { return handshaking_; }
+  Handshake continue_handshake();
+  // TLS: sends close_notify if the socket takes it at once. Call before the socket is closed.
+  void close_notify();
   // Call before each request: starts watching its head for over-long lines.
   void begin_request();
   // The current request's head had a line longer than httplib accepts (it answers 400; the
@@ -55,12 +73,19 @@ class ConnectionStream final : public httplib::Stream {
 
  private:
   ssize_t read_bytes(char* ptr, size_t size);
+  // One non-blocking read: bytes read, 0 at the end, -1 on error; or kWouldBlock with the poll
+  // events to wait for in `wait`.
+  ssize_t receive(char* into, size_t capacity, short& wait);
+  bool send_all(const char* head, size_t head_size, const char* body, size_t body_size);
+  bool send_tls(const char* data, size_t size);
   void watch_head(std::string_view bytes);
   void watch_head_byte(char c);
   bool poll_for(short events, std::chrono::microseconds timeout) const;
 
   int sock_;
   ConnectionTimeouts timeouts_;
+  SSL* ssl_ = nullptr;
+  bool handshaking_ = false;
   std::vector<char> buffer_;
   std::size_t offset_ = 0;
   std::size_t size_ = 0;

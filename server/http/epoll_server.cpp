@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -34,7 +35,8 @@ std::int64_t now_ticks() {
 struct EpollServer::Connection {
   enum State { kIdle, kBusy, kExpired };
 
-  Connection(int fd, ConnectionTimeouts timeouts) : fd(fd), stream(fd, timeouts) {}
+  Connection(int fd, ConnectionTimeouts timeouts, SSL_CTX* tls)
+      : fd(fd), stream(fd, timeouts, tls) {}
 
   // The thread that got this connection's event takes it, unless the sweep expired it first.
   bool claim() {
@@ -66,6 +68,11 @@ EpollServer::~EpollServer() {
 }
 
 Result<int> EpollServer::bind(const std::string& host, int port, int backlog) {
+  if (options_.tls != nullptr) {
+    // OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a peer gone mid-write must be an
+    // error return, not SIGPIPE killing the process.
+    ::signal(SIGPIPE, SIG_IGN);
+  }
   Status failed(Code::kUnavailable, "listen_failed",
                 "cannot listen on " + host + ":" + std::to_string(port));
   addrinfo hints{};
@@ -204,7 +211,7 @@ void EpollServer::accept_all() {
       }
       return;  // EAGAIN: none left
     }
-    auto* connection = new Connection(fd, options_.timeouts);
+    auto* connection = new Connection(fd, options_.timeouts, options_.tls);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       connections_.insert(connection);
@@ -222,6 +229,9 @@ void EpollServer::accept_all() {
 void EpollServer::serve_connection(Connection* connection) {
   if (!connection->claim()) {
     close_connection(connection);  // expired by the sweep, which woke us by shutting it down
+    return;
+  }
+  if (connection->stream.handshaking() && !handshake(connection)) {
     return;
   }
   bool keep = true;
@@ -243,11 +253,27 @@ void EpollServer::serve_connection(Connection* connection) {
   rearm(connection);
 }
 
-void EpollServer::rearm(Connection* connection) {
+// False when the connection is not ready for requests: it then waits in epoll for the next step
+// (or is closed when the handshake failed).
+bool EpollServer::handshake(Connection* connection) {
+  switch (connection->stream.continue_handshake()) {
+    case ConnectionStream::Handshake::kWantRead: rearm(connection, EPOLLIN); return false;
+    case ConnectionStream::Handshake::kWantWrite: rearm(connection, EPOLLOUT); return false;
+    case ConnectionStream::Handshake::kFailed: close_connection(connection); return false;
+    case ConnectionStream::Handshake::kDone: break;
+  }
+  if (!connection->stream.has_buffered()) {
+    rearm(connection);  // the first request may not be here yet: never wait for it on a thread
+    return false;
+  }
+  return true;
+}
+
+void EpollServer::rearm(Connection* connection, std::uint32_t events) {
   connection->last_active.store(now_ticks(), std::memory_order_relaxed);
   connection->state.store(Connection::kIdle, std::memory_order_release);
   epoll_event event{};
-  event.events = EPOLLIN | EPOLLONESHOT;
+  event.events = events | EPOLLONESHOT;
   event.data.ptr = connection;
   // From here on another thread may own it (or the sweep expire it): never touch it again.
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, connection->fd, &event) != 0 && connection->claim()) {
@@ -260,6 +286,7 @@ void EpollServer::close_connection(Connection* connection) {
     std::lock_guard<std::mutex> lock(mutex_);
     connections_.erase(connection);
   }
+  connection->stream.close_notify();
   ::shutdown(connection->fd, SHUT_RDWR);
   ::close(connection->fd);
   delete connection;

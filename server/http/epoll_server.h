@@ -2,7 +2,8 @@
 // a thread each; a connection that becomes readable is taken by one of a few serving threads
 // (serving_threads.h), which runs `process` (httplib's request parsing and routing) for the
 // request, and for any further requests already buffered (pipelining), then re-arms it in epoll.
-// Each connection is registered EPOLLONESHOT, so exactly one thread owns it at a time.
+// Each connection is registered EPOLLONESHOT, so exactly one thread owns it at a time. With a TLS
+// context the same holds for HTTPS: the handshake advances one step per readiness event.
 // Idle connections are closed after keep_alive.idle_timeout (a timer in the same epoll set
 // sweeps once a second); new connections are accepted by whichever thread sees the listening
 // socket readable.
@@ -14,7 +15,10 @@
 //   std::thread t([&] { server.serve(); });   ...   server.stop(); t.join();
 #pragma once
 
+#include <sys/epoll.h>
+
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -31,6 +35,9 @@ struct EpollServerOptions {
   ServingThreadsOptions threads;
   ConnectionTimeouts timeouts;
   KeepAliveOptions keep_alive;
+  // HTTPS when set (not owned; must outlive the server): each connection's TLS handshake is
+  // driven by epoll events, never by a waiting thread, and must finish within the idle timeout.
+  SSL_CTX* tls = nullptr;
 };
 
 class EpollServer {
@@ -64,7 +71,9 @@ class EpollServer {
   void close_connection(Connection* connection);
   void close_all();
   void sweep_idle();
-  void rearm(Connection* connection);
+  void rearm(Connection* connection, std::uint32_t events = EPOLLIN);
+  // TLS: one handshake step; true when the connection is ready for requests.
+  bool handshake(Connection* connection);
 
   const EpollServerOptions options_;
   const Process process_;

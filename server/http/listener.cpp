@@ -10,24 +10,21 @@
 #include "server/http/connection_stream.h"
 #include "server/http/epoll_server.h"
 #include "server/http/serving_threads.h"
+#include "server/http/tls_context.h"
 
 namespace smg::server {
 namespace {
-
-// Exposes the listening socket so the backlog can be raised after bind.
-template <typename Base>
-class ExposedServer : public Base {
- public:
-  using Base::Base;
-  int listening_socket() const { return static_cast<int>(this->svr_sock_); }
-};
 
 // httplib's request parsing and routing, driven by the epoll engine instead of httplib's accept
 // loop and thread per connection.
 class ParsingServer final : public httplib::Server {
  public:
-  bool process(httplib::Stream& stream, bool close_connection, bool& connection_closed) {
-    return process_request(stream, close_connection, connection_closed, nullptr);
+  bool process(ConnectionStream& stream, bool close_connection, bool& connection_closed) {
+    if (stream.ssl() == nullptr) {
+      return process_request(stream, close_connection, connection_closed, nullptr);
+    }
+    return process_request(stream, close_connection, connection_closed,
+                           [&stream](httplib::Request& req) { req.ssl = stream.ssl(); });
   }
   // httplib ends chunked (streamed) bodies as soon as its listening socket is invalid, its sign
   // of shutting down: point it at the EpollServer's socket while serving, invalid once stopping.
@@ -70,7 +67,7 @@ Request to_request(const httplib::Request& in) {
   out.body = in.body;
   out.remote_addr = in.remote_addr;
   out.remote_port = in.remote_port;
-  out.tls = in.ssl != nullptr;
+  out.tls = in.ssl != nullptr;  // set by ParsingServer::process on TLS connections
   return out;
 }
 
@@ -120,69 +117,52 @@ void json_engine_error(const httplib::Request&, httplib::Response& res) {
 
 }  // namespace
 
-// TLS keeps httplib's SSLServer (a thread per connection from a GrowingThreadPool); plain HTTP
-// runs on the EpollServer with httplib doing only the parsing.
+// Plain HTTP and HTTPS alike run on the EpollServer, httplib doing only the parsing.
 class Listener::Engine {
  public:
   explicit Engine(const ListenerOptions& options) {
     if (!options.tls_cert_path.empty()) {
-      tls_ = std::make_unique<ExposedServer<httplib::SSLServer>>(options.tls_cert_path.c_str(),
-                                                                 options.tls_key_path.c_str());
-      return;
+      auto loaded = TlsContext::load(options.tls_cert_path, options.tls_key_path);
+      if (loaded.ok()) {
+        tls_ = std::move(*loaded);
+      } else {
+        tls_error_ = loaded.status();
+      }
     }
-    plain_ = std::make_unique<ParsingServer>();
     EpollServerOptions epoll;
     epoll.threads = {.members = serving_threads(options),
-                     .max_threads = options.pool.max_threads};
+                     .max_threads = options.max_threads};
     epoll.timeouts = {options.read_timeout, options.write_timeout};
     epoll.keep_alive = {options.keep_alive_max_requests, options.keep_alive_timeout};
+    epoll.tls = tls_ ? tls_->get() : nullptr;
     epoll_ = std::make_unique<EpollServer>(
-        epoll, [parser = plain_.get()](ConnectionStream& stream, bool close, bool& closed) {
+        epoll, [parser = &parser_](ConnectionStream& stream, bool close, bool& closed) {
           return parser->process(stream, close, closed);
         });
   }
-  httplib::Server& server() { return tls_ ? static_cast<httplib::Server&>(*tls_) : *plain_; }
-  bool tls() const { return tls_ != nullptr; }
+  httplib::Server& server() { return parser_; }
+  bool tls() const { return tls_ != nullptr || !tls_error_.ok(); }
 
   Result<int> bind(const ListenerOptions& options) {
-    if (epoll_) {
-      auto port = epoll_->bind(options.host, options.port, options.listen_backlog);
-      if (port.ok()) {
-        plain_->set_listening_socket(epoll_->listening_socket());
-      }
-      return port;
+    if (!tls_error_.ok()) {
+      return tls_error_;
     }
-    if (!tls_->is_valid()) {
-      return Status(Code::kFailedPrecondition, "tls_invalid",
-                    "cannot load the TLS certificate or key");
+    auto port = epoll_->bind(options.host, options.port, options.listen_backlog);
+    if (port.ok()) {
+      parser_.set_listening_socket(epoll_->listening_socket());
     }
-    int port = options.port;
-    if (port == 0) {
-      port = tls_->bind_to_any_port(options.host);
-    } else if (!tls_->bind_to_port(options.host, port)) {
-      port = -1;
-    }
-    if (port <= 0) {
-      return Status(Code::kUnavailable, "listen_failed",
-                    "cannot listen on " + options.host + ":" + std::to_string(options.port));
-    }
-    // Raise the kernel accept backlog from httplib's 5 so bursts of connections are not refused.
-    ::listen(tls_->listening_socket(), options.listen_backlog);
     return port;
   }
-  bool serve() { return epoll_ ? epoll_->serve() : tls_->listen_after_bind(); }
+  bool serve() { return epoll_->serve(); }
   void stop() {
-    if (epoll_) {
-      plain_->set_listening_socket(INVALID_SOCKET);  // streams in progress end
-      epoll_->stop();
-    } else if (tls_->is_running()) {
-      tls_->stop();
-    }
+    parser_.set_listening_socket(INVALID_SOCKET);  // streams in progress end
+    epoll_->stop();
   }
 
  private:
-  std::unique_ptr<ExposedServer<httplib::SSLServer>> tls_;
-  std::unique_ptr<ParsingServer> plain_;
+  ParsingServer parser_;
+  std::unique_ptr<TlsContext> tls_;
+  Status tls_error_;
   std::unique_ptr<EpollServer> epoll_;
 };
 
@@ -190,8 +170,6 @@ Listener::Listener(ListenerOptions options, Handler handler)
     : options_(std::move(options)), handler_(std::move(handler)),
       engine_(std::make_unique<Engine>(options_)) {
   auto& server = engine_->server();
-  auto pool = options_.pool;
-  server.new_task_queue = [pool] { return new GrowingThreadPool(pool); };
   server.set_keep_alive_timeout(options_.keep_alive_timeout.count());
   server.set_keep_alive_max_count(options_.keep_alive_max_requests);
   server.set_read_timeout(options_.read_timeout.count());

@@ -3,11 +3,9 @@
 // (streamed bodies as chunked transfer). Everything gateway-specific stays out of this file, so the
 // engine can be swapped without touching auth, routing or the proxy.
 //
-// Plain HTTP runs on smg's EpollServer (epoll_server.h): idle keep-alive connections wait in
-// epoll, a few serving threads parse (httplib's parser) and answer whatever is readable, and a
-// streamed response hands its thread off so streams never starve short requests. HTTPS keeps
-// httplib's SSLServer with a thread per connection (a GrowingThreadPool; httplib 0.11.4's own
-// pool is 8 threads and its listen backlog 5, re-listened at 4096).
+// HTTP and HTTPS run on smg's EpollServer (epoll_server.h): idle keep-alive connections (and TLS
+// handshakes) wait in epoll, a few serving threads parse (httplib's parser) and answer whatever is
+// readable, and a streamed response hands its thread off so streams never starve short requests.
 // Thread-safety: bind/serve/stop from one controlling thread; the handler runs on many threads.
 //
 //   Listener listener(options, [&](Request& r) { return gateway.handle(r); });
@@ -24,7 +22,6 @@
 
 #include "common/status.h"
 #include "server/http/exchange.h"
-#include "server/http/growing_thread_pool.h"
 
 namespace smg::server {
 
@@ -39,10 +36,10 @@ struct ListenerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   int listen_backlog = 4096;
-  // Plain HTTP: threads serving the epoll set while nothing blocks (serving_threads.h);
-  // 0: four per core (at least 4, at most 64).
+  // Threads serving the epoll set while nothing blocks (serving_threads.h); 0: four per core
+  // (at least 4, at most 64).
   std::size_t serving_threads = 0;
-  ThreadPoolOptions pool;  // TLS: a thread per connection; max_threads bounds plain HTTP too
+  std::size_t max_threads = 2048;  // serving threads plus threads relaying streams, at most
 };
 
 using Handler = std::function<Response(Request&)>;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/support/background_process.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/peers.h"
 #include "tests/support/process.h"
 
@@ -80,6 +81,38 @@ TEST_CASE("gateway tls: serves HTTPS with the configured certificate", "[gateway
   plain.set_read_timeout(std::chrono::seconds(3));
   auto cleartext = plain.Get("/health");
   CHECK((!cleartext || cleartext->status != 200));
+
+  SECTION("an Authorization header over 8 KiB is 431 with a JSON body over HTTPS too") {
+    auto huge = client.Get("/workers", {{"Authorization", "Bearer " + std::string(9000, 'a')}});
+    REQUIRE(huge);
+    CHECK(huge->status == 431);
+    CHECK(huge->get_header_value("Content-Type") == "application/json");
+    CHECK(huge->body.find("request_header_fields_too_large") != std::string::npos);
+    auto after = client.Get("/health");  // a new connection is served as before
+    REQUIRE(after);
+    CHECK(after->status == 200);
+  }
+  SECTION("connections that never finish a handshake do not hold up HTTPS requests") {
+    std::vector<int> silent;
+    for (int i = 0; i < 100; ++i) {
+      int fd = smg::test::connect_loopback(gateway.port);
+      REQUIRE(fd >= 0);
+      silent.push_back(fd);
+    }
+    auto began = std::chrono::steady_clock::now();
+    httplib::SSLClient fresh("127.0.0.1", gateway.port);
+    fresh.enable_server_certificate_verification(false);
+    auto health = fresh.Get("/health");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+    CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(2));
+    // Silent connections are closed after the keep-alive idle timeout (2 s by default).
+    char byte = 0;
+    timeval wait{10, 0};
+    setsockopt(silent.front(), SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+    CHECK(::recv(silent.front(), &byte, 1, 0) == 0);
+    for (int fd : silent) ::close(fd);
+  }
 }
 
 TEST_CASE("gateway tls: unusable certificate files stop start-up with exit 2", "[gateway][tls]") {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "server/http/listener.h"
+#include "tests/support/loopback_socket.h"
 
 using namespace std::chrono_literals;
 using smg::server::Listener;
@@ -56,12 +57,8 @@ ListenerOptions loopback(std::size_t serving_threads) {
 }
 
 int connect_to(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  int fd = smg::test::connect_loopback(port);
+  REQUIRE(fd >= 0);
   return fd;
 }
 
