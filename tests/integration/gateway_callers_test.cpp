@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "common/crypto/crypto.h"
 #include "tests/support/background_process.h"
 #include "tests/support/peers.h"
@@ -129,8 +131,24 @@ TEST_CASE("config validate: each kind of config error is one line and exit 2", "
     CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
     CHECK(result.err.find("hunter2") == std::string::npos);
   }
-  smg::test::write_file(dir.file("ok.yaml"), "server:\n  port: 0\n");
+  // A valid config creates nothing: not its data directory, stores or audit file.
+  std::string data_dir = dir.file("data");
+  std::string audit = dir.file("logs/audit.log");
+  std::filesystem::create_directories(dir.file("logs"));
+  smg::test::write_file(dir.file("ok.yaml"), "server:\n  port: 0\n  data_dir: " + data_dir +
+                                                 "\n  control_plane:\n    api_keys_env: SMG_TEST_VALIDATE_KEYS\n"
+                                                 "    audit_log_file: " + audit + "\n");
+  ::setenv("SMG_TEST_VALIDATE_KEYS", "ops:Ops:admin:validate-admin-key-0123456789", 1);
   auto ok = smg::test::run_smgctl({"config", "validate", dir.file("ok.yaml")});
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.find("valid") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(data_dir));
+  CHECK_FALSE(std::filesystem::exists(audit));
+  // An unusable data directory is still an error.
+  smg::test::write_file(dir.file("file"), "x");
+  smg::test::write_file(dir.file("bad.yaml"),
+                        "server:\n  port: 0\n  data_dir: " + dir.file("file") + "\n");
+  auto bad = smg::test::run_smgctl({"config", "validate", dir.file("bad.yaml")});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--data-dir " + dir.file("file") + " is not a directory") != std::string::npos);
 }
