@@ -4,6 +4,8 @@
 #   direct   the dev worker itself (the floor)
 #   apikey   smgctl serve, control-plane user API key
 #   jwt      the same gateway, an RS256 JWT (minted with node + jose, JWKS from a local server)
+#   nolog    a second gateway, API key, with the request log (on by default) turned off: the
+#            like-for-like comparison with nginx, whose access_log is off here
 #   nginx    Debian's nginx as the reference proxy: 1 worker, upstream keepalive, bearer check via
 #            map $http_authorization (401 otherwise), access_log off
 # and prints requests/s, p50/p99 latency, the proxy process's CPU microseconds per request
@@ -93,13 +95,23 @@ api_key="smg-bench-user-key-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n
 "$smgctl" serve --port 0 --worker-urls "http://127.0.0.1:$worker_port" \
   --control-plane-api-keys "bench-user:Bench User:user:$api_key" \
   --jwt-issuer "$issuer" --jwt-audience "$audience" \
-  --jwt-jwks-uri "http://127.0.0.1:$jwks_port/jwks.json" >"$tmp/gateway.log" 2>"$tmp/gateway.err" &
+  --jwt-jwks-uri "http://127.0.0.1:$jwks_port/jwks.json" --data-dir "$tmp/data" \
+  >"$tmp/gateway.log" 2>"$tmp/gateway.err" &
 gateway_pid=$!
 pids+=($gateway_pid)
+printf 'server:\n  request_log:\n    enabled: false\n' >"$tmp/nolog.yaml"
+"$smgctl" serve --config "$tmp/nolog.yaml" --port 0 --worker-urls "http://127.0.0.1:$worker_port" \
+  --control-plane-api-keys "bench-user:Bench User:user:$api_key" --data-dir "$tmp/data-nolog" \
+  >"$tmp/nolog.log" 2>"$tmp/nolog.err" &
+nolog_pid=$!
+pids+=($nolog_pid)
 gateway_port=$(port_from "$tmp/gateway.log" "smg listening on")
-for _ in $(seq 200); do
-  curl -sf -o /dev/null "http://127.0.0.1:$gateway_port/readiness" && break
-  sleep 0.1
+nolog_port=$(port_from "$tmp/nolog.log" "smg listening on")
+for port in "$gateway_port" "$nolog_port"; do
+  for _ in $(seq 200); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/readiness" && break
+    sleep 0.1
+  done
 done
 
 nginx_port=$(free_port)
@@ -155,6 +167,7 @@ check() {  # NAME PORT TOKEN
 check direct "$worker_port" "$api_key"
 check apikey "$gateway_port" "$api_key"
 check jwt "$gateway_port" "$jwt_token"
+check nolog "$nolog_port" "$api_key"
 check nginx "$nginx_port" "$api_key"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$nginx_port/v1/models" -H 'Authorization: Bearer wrong' || true)
 [ "$code" = 401 ] || { echo "gateway.sh: nginx bearer check answered $code, want 401" >&2; exit 1; }
@@ -192,6 +205,7 @@ for conns in $conns_list; do
   run direct "$worker_port" "$api_key" "$conns" "$worker_pid"
   run apikey "$gateway_port" "$api_key" "$conns" "$gateway_pid"
   run jwt "$gateway_port" "$jwt_token" "$conns" "$gateway_pid"
+  run nolog "$nolog_port" "$api_key" "$conns" "$nolog_pid"
   run nginx "$nginx_port" "$api_key" "$conns" "$nginx_pid"
 done
 
@@ -214,14 +228,19 @@ for line in open(sys.argv[1]):
 print()
 for c in sorted({c for _, c in rows}):
     g, j, x = rows.get(("apikey", c)), rows.get(("jwt", c)), rows.get(("nginx", c))
+    q = rows.get(("nolog", c))
     if g and x:
         print(f"c={c}: gateway CPU/request vs nginx: {g['cpu'] / x['cpu']:.2f}x (target <= 2x); "
               f"JWT CPU/request vs nginx: {j['cpu'] / x['cpu']:.2f}x")
+    if q and x:
+        print(f"c={c}: request log off (nginx's access_log is off too) CPU/request vs nginx: "
+              f"{q['cpu'] / x['cpu']:.2f}x; request log on vs off: {g['cpu'] / q['cpu']:.2f}x")
     if g and j:
-        print(f"c={c}: JWT vs API-key throughput: {j['rps'] / g['rps']:.2f} (target >= 0.90)")
+        print(f"c={c}: JWT vs API-key throughput: {j['rps'] / g['rps']:.2f}, CPU/request "
+              f"{j['cpu'] / g['cpu']:.2f}x (target: within 10%)")
 if ("apikey", 64) in rows:
     print("p99 at 64 conns (target < 10 ms): " + ", ".join(
-        f"{n} {rows[(n, 64)]['p99']:.2f} ms" for n in ("direct", "apikey", "jwt", "nginx")
+        f"{n} {rows[(n, 64)]['p99']:.2f} ms" for n in ("direct", "apikey", "jwt", "nolog", "nginx")
         if (n, 64) in rows))
 print(f"stalled total: {sum(r['stalled'] for r in rows.values())}")
 PY

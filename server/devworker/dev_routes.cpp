@@ -12,6 +12,7 @@
 #include "common/crypto/crypto.h"
 #include "server/devworker/sse_stream.h"
 #include "server/http/exchange.h"
+#include "server/http/serving_threads.h"
 
 namespace smg::devworker {
 namespace {
@@ -148,6 +149,7 @@ void DevRoutes::pause(const TestHooks& hooks) const {
   if (!hooks.delay) {
     return;
   }
+  server::ServingThreads::hand_off_current();  // a long wait: a replacement serves the rest
   auto until = std::chrono::steady_clock::now() + *hooks.delay;
   while (!stopping_ && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(

@@ -1,29 +1,30 @@
 #include "server/devworker/dev_worker.h"
 
-#include <httplib.h>
-#include <sys/socket.h>
-
+#include <algorithm>
 #include <chrono>
+#include <thread>
 #include <utility>
 
 #include "server/devworker/dev_routes.h"
-#include "server/http/growing_thread_pool.h"
+#include "server/http/epoll_server.h"
+#include "server/http/parsing_server.h"
 
 namespace smg::devworker {
-
-// httplib::Server with access to its listening socket: 0.11.4 listens with a backlog of 5,
-// far too small for hundreds of clients connecting at once, and offers no setter.
-class ListeningServer : public httplib::Server {
- public:
-  bool raise_backlog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
-};
-
 namespace {
 
 Status bind_failed(const DevWorkerOptions& options) {
   return Status(Code::kUnavailable, "dev_worker_bind_failed",
                 "cannot listen on " + options.host + ":" + std::to_string(options.port) +
                     " (address in use or not available)");
+}
+
+server::EpollServerOptions engine_options(const DevWorkerOptions& options) {
+  std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  server::EpollServerOptions engine;
+  engine.threads.members = std::clamp<std::size_t>(2 * cores, 2, 32);
+  engine.threads.max_threads = std::max<std::size_t>(options.max_threads, engine.threads.members);
+  engine.keep_alive.idle_timeout = std::chrono::seconds(5);
+  return engine;
 }
 
 }  // namespace
@@ -51,39 +52,25 @@ Result<int> DevWorker::start() {
   if (Status status = validate(); !status.ok()) {
     return status;
   }
-  auto server = std::make_unique<ListeningServer>();
-  const std::size_t max_threads = options_.max_threads;
-  server->new_task_queue = [max_threads] {
-    return new smg::server::GrowingThreadPool({.min_threads = 4, .max_threads = max_threads});
-  };
-  server->set_keep_alive_max_count(1000);
-  server->set_tcp_nodelay(true);  // each SSE event leaves at once
-  // httplib's default also sets SO_REUSEPORT, which lets a second worker bind a busy port.
-  server->set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
+  auto parser = std::make_unique<server::ParsingServer>();
   auto routes = std::make_unique<DevRoutes>(options_, stats_, stopping_);
-  routes->install(*server);
-  int port = options_.port == 0
-                 ? server->bind_to_any_port(options_.host)
-                 : (server->bind_to_port(options_.host, options_.port) ? options_.port : -1);
-  if (port <= 0 || !server->raise_backlog(options_.listen_backlog)) {
+  routes->install(*parser);
+  auto engine = std::make_unique<server::EpollServer>(
+      engine_options(options_),
+      [parser = parser.get()](server::ConnectionStream& stream, bool close, bool& closed) {
+        return parser->process(stream, close, closed);
+      });
+  auto port = engine->bind(options_.host, options_.port, options_.listen_backlog);
+  if (!port.ok()) {
     return bind_failed(options_);
   }
-  server_ = std::move(server);
+  parser->set_listening_socket(engine->listening_socket());
+  parser_ = std::move(parser);
+  server_ = std::move(engine);
   routes_ = std::move(routes);
-  port_ = port;
-  auto returned = std::make_shared<std::atomic<bool>>(false);
-  serve_thread_ = std::thread([server = server_.get(), returned] {
-    server->listen_after_bind();
-    *returned = true;
-  });
-  // httplib's stop() is a no-op until the accept loop runs: wait for it so stop() always works.
-  while (!server_->is_running() && !*returned) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return port;
+  port_ = *port;
+  serve_thread_ = std::thread([server = server_.get()] { server->serve(); });
+  return *port;
 }
 
 void DevWorker::stop() {
@@ -91,11 +78,13 @@ void DevWorker::stop() {
     return;
   }
   stopping_ = true;
+  parser_->set_listening_socket(INVALID_SOCKET);  // open streams end
   server_->stop();
   if (serve_thread_.joinable()) {
-    serve_thread_.join();  // listen_after_bind() returns after every connection thread ended
+    serve_thread_.join();  // serve() returns after every request in progress ended
   }
   server_.reset();
+  parser_.reset();
   routes_.reset();
 }
 

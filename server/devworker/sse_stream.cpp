@@ -4,6 +4,8 @@
 #include <thread>
 #include <utility>
 
+#include "server/http/serving_threads.h"
+
 namespace smg::devworker {
 namespace {
 
@@ -53,6 +55,8 @@ bool wait_while_connected(httplib::DataSink& sink, std::chrono::milliseconds del
 
 void send_sse(httplib::Response& res, SseStream stream, DevStats& stats,
               std::shared_ptr<void> in_flight, const std::atomic<bool>& stopping) {
+  // The stream holds this thread for its whole life: a replacement serves everyone else.
+  server::ServingThreads::hand_off_current();
   auto state = std::make_shared<StreamState>();
   state->stream = std::move(stream);
   state->in_flight = std::move(in_flight);

@@ -9,27 +9,12 @@
 #include "common/log/logger.h"
 #include "server/http/connection_stream.h"
 #include "server/http/epoll_server.h"
+#include "server/http/parsing_server.h"
 #include "server/http/serving_threads.h"
 #include "server/http/tls_context.h"
 
 namespace smg::server {
 namespace {
-
-// httplib's request parsing and routing, driven by the epoll engine instead of httplib's accept
-// loop and thread per connection.
-class ParsingServer final : public httplib::Server {
- public:
-  bool process(ConnectionStream& stream, bool close_connection, bool& connection_closed) {
-    if (stream.ssl() == nullptr) {
-      return process_request(stream, close_connection, connection_closed, nullptr);
-    }
-    return process_request(stream, close_connection, connection_closed,
-                           [&stream](httplib::Request& req) { req.ssl = stream.ssl(); });
-  }
-  // httplib ends chunked (streamed) bodies as soon as its listening socket is invalid, its sign
-  // of shutting down: point it at the EpollServer's socket while serving, invalid once stopping.
-  void set_listening_socket(int sock) { svr_sock_ = sock; }
-};
 
 // Serving threads block while a worker answers (the upstream call is synchronous), so a few per
 // core keep both the cores and the workers busy; more only add context switches.
