@@ -82,6 +82,29 @@ TEST_CASE("gateway tls: serves HTTPS with the configured certificate", "[gateway
   auto cleartext = plain.Get("/health");
   CHECK((!cleartext || cleartext->status != 200));
 
+  SECTION("non-stream and SSE data-plane requests through HTTPS") {
+    httplib::Headers headers = admin();
+    auto chat = client.Post("/v1/chat/completions", headers,
+                            R"({"model":"smg-dev-echo","messages":[{"role":"user","content":"tls hi"}]})",
+                            "application/json");
+    REQUIRE(chat);
+    CHECK(chat->status == 200);
+    CHECK(chat->body.find("echo: tls hi") != std::string::npos);
+    auto stream = client.Post(
+        "/v1/chat/completions", headers,
+        R"({"model":"smg-dev-echo","stream":true,"messages":[{"role":"user","content":"one two three"}]})",
+        "application/json");
+    REQUIRE(stream);
+    CHECK(stream->status == 200);
+    CHECK(stream->get_header_value("Content-Type").rfind("text/event-stream", 0) == 0);
+    std::size_t events = 0;
+    for (std::size_t at = stream->body.find("data: "); at != std::string::npos;
+         at = stream->body.find("data: ", at + 1)) {
+      ++events;
+    }
+    CHECK(events >= 4);  // a role event, three words, [DONE]
+    CHECK(stream->body.find("data: [DONE]") != std::string::npos);
+  }
   SECTION("an Authorization header over 8 KiB is 431 with a JSON body over HTTPS too") {
     auto huge = client.Get("/workers", {{"Authorization", "Bearer " + std::string(9000, 'a')}});
     REQUIRE(huge);
