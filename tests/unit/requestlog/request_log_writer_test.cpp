@@ -100,11 +100,10 @@ TEST_CASE("request log writer: records gather into one transaction until flush o
   smg::test::TempDir dir;
   auto store = open_store(dir);
   smg::metrics::Registry metrics;
-  WriterOptions options;
-  options.batch_size = 64;
-  options.linger = std::chrono::seconds(30);
-  options.purge_interval = std::chrono::milliseconds(0);
-  RequestLogWriter writer(*store, options, metrics);
+  RequestLogWriter writer(*store,
+                          {.batch_size = 64, .linger = std::chrono::seconds(30),
+                           .purge_interval = std::chrono::milliseconds(0)},
+                          metrics);
   writer.start();
   for (int i = 0; i < 40; ++i) REQUIRE(writer.submit(record(i)));
   auto began = std::chrono::steady_clock::now();
