@@ -49,7 +49,9 @@ Request to_request(const httplib::Request& in) {
   for (const auto& [name, value] : in.headers) {
     out.headers.emplace(name, value);
   }
-  out.body = in.body;
+  // httplib does not read the body again once the handler has it (its Request is a local of
+  // process_request, so taking it is well defined): no copy of a large request body.
+  out.body = std::move(const_cast<httplib::Request&>(in).body);
   out.remote_addr = in.remote_addr;
   out.remote_port = in.remote_port;
   out.tls = in.ssl != nullptr;  // set by ParsingServer::process on TLS connections

@@ -6,6 +6,8 @@
 #include <random>
 #include <thread>
 
+#include "server/proxy/request_fields.h"
+
 namespace smg::proxy {
 namespace {
 
@@ -26,32 +28,6 @@ bool dropped(const std::string& name) {
     if (strcasecmp(name.c_str(), d) == 0) return true;
   }
   return false;
-}
-
-void append_text(std::string& out, const nlohmann::json& value) {
-  if (value.is_string()) {
-    out += value.get_ref<const std::string&>();
-  } else if (value.is_array()) {
-    for (const auto& part : value) {
-      if (part.is_string()) out += part.get_ref<const std::string&>();
-      else if (part.is_object() && part.contains("text")) append_text(out, part["text"]);
-    }
-  }
-}
-
-// The prompt text, for cache-aware routing: chat messages, completion prompt, generate text,
-// embeddings input.
-std::string routing_text(const nlohmann::json& body) {
-  std::string text;
-  if (auto messages = body.find("messages"); messages != body.end() && messages->is_array()) {
-    for (const auto& message : *messages) {
-      if (message.is_object() && message.contains("content")) append_text(text, message["content"]);
-    }
-  }
-  for (const char* field : {"prompt", "text", "input"}) {
-    if (auto value = body.find(field); value != body.end()) append_text(text, *value);
-  }
-  return text;
 }
 
 Response pick_error(const Status& status, const std::string& model) {
@@ -129,18 +105,14 @@ Response DataPlaneProxy::forward(const server::Request& request, bool caller_aut
   prepared.caller_authenticated = caller_authenticated;
   prepared.info = info;
   if (!request.body.empty()) {
-    auto body = nlohmann::json::parse(request.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
+    auto fields = read_request_fields(request.body, router_.policy().uses_request_text());
+    if (!fields) {
       return error_response(400, "invalid_request_error", "Request body must be a JSON object",
                             "invalid_json");
     }
-    if (auto model = body.find("model"); model != body.end() && model->is_string()) {
-      prepared.model = model->get<std::string>();
-    }
-    if (auto stream = body.find("stream"); stream != body.end() && stream->is_boolean()) {
-      prepared.stream = stream->get<bool>();
-    }
-    if (router_.policy().uses_request_text()) prepared.key.text = routing_text(body);
+    prepared.model = std::move(fields->model);
+    prepared.stream = fields->stream;
+    prepared.key.text = std::move(fields->text);
   }
   if (info != nullptr) {
     info->model = prepared.model;
