@@ -15,7 +15,7 @@ struct DevWorkerOptions {
   // When set, every route but /health and /dev/stats needs `Authorization: Bearer <api_key>`.
   std::optional<std::string> api_key;
   int stream_chunk_delay_ms = 20;  // between streamed events, unless x-dev-delay-ms says else
-  std::size_t max_threads = 512;   // connections served at once (one thread each)
+  std::size_t max_threads = 512;   // serving threads, streams and delayed answers included
   int listen_backlog = 4096;       // pending connections the kernel queues before accept()
 };
 
