@@ -12,12 +12,14 @@
 # (utime+stime from /proc/PID/stat, all threads/processes), wrk errors and a stall count
 # (wrk timeouts + non-200 + curl --max-time probes that failed during the run), then ratios.
 # Everything it starts is stopped on exit. Needs wrk and nginx (installed with apt if missing).
-# Usage: bench/gateway.sh [build-dir]    env: BENCH_SECONDS (10), BENCH_CONNS ("64 256")
+# Usage: bench/gateway.sh [build-dir]
+#   env: BENCH_SECONDS per measurement (8), BENCH_CONNS ("64 256"), BENCH_ROUNDS (3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 build_dir="${1:-build}"
-seconds="${BENCH_SECONDS:-10}"
+seconds="${BENCH_SECONDS:-8}"
+rounds="${BENCH_ROUNDS:-3}"
 conns_list="${BENCH_CONNS:-64 256}"
 smgctl="$repo/$build_dir/smgctl"
 [ -x "$smgctl" ] || { echo "gateway.sh: $smgctl missing: run scripts/build" >&2; exit 2; }
@@ -201,19 +203,22 @@ run() {  # NAME PORT TOKEN CONNS PID
   echo "$name $conns $((after - before)) $failed ${line#BENCH }" >>"$results"
 }
 
-for conns in $conns_list; do
-  run direct "$worker_port" "$api_key" "$conns" "$worker_pid"
-  run apikey "$gateway_port" "$api_key" "$conns" "$gateway_pid"
-  run jwt "$gateway_port" "$jwt_token" "$conns" "$gateway_pid"
-  run nolog "$nolog_port" "$api_key" "$conns" "$nolog_pid"
-  run nginx "$nginx_port" "$api_key" "$conns" "$nginx_pid"
+# Rounds interleave the targets, so a machine that speeds up or slows down during the run
+# (shared hosts do) shifts every target alike; the table shows each target's median round.
+for round in $(seq "$rounds"); do
+  for conns in $conns_list; do
+    run direct "$worker_port" "$api_key" "$conns" "$worker_pid"
+    run apikey "$gateway_port" "$api_key" "$conns" "$gateway_pid"
+    run jwt "$gateway_port" "$jwt_token" "$conns" "$gateway_pid"
+    run nolog "$nolog_port" "$api_key" "$conns" "$nolog_pid"
+    run nginx "$nginx_port" "$api_key" "$conns" "$nginx_pid"
+  done
 done
 
 python3 - "$results" <<'PY'
 import sys
-rows = {}
-print(f"{'target':8} {'conns':>5} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
-      f"{'cpu us/req':>10} {'errors':>6} {'stalled':>7}")
+import statistics
+runs = {}
 for line in open(sys.argv[1]):
     name, conns, cpu, probes_failed, *kv = line.split()
     v = dict(item.split("=") for item in kv)
@@ -222,9 +227,18 @@ for line in open(sys.argv[1]):
     stalled = int(v["timeout"]) + int(v["non200"]) + int(probes_failed) + (n - int(v["responses"]))
     r = dict(rps=float(v["rps"]), p50=int(v["p50_us"]) / 1000, p99=int(v["p99_us"]) / 1000,
              max=int(v["max_us"]) / 1000, cpu=int(cpu) / max(n, 1), errors=errors, stalled=stalled)
-    rows[(name, int(conns))] = r
+    runs.setdefault((name, int(conns)), []).append(r)
+print(f"{len(next(iter(runs.values())))} round(s); medians per target, errors and stalls summed")
+print(f"{'target':8} {'conns':>5} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
+      f"{'cpu us/req':>10} {'errors':>6} {'stalled':>7}")
+rows = {}
+for (name, conns), rs in runs.items():
+    r = {k: statistics.median(x[k] for x in rs) for k in ("rps", "p50", "p99", "cpu")}
+    r.update(max=max(x["max"] for x in rs), errors=sum(x["errors"] for x in rs),
+             stalled=sum(x["stalled"] for x in rs))
+    rows[(name, conns)] = r
     print(f"{name:8} {conns:>5} {r['rps']:9.0f} {r['p50']:7.2f} {r['p99']:7.2f} {r['max']:7.1f} "
-          f"{r['cpu']:10.1f} {errors:6d} {stalled:7d}")
+          f"{r['cpu']:10.1f} {r['errors']:6d} {r['stalled']:7d}")
 print()
 for c in sorted({c for _, c in rows}):
     g, j, x = rows.get(("apikey", c)), rows.get(("jwt", c)), rows.get(("nginx", c))
