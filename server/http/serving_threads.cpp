@@ -118,11 +118,17 @@ void ServingThreads::hand_off() {
   }
 }
 
-// Every stall_after: if no thread waits for events and none took one since the last look, all
-// are stuck in long work, so one more member starts (each period, up to max_threads).
+// Every stall_after: if no thread waits for events and none but the threads started at the last
+// look took one since, all are stuck in long work (slow non-stream upstream calls, admission
+// waits), so more members start: 1, then twice as many each period the stall lasts (a burst of
+// 300 slow requests gets its threads in ~45 ms, not 300 periods). Any other sign of progress, or
+// an idle thread, ends the burst.
 void ServingThreads::monitor() {
+  constexpr std::size_t kMaxBurst = 64;
   std::unique_lock<std::mutex> lock(mutex_);
   std::uint64_t seen = taken_.load(std::memory_order_relaxed);
+  std::size_t added = 0;  // members started at the last look
+  std::size_t burst = 1;
   while (!stopping_) {
     auto tick = std::chrono::steady_clock::now() + options_.stall_after;
     changed_.wait_until(lock, tick, [&] { return stopping_; });
@@ -130,9 +136,15 @@ void ServingThreads::monitor() {
       break;
     }
     std::uint64_t taken = taken_.load(std::memory_order_relaxed);
-    bool stuck = idle_.load(std::memory_order_relaxed) == 0 && taken == seen;
-    if (stuck && threads_ < options_.max_threads) {
-      spawn_member_locked();
+    bool stuck = idle_.load(std::memory_order_relaxed) == 0 && taken - seen <= added;
+    added = 0;
+    if (stuck) {
+      for (; added < burst && threads_ < options_.max_threads; ++added) {
+        spawn_member_locked();
+      }
+      burst = std::min(burst * 2, kMaxBurst);
+    } else {
+      burst = 1;
     }
     seen = taken;
   }

@@ -8,8 +8,9 @@
 //   members and a replacement member starts at once; the stream finishes on the old thread, which
 //   then rejoins the members if one is missing, or exits.
 // - a stall monitor: when every member is busy and none has taken new work for `stall_after`
-//   (slow non-stream upstream calls, admission queue waits, slow clients), one more member starts
-//   per period; a surplus member exits as soon as it finishes work while another one is idle.
+//   (slow non-stream upstream calls, admission queue waits, slow clients), more members start,
+//   doubling each period the stall lasts; a surplus member exits as soon as it finishes work
+//   while another one is idle.
 // Thread-safety: thread-safe. hand_off_current() and the Loop functions act on the calling thread.
 //
 //   ServingThreads threads({.members = 8}, [&] { serve_one_event(); return !stopping; });

@@ -1,6 +1,7 @@
-// The real gateway under 300 concurrent slow SSE streams: while they run, short requests (public
-// /health, control-plane GET /workers with an admin key, new non-stream data-plane calls) must
-// still be answered quickly, and afterwards every stream must have ended with [DONE].
+// The real gateway under 300 concurrent slow SSE streams, and under 300 concurrent slow non-stream
+// calls: while they run, short requests (public /health, control-plane GET /workers with an admin
+// key, new non-stream data-plane calls) must still be answered quickly, and afterwards every
+// stream must have ended with [DONE] and every slow call have been answered.
 // The streams are held by one node process (tests/peers/hold-sse-streams.mjs), so the test side
 // needs no thread per stream; the short requests go from here, each on a new connection.
 #include <catch2/catch.hpp>
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/background_process.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/peers.h"
 
 using namespace std::chrono_literals;
@@ -145,4 +147,56 @@ TEST_CASE("gateway: short requests stay fast beside 300 slow SSE streams",
     std::this_thread::sleep_for(10ms);
   }
   CHECK(streams.stop() == 0);
+}
+
+TEST_CASE("gateway: short requests stay fast beside 300 slow non-stream calls",
+          "[gateway][concurrency][integration]") {
+  raise_fd_limit();
+  BackgroundProcess worker({SMGCTL_PATH, "dev-worker", "--port", "0"});
+  int worker_port = started_port(worker, "dev-worker listening on http://");
+  BackgroundProcess gateway(
+      {SMGCTL_PATH, "serve", "--port", "0", "--log-level", "warn", "--worker-urls",
+       "http://127.0.0.1:" + std::to_string(worker_port), "--control-plane-api-keys",
+       "ops:Ops:admin:" + kAdminKey, "app:App:user:" + kUserKey});
+  int port = started_port(gateway, "smg listening on http://");
+  REQUIRE(wait_until_ready(port));
+
+  // Each call waits 4 s at the worker: a serving thread blocks on it for that long.
+  std::string body = R"({"model":"smg-dev-echo","messages":[{"role":"user","content":"slow"}]})";
+  std::string slow_request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                             "Authorization: Bearer " + kUserKey + "\r\n"
+                             "Content-Type: application/json\r\nx-dev-delay-ms: 4000\r\n"
+                             "Connection: close\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::vector<int> slow;
+  for (int i = 0; i < kStreams; ++i) {
+    int fd = smg::test::connect_loopback(port);
+    REQUIRE(fd >= 0);
+    REQUIRE(::send(fd, slow_request.data(), slow_request.size(), MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(slow_request.size()));
+    slow.push_back(fd);
+  }
+  std::this_thread::sleep_for(300ms);
+  std::vector<ShortResult> results;
+  for (int i = 0; i < 15; ++i) {
+    results.push_back(short_request(port, i % 3));
+    std::this_thread::sleep_for(100ms);
+  }
+  for (const auto& r : results) {
+    INFO(r.what << " answered " << r.status << " in " << r.took.count() << " ms");
+    CHECK(r.status == 200);
+    CHECK(r.took < 2s);
+  }
+  int answered = 0;
+  for (int fd : slow) {
+    timeval wait{20, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+    char head[16] = {};
+    if (::recv(fd, head, sizeof head - 1, MSG_WAITALL) > 0 &&
+        std::string(head).rfind("HTTP/1.1 200", 0) == 0) {
+      ++answered;
+    }
+    ::close(fd);
+  }
+  CHECK(answered == kStreams);
 }

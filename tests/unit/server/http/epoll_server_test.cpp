@@ -222,6 +222,44 @@ TEST_CASE("epoll server: handlers that block for long make the stall monitor add
   for (auto& request : slow) CHECK(request.get());
 }
 
+TEST_CASE("epoll server: a burst of 300 blocking requests gets threads fast",
+          "[http][epoll]") {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> blocked{0};
+  RunningListener server(loopback(2), [released, &blocked](Request& request) {
+    if (request.path == "/slow") {
+      ++blocked;
+      released.wait();
+    }
+    return smg::server::text_response(200, "ok");
+  });
+  const std::string slow_request = "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  std::vector<int> slow;
+  for (int i = 0; i < 300; ++i) {
+    int fd = connect_to(server.port());
+    REQUIRE(::send(fd, slow_request.data(), slow_request.size(), 0) ==
+            static_cast<ssize_t>(slow_request.size()));
+    slow.push_back(fd);
+  }
+  // One monitor period per thread (the old rule) would need ~1.5 s to reach them all.
+  auto began = std::chrono::steady_clock::now();
+  while (blocked < 300 && std::chrono::steady_clock::now() - began < 10s) {
+    std::this_thread::sleep_for(5ms);
+  }
+  auto took = std::chrono::steady_clock::now() - began;
+  CHECK(blocked == 300);
+  CHECK(took < 1s);
+  httplib::Client client("127.0.0.1", server.port());
+  auto res = client.Get("/fast");
+  CHECK((res && res->status == 200));
+  release.set_value();
+  for (int fd : slow) {
+    CHECK(read_until_closed(fd, 5s).rfind("HTTP/1.1 200", 0) == 0);
+    ::close(fd);
+  }
+}
+
 TEST_CASE("epoll server: an idle keep-alive connection is closed after the timeout",
           "[http][epoll]") {
   ListenerOptions options = loopback(2);
