@@ -7,6 +7,7 @@
 #include "common/log/logger.h"
 #include "common/policy/policy_yaml.h"
 #include "common/policy/startup_grants.h"
+#include "common/thread/thread_name.h"
 #include "server/gateway/admin_auth_builder.h"
 #include "server/routing/policy.h"
 
@@ -271,7 +272,10 @@ Result<int> GatewayRuntime::start() {
     });
     auto metrics_port = metrics_listener_->bind();
     if (!metrics_port.ok()) return metrics_port;
-    metrics_thread_ = std::thread([this] { metrics_listener_->serve(); });
+    metrics_thread_ = std::thread([this] {
+      set_thread_name("smg-metrics");
+      metrics_listener_->serve();
+    });
   }
   health_->start();
   return port;

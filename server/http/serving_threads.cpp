@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/thread/thread_name.h"
+
 namespace smg::server {
 namespace {
 
@@ -30,7 +32,10 @@ void ServingThreads::start() {
   for (std::size_t i = 0; i < members; ++i) {
     spawn_member_locked();
   }
-  monitor_ = std::thread([this] { monitor(); });
+  monitor_ = std::thread([this] {
+    set_thread_name("smg-stall-mon");
+    monitor();
+  });
 }
 
 void ServingThreads::stop_and_wait() {
@@ -58,6 +63,7 @@ void ServingThreads::spawn_member_locked() {
   // Detached: a surplus or handed-off thread exits on its own and nobody could join it;
   // stop_and_wait() waits for the count instead.
   std::thread([this] {
+    set_thread_name("smg-serve");
     place() = {this, true};
     run();
   }).detach();

@@ -4,6 +4,7 @@
 
 #include "common/clock/clock.h"
 #include "common/log/logger.h"
+#include "common/thread/thread_name.h"
 
 namespace smg::requestlog {
 
@@ -26,7 +27,10 @@ RequestLogWriter::~RequestLogWriter() { stop(); }
 void RequestLogWriter::start() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    set_thread_name("smg-reqlog");
+    run();
+  });
 }
 
 void RequestLogWriter::stop() {

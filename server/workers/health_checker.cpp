@@ -1,6 +1,7 @@
 #include "server/workers/health_checker.h"
 
 #include "common/log/logger.h"
+#include "common/thread/thread_name.h"
 
 #include <algorithm>
 #include <atomic>
@@ -50,7 +51,10 @@ void HealthChecker::start() {
     return;
   }
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    set_thread_name("smg-health");
+    run();
+  });
 }
 
 void HealthChecker::stop() {
