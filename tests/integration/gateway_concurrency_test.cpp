@@ -63,6 +63,23 @@ bool wait_until_ready(int port) {
   return false;
 }
 
+// A dev worker and a gateway in front of it (an admin and a user key), ready to serve.
+struct RunningGateway {
+  RunningGateway()
+      : worker({SMGCTL_PATH, "dev-worker", "--port", "0"}),
+        gateway({SMGCTL_PATH, "serve", "--port", "0", "--log-level", "warn", "--worker-urls",
+                 "http://127.0.0.1:" +
+                     std::to_string(started_port(worker, "dev-worker listening on http://")),
+                 "--control-plane-api-keys", "ops:Ops:admin:" + kAdminKey,
+                 "app:App:user:" + kUserKey}),
+        port(started_port(gateway, "smg listening on http://")) {
+    REQUIRE(wait_until_ready(port));
+  }
+  BackgroundProcess worker;
+  BackgroundProcess gateway;
+  int port;
+};
+
 struct ShortResult {
   std::string what;
   int status = 0;
@@ -101,14 +118,8 @@ TEST_CASE("gateway: short requests stay fast beside 300 slow SSE streams",
           "[gateway][concurrency][integration]") {
   REQUIRE(std::filesystem::exists(smg::test::peers_dir() + "/node_modules"));
   raise_fd_limit();
-  BackgroundProcess worker({SMGCTL_PATH, "dev-worker", "--port", "0"});
-  int worker_port = started_port(worker, "dev-worker listening on http://");
-  BackgroundProcess gateway(
-      {SMGCTL_PATH, "serve", "--port", "0", "--log-level", "warn", "--worker-urls",
-       "http://127.0.0.1:" + std::to_string(worker_port), "--control-plane-api-keys",
-       "ops:Ops:admin:" + kAdminKey, "app:App:user:" + kUserKey});
-  int port = started_port(gateway, "smg listening on http://");
-  REQUIRE(wait_until_ready(port));
+  RunningGateway running;
+  int port = running.port;
 
   BackgroundProcess streams({"node", smg::test::peers_dir() + "/hold-sse-streams.mjs",
                              "http://127.0.0.1:" + std::to_string(port) + "/v1/chat/completions",
@@ -152,14 +163,8 @@ TEST_CASE("gateway: short requests stay fast beside 300 slow SSE streams",
 TEST_CASE("gateway: short requests stay fast beside 300 slow non-stream calls",
           "[gateway][concurrency][integration]") {
   raise_fd_limit();
-  BackgroundProcess worker({SMGCTL_PATH, "dev-worker", "--port", "0"});
-  int worker_port = started_port(worker, "dev-worker listening on http://");
-  BackgroundProcess gateway(
-      {SMGCTL_PATH, "serve", "--port", "0", "--log-level", "warn", "--worker-urls",
-       "http://127.0.0.1:" + std::to_string(worker_port), "--control-plane-api-keys",
-       "ops:Ops:admin:" + kAdminKey, "app:App:user:" + kUserKey});
-  int port = started_port(gateway, "smg listening on http://");
-  REQUIRE(wait_until_ready(port));
+  RunningGateway running;
+  int port = running.port;
 
   // Each call waits 4 s at the worker: a serving thread blocks on it for that long.
   std::string body = R"({"model":"smg-dev-echo","messages":[{"role":"user","content":"slow"}]})";

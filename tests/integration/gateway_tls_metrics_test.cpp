@@ -13,6 +13,7 @@
 
 #include "tests/support/background_process.h"
 #include "tests/support/loopback_socket.h"
+#include "tests/support/text_search.h"
 #include "tests/support/peers.h"
 #include "tests/support/process.h"
 
@@ -97,12 +98,8 @@ TEST_CASE("gateway tls: serves HTTPS with the configured certificate", "[gateway
     REQUIRE(stream);
     CHECK(stream->status == 200);
     CHECK(stream->get_header_value("Content-Type").rfind("text/event-stream", 0) == 0);
-    std::size_t events = 0;
-    for (std::size_t at = stream->body.find("data: "); at != std::string::npos;
-         at = stream->body.find("data: ", at + 1)) {
-      ++events;
-    }
-    CHECK(events >= 4);  // a role event, three words, [DONE]
+    // A role event, three words, [DONE].
+    CHECK(smg::test::count_occurrences(stream->body, "data: ") >= 4);
     CHECK(stream->body.find("data: [DONE]") != std::string::npos);
   }
   SECTION("an Authorization header over 8 KiB is 431 with a JSON body over HTTPS too") {

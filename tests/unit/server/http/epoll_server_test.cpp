@@ -17,6 +17,7 @@
 
 #include "server/http/listener.h"
 #include "tests/support/loopback_socket.h"
+#include "tests/support/text_search.h"
 
 using namespace std::chrono_literals;
 using smg::server::Listener;
@@ -99,14 +100,6 @@ std::size_t thread_count() {
   return threads;
 }
 
-std::size_t count(const std::string& text, const std::string& needle) {
-  std::size_t found = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
-    ++found;
-  }
-  return found;
-}
-
 }  // namespace
 
 TEST_CASE("epoll server: 40 keep-alive connections hold no thread each", "[http][epoll]") {
@@ -150,7 +143,7 @@ TEST_CASE("epoll server: pipelined requests are all answered in order", "[http][
   REQUIRE(::send(fd, requests.data(), requests.size(), 0) == static_cast<ssize_t>(requests.size()));
   std::string answers = read_until_closed(fd, 3000ms);
   ::close(fd);
-  CHECK(count(answers, "HTTP/1.1 200") == 3);
+  CHECK(smg::test::count_occurrences(answers, "HTTP/1.1 200") == 3);
   auto one = answers.find("path /one"), two = answers.find("path /two");
   auto three = answers.find("path /three");
   CHECK(one < two);
@@ -272,7 +265,7 @@ TEST_CASE("epoll server: an idle keep-alive connection is closed after the timeo
   std::string answer = read_until_closed(fd, 5000ms);  // returns when the server closes
   auto waited = std::chrono::steady_clock::now() - started;
   ::close(fd);
-  CHECK(count(answer, "HTTP/1.1 200") == 1);
+  CHECK(smg::test::count_occurrences(answer, "HTTP/1.1 200") == 1);
   CHECK(waited >= 900ms);
   CHECK(waited < 4s);
 }

@@ -17,6 +17,7 @@
 
 #include "server/http/listener.h"
 #include "tests/support/loopback_socket.h"
+#include "tests/support/text_search.h"
 #include "tests/support/peers.h"
 #include "tests/support/self_signed_cert.h"
 
@@ -95,14 +96,6 @@ class RawTlsClient {
   SSL* ssl_ = nullptr;
 };
 
-std::size_t count(const std::string& text, const std::string& needle) {
-  std::size_t found = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
-    ++found;
-  }
-  return found;
-}
-
 }  // namespace
 
 TEST_CASE("tls engine: requests over TLS are served and marked tls", "[http][tls]") {
@@ -123,7 +116,7 @@ TEST_CASE("tls engine: pipelined requests in one TLS record are all answered", "
   client.write("GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\n"
                "GET /three HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   std::string answers = client.read_all();
-  CHECK(count(answers, "HTTP/1.1 200") == 3);
+  CHECK(smg::test::count_occurrences(answers, "HTTP/1.1 200") == 3);
   auto one = answers.find("/one over tls");
   auto two = answers.find("/two over tls");
   auto three = answers.find("/three over tls");
