@@ -31,24 +31,9 @@ if ! command -v wrk >/dev/null || ! [ -x /usr/sbin/nginx ]; then
 fi
 nginx_bin=/usr/sbin/nginx
 
-tmp=$(mktemp -d /tmp/smg-gwbench-XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# Waits up to 20 s for FILE to contain a line with NEEDLE; prints the port at its end.
-port_from() {
-  local file=$1 needle=$2
-  for _ in $(seq 200); do
-    if line=$(grep -m1 "$needle" "$file" 2>/dev/null); then echo "${line##*:}"; return; fi
-    sleep 0.1
-  done
-  echo "gateway.sh: no '$needle' in $file:" >&2; cat "$file" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_setup gateway.sh
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -109,12 +94,8 @@ nolog_pid=$!
 pids+=($nolog_pid)
 gateway_port=$(port_from "$tmp/gateway.log" "smg listening on")
 nolog_port=$(port_from "$tmp/nolog.log" "smg listening on")
-for port in "$gateway_port" "$nolog_port"; do
-  for _ in $(seq 200); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/readiness" && break
-    sleep 0.1
-  done
-done
+wait_ready "$gateway_port"
+wait_ready "$nolog_port"
 
 nginx_port=$(free_port)
 mkdir -p "$tmp/nginx"

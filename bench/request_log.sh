@@ -17,23 +17,9 @@ smgctl="$(pwd)/$build_dir/smgctl"
 [ -x "$smgctl" ] || { echo "request_log.sh: $smgctl missing: run scripts/build" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "request_log.sh: needs wrk (apt-get install wrk)" >&2; exit 2; }
 
-tmp=$(mktemp -d /tmp/smg-logbench-XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-port_from() {  # FILE NEEDLE: waits up to 20 s for the line, prints the port at its end
-  local line
-  for _ in $(seq 200); do
-    if line=$(grep -m1 "$2" "$1" 2>/dev/null); then echo "${line##*:}"; return; fi
-    sleep 0.1
-  done
-  echo "request_log.sh: no '$2' in $1:" >&2; cat "$1" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_setup request_log.sh
 
 "$smgctl" dev-worker --port 0 >"$tmp/worker.log" 2>&1 &
 pids+=($!)
@@ -50,12 +36,8 @@ start_gateway() {  # NAME ENABLED: prints the port
 }
 on_port=$(start_gateway on true)
 off_port=$(start_gateway off false)
-for port in "$on_port" "$off_port"; do
-  for _ in $(seq 200); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/readiness" && break
-    sleep 0.1
-  done
-done
+wait_ready "$on_port"
+wait_ready "$off_port"
 
 run() {  # PORT: prints requests/s
   BENCH_TOKEN=$api_key wrk -t2 -c"$conns" -d"${seconds}s" --timeout 2s -s bench/gateway_wrk.lua \

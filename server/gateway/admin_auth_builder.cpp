@@ -1,14 +1,12 @@
 #include "server/gateway/admin_auth_builder.h"
 
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 #include "common/session/memory_session_store.h"
 #include "common/session/sqlite_session_store.h"
 #include "server/admin/cookies.h"
+#include "server/gateway/data_dir.h"
 
 namespace smg::server {
 namespace {
@@ -31,16 +29,6 @@ Status build_basic(const BasicAuthConfig& config, const Clock& clock,
   return Status::ok_status();
 }
 
-Status make_data_dir(const std::string& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return field_error("sessions.store", "cannot create --data-dir " + dir);
-  if (::chmod(dir.c_str(), 0700) != 0) {
-    return field_error("sessions.store", "cannot restrict --data-dir " + dir + " to 0700");
-  }
-  return Status::ok_status();
-}
-
 Result<std::unique_ptr<session::SessionStore>> build_store(const ServeConfig& config,
                                                            const Clock& clock) {
   const SessionConfig& sessions = config.admin_auth.sessions;
@@ -49,7 +37,8 @@ Result<std::unique_ptr<session::SessionStore>> build_store(const ServeConfig& co
     return std::unique_ptr<session::SessionStore>(
         std::make_unique<session::MemorySessionStore>(limits, clock));
   }
-  if (Status made = make_data_dir(config.data_dir); !made.ok()) return made;
+  Status made = make_data_dir(config.data_dir, "server.admin_auth.sessions.store");
+  if (!made.ok()) return made;
   auto store = session::SqliteSessionStore::open(config.data_dir + "/admin_sessions.db", limits,
                                                  clock);
   if (!store.ok()) return field_error("sessions.store", store.status().message());

@@ -1,26 +1,13 @@
 #include "server/gateway/request_log_builder.h"
 
-#include <sys/stat.h>
-
-#include <filesystem>
-
 #include "common/config/duration.h"
+#include "server/gateway/data_dir.h"
 
 namespace smg::server {
 namespace {
 
 Status field_error(const std::string& field, const std::string& message) {
   return invalid_argument("config_invalid", "server." + field + ": " + message);
-}
-
-Status make_data_dir(const std::string& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return field_error("request_log", "cannot create --data-dir " + dir);
-  if (::chmod(dir.c_str(), 0700) != 0) {
-    return field_error("request_log", "cannot restrict --data-dir " + dir + " to 0700");
-  }
-  return Status::ok_status();
 }
 
 CaptureSettings capture_settings(const ServeConfig& config) {
@@ -36,7 +23,7 @@ CaptureSettings capture_settings(const ServeConfig& config) {
 
 Status open_log(const ServeConfig& config, const RequestLogDependencies& deps,
                 RequestLogParts& parts) {
-  if (Status made = make_data_dir(config.data_dir); !made.ok()) return made;
+  if (Status made = make_data_dir(config.data_dir, "server.request_log"); !made.ok()) return made;
   auto store = requestlog::RequestLogStore::open(config.data_dir + "/request_log.db");
   if (!store.ok()) return field_error("request_log", store.status().message());
   parts.store = std::move(*store);
