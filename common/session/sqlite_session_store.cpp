@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/sqlite/process_config.h"
+
 namespace smg::session {
 namespace {
 
@@ -72,6 +74,7 @@ Status SqliteSessionStore::exec(const char* sql) {
 Result<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::open(const std::string& path,
                                                                      SessionLimits limits,
                                                                      const Clock& clock) {
+  sqlite::configure_process();
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
