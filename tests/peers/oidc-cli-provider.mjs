@@ -26,6 +26,7 @@
 import http from "node:http";
 import Provider from "oidc-provider";
 import { generateKeyPair, exportJWK } from "jose";
+import { interactionHandler } from "./oidc-interactions.mjs";
 
 const CLIENT_ID = process.env.CLIENT_ID || "smgctl-cli";
 const AUDIENCE = process.env.AUDIENCE || "smg";
@@ -104,41 +105,7 @@ const provider = new Provider(ISSUER, {
 });
 provider.proxy = false;
 
-async function readBody(req) {
-  let b = "";
-  for await (const c of req) b += c;
-  if ((req.headers["content-type"] || "").includes("application/json")) return JSON.parse(b || "{}");
-  return Object.fromEntries(new URLSearchParams(b));
-}
-async function autoConsent(req, res, details) {
-  const { prompt: { details: d }, grantId, session, params } = details;
-  const grant = grantId ? await provider.Grant.find(grantId)
-    : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
-  if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(" "));
-  if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
-  if (d.missingResourceScopes) for (const [ind, sc] of Object.entries(d.missingResourceScopes)) grant.addResourceScope(ind, sc.join(" "));
-  await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
-}
-async function interactions(req, res) {
-  const m = req.url.match(/^\/interaction\/([^/?]+)(\/login)?/);
-  const reply = (code, obj) => { res.writeHead(code, { "content-type": "application/json" }); res.end(JSON.stringify(obj)); };
-  try {
-    const details = await provider.interactionDetails(req, res);
-    const name = details.prompt.name;
-    if (req.method === "GET" && !m[2]) {
-      if (name === "consent") return await autoConsent(req, res, details);
-      return reply(200, { uid: details.uid, prompt: name, client_id: details.params.client_id });
-    }
-    if (req.method === "POST" && m[2] && name === "login") {
-      const { login, password } = await readBody(req);
-      if (!USERS[login] || password !== `${login}-pw`) return reply(401, { error: "invalid_credentials" });
-      return await provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false });
-    }
-    return reply(400, { error: "unexpected_interaction", prompt: name });
-  } catch (e) {
-    return reply(400, { error: e.name || "error", error_description: e.message });
-  }
-}
+const interactions = interactionHandler(provider, USERS);
 
 const handler = provider.callback();
 server.on("request", (req, res) => {

@@ -19,6 +19,7 @@
 import http from "node:http";
 import Provider from "oidc-provider";
 import { generateKeyPair, exportJWK, importJWK, SignJWT, decodeJwt } from "jose";
+import { interactionHandler, readBody } from "./oidc-interactions.mjs";
 
 const DOMAIN = process.env.EMAIL_DOMAIN || "example.test";
 const CLIENT_ID = process.env.GATEWAY_CLIENT_ID || "smg-admin";
@@ -83,40 +84,7 @@ provider.use(async (ctx, next) => {
   }
 });
 
-async function readBody(req) {
-  let b = "";
-  for await (const c of req) b += c;
-  return Object.fromEntries(new URLSearchParams(b));
-}
-async function autoConsent(req, res, details) {
-  const { prompt: { details: d }, grantId, session, params } = details;
-  const grant = grantId ? await provider.Grant.find(grantId)
-    : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
-  if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(" "));
-  if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
-  if (d.missingResourceScopes) for (const [ind, sc] of Object.entries(d.missingResourceScopes)) grant.addResourceScope(ind, sc.join(" "));
-  await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
-}
-async function interactions(req, res) {
-  const m = req.url.match(/^\/interaction\/([^/?]+)(\/login)?/);
-  const json = (code, obj) => { res.writeHead(code, { "content-type": "application/json" }); res.end(JSON.stringify(obj)); };
-  try {
-    const details = await provider.interactionDetails(req, res);
-    const name = details.prompt.name;
-    if (req.method === "GET" && !m[2]) {
-      if (name === "consent") return await autoConsent(req, res, details);
-      return json(200, { uid: details.uid, prompt: name });
-    }
-    if (req.method === "POST" && m[2] && name === "login") {
-      const { login, password } = await readBody(req);
-      if (!USERS[login] || password !== `${login}-pw`) return json(401, { error: "invalid_credentials" });
-      return await provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false });
-    }
-    return json(400, { error: "unexpected_interaction", prompt: name });
-  } catch (e) {
-    return json(400, { error: e.name || "error", error_description: e.message });
-  }
-}
+const interactions = interactionHandler(provider, USERS);
 
 const handler = provider.callback();
 server.on("request", async (req, res) => {
