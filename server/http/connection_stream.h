@@ -68,6 +68,10 @@ class ConnectionStream final : public httplib::Stream {
   bool long_header_line() const { return long_header_line_; }
   // The next write is a response head whose body write follows at once: hold it for that write.
   void expect_body_after_head() { body_follows_ = true; }
+  // Closes the connection once the current response is sent: nothing after a refused request
+  // on this connection is ever read as a request.
+  void close_after_response() { close_requested_ = true; }
+  bool close_requested() const { return close_requested_; }
   // Sends a head still held back; call after each request.
   void flush();
 
@@ -96,6 +100,7 @@ class ConnectionStream final : public httplib::Stream {
   bool in_head_ = false;
   std::size_t line_length_ = 0;
   bool long_header_line_ = false;
+  bool close_requested_ = false;
 };
 
 // The connection a thread is serving now (null outside a request), so the handler glue can

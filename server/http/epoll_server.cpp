@@ -243,7 +243,8 @@ void EpollServer::serve_connection(Connection* connection) {
     bool ok = process_(connection->stream, last || stopping_, closed);
     connection->stream.flush();
     // After an over-long header line the rest of that head would be read as a next request.
-    keep = ok && !closed && !last && !stopping_ && !connection->stream.long_header_line();
+    keep = ok && !closed && !last && !stopping_ && !connection->stream.long_header_line() &&
+           !connection->stream.close_requested();
   } while (keep && connection->stream.has_buffered());
   current_connection() = nullptr;
   if (!keep) {

@@ -9,6 +9,7 @@
 #include "common/log/logger.h"
 #include "server/http/connection_stream.h"
 #include "server/http/epoll_server.h"
+#include "server/http/header_syntax.h"
 #include "server/http/parsing_server.h"
 #include "server/http/serving_threads.h"
 #include "server/http/tls_context.h"
@@ -102,6 +103,22 @@ void json_engine_error(const httplib::Request&, httplib::Response& res) {
   res.set_content(body.body, "application/json");
 }
 
+// A header name that is not a token, or a value holding CR, LF, NUL or another control
+// character (raw, or made so by httplib's percent-decoding of values), is refused before the
+// gateway sees the request, and the connection is closed after the 400.
+bool refuse_invalid_headers(const httplib::Request& req, httplib::Response& res) {
+  if (!first_invalid_header(req.headers)) return false;
+  Response body = error_response(400, "invalid_request_error",
+                                 "A request header has an invalid name or value",
+                                 "invalid_header");
+  res.status = 400;
+  for (const auto& [name, value] : body.headers) res.set_header(name, value);
+  res.set_header("Connection", "close");
+  res.set_content(body.body, "application/json");
+  if (ConnectionStream* connection = current_connection()) connection->close_after_response();
+  return true;
+}
+
 }  // namespace
 
 // Plain HTTP and HTTPS alike run on the EpollServer, httplib doing only the parsing.
@@ -174,6 +191,7 @@ Listener::Listener(ListenerOptions options, Handler handler)
   // per method because httplib reads the body only for routed handlers (its pre-routing hook runs
   // before the body is read).
   httplib::Server::Handler dispatch = [this](const httplib::Request& req, httplib::Response& res) {
+    if (refuse_invalid_headers(req, res)) return;
     Request request = to_request(req);
     Response response = handler_(request);
     if (response.stream) {

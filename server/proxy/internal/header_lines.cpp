@@ -6,6 +6,8 @@
 #include <cctype>
 #include <string>
 
+#include "server/http/header_syntax.h"
+
 namespace smg::proxy::internal {
 namespace {
 
@@ -57,7 +59,10 @@ bool is_connection_header(std::string_view name) {
 curl_slist* build_request_headers(const UpstreamHeaders& headers) {
   curl_slist* list = nullptr;
   for (const auto& [name, value] : headers) {
-    if (is_connection_header(name)) {
+    // libcurl writes a line as given: a CR or LF in it would start another request on the
+    // worker connection. The listener refuses such requests; this keeps any other path safe.
+    if (is_connection_header(name) || !server::is_header_name(name) ||
+        !server::is_header_value(value)) {
       continue;
     }
     // libcurl drops "Name:" (that is how defaults are removed); "Name;" sends it empty.
