@@ -1,6 +1,10 @@
 /* smg WASM middleware SDK for C (docs/wasm-abi.md). Header only, freestanding: build with
  *
- *   clang --target=wasm32 -O2 -nostdlib -Wl,--no-entry -I sdk/wasm -o my.wasm my.c
+ *   clang --target=wasm32 -O2 -nostdlib -fuse-ld=lld -Wl,--no-entry -Wl,-z,stack-size=16384 \
+ *         -I sdk/wasm -o my.wasm my.c
+ *
+ * (a small stack keeps the module at one 64 KiB page: each call starts from fresh, zeroed
+ * pages, so fewer initial pages make every call cheaper)
  *
  * A module defines one or both entry points and returns an action:
  *

@@ -134,17 +134,24 @@ Response WasmRoutes::add(const Request& request) const {
     return bad_request("modules must be a non-empty array", "invalid_request");
   }
   json echoed = json::array();
-  bool all_loaded = true;
+  std::string first_error;
   for (const json& descriptor : *modules) {
     Result<std::string> uuid = add_descriptor(*registry_, descriptor);
     json echo = descriptor.is_object() ? descriptor : json::object();
     echo.erase("wasm_base64");  // don't send megabytes back
     echo["add_result"] =
         uuid.ok() ? json{{"Success", *uuid}} : json{{"Error", uuid.status().message()}};
-    all_loaded = all_loaded && uuid.ok();
+    if (!uuid.ok() && first_error.empty()) {
+      first_error = "module " + string_field(echo, "name") + ": " + uuid.status().message();
+    }
     echoed.push_back(std::move(echo));
   }
-  return json_response(all_loaded ? 200 : 400, {{"modules", echoed}});
+  json answer = {{"modules", echoed}};
+  if (first_error.empty()) return json_response(200, answer);
+  // SMG's shape plus our one-line error, so clients that read error.message (smgctl) say why.
+  answer["error"] = {
+      {"type", "invalid_request_error"}, {"message", first_error}, {"code", "wasm_add_failed"}};
+  return json_response(400, answer);
 }
 
 Response WasmRoutes::list() const { return json_response(200, registry_->to_json()); }

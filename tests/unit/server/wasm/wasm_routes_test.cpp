@@ -99,6 +99,8 @@ TEST_CASE("wasm routes: 400 with a one-line reason per refused module", "[wasm][
       descriptor("on-error", example_path("add_header"), "OnError"),
   }));
   CHECK(response.status == 400);
+  CHECK(body_of(response)["error"]["message"] ==
+        "module text: invalid wasm module: bad magic value (at byte 4)");
   auto modules = body_of(response)["modules"];
   REQUIRE(modules.size() == 8);
   CHECK(modules[0]["add_result"].contains("Success"));  // the others do not undo it
