@@ -26,11 +26,14 @@ Result trap(Thread& thread, Trap::Ptr* out_trap, std::string message) {
   return Result::Error;
 }
 
-// The bytes [ptr, ptr+len) of the module's memory, or nullptr when they are not all inside it.
-wabt::interp::u8* memory_range(const CallState& state, u32 ptr, u32 len) {
-  if (state.memory == nullptr) return nullptr;
-  uint64_t end = static_cast<uint64_t>(ptr) + len;
-  if (end > state.memory->ByteSize()) return nullptr;
+// True when the bytes [ptr, ptr+len) are all inside the module's memory (an empty range at its
+// end too, even for a memory of 0 pages).
+bool in_memory(const CallState& state, u32 ptr, u32 len) {
+  return state.memory != nullptr && static_cast<uint64_t>(ptr) + len <= state.memory->ByteSize();
+}
+
+// REQUIRES: in_memory(state, ptr, len) for a len > 0.
+wabt::interp::u8* memory_at(const CallState& state, u32 ptr) {
   return state.memory->UnsafeData() + ptr;
 }
 
@@ -116,17 +119,15 @@ class Calls {
   // Copies min(text.size(), cap) bytes to buf and answers the full length.
   Result copy_out(std::string_view text, u32 buf, u32 cap) {
     u32 count = static_cast<u32>(std::min<std::size_t>(text.size(), cap));
-    wabt::interp::u8* target = memory_range(state_, buf, cap);
-    if (target == nullptr) return fail("buffer outside memory");
-    if (count > 0) std::memcpy(target, text.data(), count);
+    if (!in_memory(state_, buf, cap)) return fail("buffer outside memory");
+    if (count > 0) std::memcpy(memory_at(state_, buf), text.data(), count);
     return put_i32(static_cast<int32_t>(std::min<std::size_t>(text.size(), INT32_MAX)));
   }
 
   Result read_text(u32 ptr, u32 len, std::size_t max_len, std::string* out) {
     if (len > max_len) return fail("length over the limit");
-    wabt::interp::u8* source = memory_range(state_, ptr, len);
-    if (source == nullptr) return fail("buffer outside memory");
-    out->assign(reinterpret_cast<const char*>(source), len);
+    if (!in_memory(state_, ptr, len)) return fail("buffer outside memory");
+    if (len > 0) out->assign(reinterpret_cast<const char*>(memory_at(state_, ptr)), len);
     return Result::Ok;
   }
 
@@ -139,7 +140,7 @@ class Calls {
   Result header_part(bool name) {
     u32 index = arg(0);
     if (index >= state_.view->headers.size()) {
-      if (memory_range(state_, arg(1), arg(2)) == nullptr) return fail("buffer outside memory");
+      if (!in_memory(state_, arg(1), arg(2))) return fail("buffer outside memory");
       return put_i32(-1);
     }
     const Header& header = state_.view->headers[index];
@@ -152,7 +153,7 @@ class Calls {
     for (const Header& header : state_.view->headers) {
       if (same_name(header.name, name)) return copy_out(header.value, arg(2), arg(3));
     }
-    if (memory_range(state_, arg(2), arg(3)) == nullptr) return fail("buffer outside memory");
+    if (!in_memory(state_, arg(2), arg(3))) return fail("buffer outside memory");
     return put_i32(-1);
   }
 

@@ -307,3 +307,16 @@ TEST_CASE("wasm run: an entry point the module lacks", "[wasm]") {
   auto verdict = run(*module, EntryPoint::kOnResponse, View{}, {});
   check_fails(verdict, "wasm_no_entry", "smg_on_response");
 }
+
+TEST_CASE("wasm run: a module with no memory pages can still ask for lengths", "[wasm]") {
+  auto module = load_wat(R"((module
+    (import "smg" "read" (func $read (param i32 i32 i32) (result i32)))
+    (memory (export "memory") 0)
+    (func (export "smg_on_request") (result i32)
+      (if (i32.ne (call $read (i32.const 3) (i32.const 0) (i32.const 0)) (i32.const 30))
+          (then (return (i32.const 9))))
+      (drop (call $read (i32.const 3) (i32.const 0) (i32.const 1)))
+      (i32.const 0))))");
+  auto verdict = run(*module, EntryPoint::kOnRequest, sample_view(), small_limits());
+  check_fails(verdict, "wasm_trap", "smg.read: buffer outside memory");  // the second read
+}
