@@ -43,7 +43,7 @@ Status check_header(std::string_view bytes, const Limits& limits) {
                                          std::to_string(limits.max_module_bytes) + " bytes");
   }
   if (bytes.size() >= 8 && bytes.substr(0, 4) == std::string_view("\0asm", 4) &&
-      bytes.substr(4, 4) != std::string_view("\1\0\0\0", 4)) {
+      bytes.substr(4, 4) == std::string_view("\x0d\0\1\0", 4)) {  // component, layer 1
     return refused("wasm_not_core",
                    "wasm components are not supported: build a core module (docs/wasm-abi.md)");
   }
