@@ -33,6 +33,7 @@ void register_commands(CLI::App& app, CliContext& context) {
   register_login_commands(app, context);
   register_workers_commands(app, context);
   register_tokenizers_commands(app, context);
+  register_tokenize_commands(app, context);
   register_wasm_commands(app, context);
   register_parse_commands(app, context);
   register_loads_commands(app, context);

@@ -19,6 +19,7 @@ void register_context_commands(CLI::App& app, CliContext& context);
 void register_login_commands(CLI::App& app, CliContext& context);
 void register_workers_commands(CLI::App& app, CliContext& context);
 void register_tokenizers_commands(CLI::App& app, CliContext& context);
+void register_tokenize_commands(CLI::App& app, CliContext& context);  // tokenize, detokenize
 void register_wasm_commands(CLI::App& app, CliContext& context);
 void register_parse_commands(CLI::App& app, CliContext& context);
 void register_loads_commands(CLI::App& app, CliContext& context);  // loads, flush-cache
