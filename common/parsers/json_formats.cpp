@@ -276,12 +276,13 @@ std::optional<KimiMatch> kimi_match_at(std::string_view text, std::size_t at) {
   if (text.substr(pos, kKimiArgBegin.size()) != kKimiArgBegin) return std::nullopt;
   std::size_t args_at = skip_space(text, pos + kKimiArgBegin.size());
   if (args_at >= text.size() || text[args_at] != '{') return std::nullopt;
-  for (std::size_t close = text.find('}', args_at); close != kNpos;
-       close = text.find('}', close + 1)) {
-    std::size_t end_at = skip_space(text, close + 1);
-    if (text.substr(end_at, kKimiCallEnd.size()) == kKimiCallEnd) {
-      return KimiMatch{id, text.substr(args_at, close + 1 - args_at),
-                       end_at + kKimiCallEnd.size()};
+  // The lazy (\{.*?\})\s*<|tool_call_end|>: the first end marker preceded (past spaces) by a
+  // brace closes the arguments.
+  for (std::size_t end_at = text.find(kKimiCallEnd, args_at); end_at != kNpos;
+       end_at = text.find(kKimiCallEnd, end_at + 1)) {
+    std::string_view before = trim_end(text.substr(args_at, end_at - args_at));
+    if (before.size() >= 2 && before.back() == '}') {
+      return KimiMatch{id, before, end_at + kKimiCallEnd.size()};
     }
   }
   return std::nullopt;

@@ -49,6 +49,9 @@ std::shared_ptr<const ReasoningFormat> make_reasoning_format(std::string_view na
 
 class ReasoningStream {
  public:
+  // Up to this many bytes every chunk yields its deltas; beyond, they come in steps of 1/16.
+  static constexpr std::size_t kSettleEachChunkUpTo = 16 * 1024;
+
   explicit ReasoningStream(std::shared_ptr<const ReasoningFormat> format,
                            std::size_t max_buffer = kMaxReasoningBuffer);
   // Fails with reason "buffer_overflow" once the output exceeds max_buffer bytes.
@@ -62,6 +65,7 @@ class ReasoningStream {
   std::shared_ptr<const ReasoningFormat> format_;
   std::size_t max_buffer_;
   std::string text_;
+  std::size_t settled_at_ = 0;
   std::string normal_sent_;
   std::string reasoning_sent_;
   bool consistent_ = true;

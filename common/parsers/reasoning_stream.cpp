@@ -52,6 +52,12 @@ Result<ReasoningResult> ReasoningStream::feed(std::string_view chunk) {
   if (text_.size() + chunk.size() > max_buffer_) return overflow(text_.size() + chunk.size());
   if (chunk.empty()) return ReasoningResult{};
   text_.append(chunk);
+  // `settled` reads the whole prefix: past kSettleEachChunkUpTo bytes it runs once the text
+  // has grown by a sixteenth, which keeps a long stream's total work near linear.
+  if (text_.size() > kSettleEachChunkUpTo && (text_.size() - settled_at_) * 16 < text_.size()) {
+    return ReasoningResult{};
+  }
+  settled_at_ = text_.size();
   return advance_to(format_->settled(text_), false);
 }
 

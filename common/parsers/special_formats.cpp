@@ -436,9 +436,9 @@ std::vector<Tagged> tagged(std::string_view text, std::string_view word) {
     std::size_t attrs_at = skip_spaces(text, pos + word.size());
     if (attrs_at == pos + word.size()) continue;
     std::size_t sep = text.find(kSep, attrs_at);
-    if (sep == kNpos) continue;
+    if (sep == kNpos) break;  // nor after any later start
     Span close = channel(text, kClose, word, sep + kSep.size());
-    if (close.begin == kNpos) continue;
+    if (close.begin == kNpos) break;
     found.push_back({text.substr(attrs_at, sep - attrs_at),
                      text.substr(sep + kSep.size(), close.begin - sep - kSep.size())});
     from = close.end;

@@ -79,6 +79,8 @@ struct ToolCallDeltas {
 class ToolCallStream {
  public:
   static constexpr std::size_t kDefaultMaxBuffer = 4 * 1024 * 1024;
+  // Up to this many bytes every chunk yields its deltas; beyond, they come in steps of 1/16.
+  static constexpr std::size_t kSettleEachChunkUpTo = 16 * 1024;
 
   ToolCallStream(std::shared_ptr<const ToolCallFormat> format, ToolSpecs tools,
                  std::size_t max_buffer = kDefaultMaxBuffer);
@@ -95,6 +97,7 @@ class ToolCallStream {
   ToolSpecs tools_;
   std::size_t max_buffer_;
   std::string text_;
+  std::size_t settled_at_ = 0;
   std::string normal_sent_;
   std::vector<ToolCall> calls_sent_;
   bool consistent_ = true;

@@ -49,6 +49,12 @@ Result<ToolCallDeltas> ToolCallStream::feed(std::string_view chunk) {
   }
   if (chunk.empty()) return ToolCallDeltas{};
   text_.append(chunk);
+  // `settled` reads the whole prefix: past kSettleEachChunkUpTo bytes it runs once the text
+  // has grown by a sixteenth, which keeps a long stream's total work near linear.
+  if (text_.size() > kSettleEachChunkUpTo && (text_.size() - settled_at_) * 16 < text_.size()) {
+    return ToolCallDeltas{};
+  }
+  settled_at_ = text_.size();
   return advance_to(format_->settled(text_, tools_), false);
 }
 

@@ -12,7 +12,7 @@ std::optional<Element> find_element(std::string_view text, std::size_t from,
     auto body_at = head(text, at + start.size(), &attributes);
     if (!body_at || *body_at + min_body > text.size()) continue;
     std::size_t close_at = text.find(close, *body_at + min_body);
-    if (close_at == kNpos) continue;
+    if (close_at == kNpos) return std::nullopt;  // no later start can find one either
     return Element{at, close_at + close.size(), std::move(attributes),
                    text.substr(*body_at, close_at - *body_at)};
   }
