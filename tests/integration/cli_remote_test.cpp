@@ -163,10 +163,9 @@ TEST_CASE("cli remote: loads flush-cache and the 501 groups", "[cli-remote]") {
   const std::vector<std::vector<std::string>> unimplemented = {
       {"tokenizers", "list"},
       {"tokenizers", "get", "t1"},
-      {"tokenizers", "add", "t1", "--source", "org/model"},
+      {"tokenizers", "add", "t1", "org/model"},
       {"tokenizers", "remove", "t1"},
       {"wasm", "list"},
-      {"wasm", "add", "m1", "--file", "/srv/m1.wasm"},
       {"wasm", "remove", "m1"},
       {"parse", "reasoning", "--text", "<think>a</think>b"},
       {"parse", "function-call", "--text", "{}"},
