@@ -1,16 +1,19 @@
-// smgctl parse reasoning|function-call: the gateway's /parse/* helpers (SMG's shapes), which
-// split model output into reasoning and answer, or extract tool calls. The text comes from
-// --text or stdin. The gateway answers 501 not_implemented today; smgctl prints its message and
-// exits 1.
+// smgctl parse reasoning|function-call: SMG's /parse/* helpers, which split model output into
+// reasoning and answer, or extract tool calls (DESIGN.md §9). The text comes from --text or
+// stdin. By default the gateway parses; --offline runs the same parsers (common/parsers) here
+// and prints what the gateway would answer.
 #include <fstream>
 #include <iterator>
 #include <memory>
 #include <string>
 
 #include "cli/commands/commands.h"
+#include "cli/exit_codes.h"
 #include "cli/output/json_cells.h"
 #include "cli/output/printer.h"
 #include "cli/remote/gateway_client.h"
+#include "common/parsers/reasoning_parser.h"
+#include "common/parsers/tool_call_parser.h"
 
 namespace smg::cli {
 namespace {
@@ -21,6 +24,7 @@ struct ParseOptions {
   std::string text;
   std::string parser;
   std::string tools_file;  // function-call: a JSON array of OpenAI tool definitions
+  bool offline = false;
 };
 
 std::string input_text(CliContext& context, const ParseOptions& options) {
@@ -51,6 +55,39 @@ json read_tools(const std::string& path) {
   return tools;
 }
 
+void require_parser(const ParseOptions& options) {
+  if (options.parser.empty()) throw UsageError("--offline needs --parser NAME");
+}
+
+// What /parse/function_call answers, computed here.
+json offline_function_call(const std::string& text, const ParseOptions& options,
+                           const json& tools) {
+  require_parser(options);
+  auto format = parsers::make_tool_call_format(options.parser);
+  if (format == nullptr) throw UsageError("Unknown tool parser: " + options.parser);
+  auto specs = parsers::tool_specs_from_json(tools);
+  if (!specs.ok()) throw UsageError("--tools: " + specs.status().message());
+  auto result = format->parse(text, *specs);
+  json calls = json::array();
+  for (const auto& call : result.calls) {
+    calls.push_back({{"function", {{"name", call.name}, {"arguments", call.arguments}}}});
+  }
+  return {{"remaining_text", result.remaining_text}, {"tool_calls", calls}, {"success", true}};
+}
+
+json offline_reasoning(const std::string& text, const ParseOptions& options) {
+  require_parser(options);
+  auto format = parsers::make_reasoning_format(options.parser);
+  if (format == nullptr) throw UsageError("Unknown reasoning parser: " + options.parser);
+  auto result = format->parse(text);
+  if (!result.ok()) {
+    throw CommandError(kExitFailure, "Failed to separate reasoning: " + result.status().message());
+  }
+  return {{"normal_text", result->normal_text},
+          {"reasoning_text", result->reasoning_text},
+          {"success", true}};
+}
+
 }  // namespace
 
 void register_parse_commands(CLI::App& app, CliContext& context) {
@@ -60,10 +97,14 @@ void register_parse_commands(CLI::App& app, CliContext& context) {
 
   auto* reasoning = group->add_subcommand("reasoning", "Split reasoning from the answer");
   reasoning->add_option("--text", options->text, "Model output (default: stdin)");
-  reasoning->add_option("--parser", options->parser, "Reasoning parser, e.g. deepseek-r1");
+  reasoning->add_option("--parser", options->parser, "Reasoning parser, e.g. deepseek_r1");
+  reasoning->add_flag("--offline", options->offline,
+                      "Parse here with the same parsers instead of asking the gateway");
   reasoning->callback([&context, options] {
-    json body = {{"text", input_text(context, *options)}};
-    if (!options->parser.empty()) body["parser"] = options->parser;
+    std::string text = input_text(context, *options);
+    if (options->offline) return print_fields(context, offline_reasoning(text, *options));
+    json body = {{"text", text}};
+    if (!options->parser.empty()) body["reasoning_parser"] = options->parser;
     print_fields(
         context,
         require_ok(GatewayClient(resolve_target(context)).call("POST", "/parse/reasoning", &body)));
@@ -73,9 +114,15 @@ void register_parse_commands(CLI::App& app, CliContext& context) {
   function_call->add_option("--text", options->text, "Model output (default: stdin)");
   function_call->add_option("--parser", options->parser, "Tool-call parser, e.g. json");
   function_call->add_option("--tools", options->tools_file, "JSON file with the tools array");
+  function_call->add_flag("--offline", options->offline,
+                          "Parse here with the same parsers instead of asking the gateway");
   function_call->callback([&context, options] {
-    json body = {{"text", input_text(context, *options)},
-                 {"tools", read_tools(options->tools_file)}};
+    std::string text = input_text(context, *options);
+    json tools = read_tools(options->tools_file);
+    if (options->offline) {
+      return print_fields(context, offline_function_call(text, *options, tools));
+    }
+    json body = {{"text", text}, {"tools", tools}};
     if (!options->parser.empty()) body["tool_call_parser"] = options->parser;
     print_fields(
         context,
