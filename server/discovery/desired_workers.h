@@ -25,7 +25,7 @@ inline constexpr const char* kPodNameLabel = "smg.ai/pod-name";
 inline constexpr const char* kWorkerPortsAnnotation = "smg.ai/worker-ports";
 
 struct DesiredWorker {
-  std::string url;       // http://10.0.0.7:8000 (IPv6 in brackets)
+  std::string url;  // http://10.0.0.7:8000 (IPv6 in brackets)
   std::string pod_uid;
   std::string pod_name;
 };

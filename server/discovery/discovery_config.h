@@ -24,19 +24,19 @@ namespace smg::discovery {
 using LabelSelector = std::vector<std::pair<std::string, std::string>>;
 
 struct DiscoveryConfig {
-  bool enabled = false;           // --service-discovery
-  LabelSelector selector;         // --selector k=v (repeatable)
-  int port = 80;                  // --service-discovery-port: when a pod has no smg.ai/worker-ports
-  std::string namespace_name;     // --service-discovery-namespace; empty: all namespaces
-  std::string kubeconfig;         // --kubeconfig / $KUBECONFIG; empty: in-cluster service account
+  bool enabled = false;        // --service-discovery
+  LabelSelector selector;      // --selector k=v (repeatable)
+  int port = 80;               // --service-discovery-port: when a pod has no smg.ai/worker-ports
+  std::string namespace_name;  // --service-discovery-namespace; empty: all namespaces
+  std::string kubeconfig;      // --kubeconfig / $KUBECONFIG; empty: in-cluster service account
 
   // Not flags: SMG's fixed constants, and knobs tests turn down.
-  std::chrono::milliseconds resync_interval{60000};     // periodic reconcile (no API calls)
-  std::chrono::milliseconds backoff_initial{800};       // first retry after an API error
-  std::chrono::milliseconds backoff_max{30000};         // retries never wait longer
-  std::chrono::seconds watch_timeout{290};              // timeoutSeconds of one WATCH request
-  std::chrono::milliseconds request_timeout{30000};     // one LIST page
-  int list_page_size = 500;                             // LIST limit
+  std::chrono::milliseconds resync_interval{60000};  // periodic reconcile (no API calls)
+  std::chrono::milliseconds backoff_initial{800};    // first retry after an API error
+  std::chrono::milliseconds backoff_max{30000};      // retries never wait longer
+  std::chrono::seconds watch_timeout{290};           // timeoutSeconds of one WATCH request
+  std::chrono::milliseconds request_timeout{30000};  // one LIST page
+  int list_page_size = 500;                          // LIST limit
 };
 
 // With discovery on: a selector (an empty one would match no pod) and a port in 1..65535.

@@ -147,8 +147,7 @@ void DiscoveryService::on_api_error(const Status& status, std::chrono::milliseco
                         {"workers_kept", std::to_string(discovered_.value())}};
   if (before != 0) {
     log::warn("smg::discovery",
-              "Kubernetes API call failed; serving the workers already known and retrying",
-              fields);
+              "Kubernetes API call failed; serving the workers already known and retrying", fields);
   } else {
     log::debug("smg::discovery", "Kubernetes API still failing", fields);
   }

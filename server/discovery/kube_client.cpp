@@ -1,6 +1,8 @@
 #include "server/discovery/kube_client.h"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/version/version.h"
 
@@ -12,7 +14,7 @@ struct KubeExchange {
   std::string body;                        // LIST, and any non-200 answer
   std::size_t max_body = std::size_t{64} << 20;
   long status = 0;
-  bool aborted = false;    // on_chunk said stop
+  bool aborted = false;  // on_chunk said stop
   bool too_large = false;
   const std::atomic<bool>* cancelled = nullptr;
 };
@@ -81,10 +83,14 @@ Status transport_failure(CURLcode code, const KubeExchange& exchange) {
 Status http_failure(long status) {
   std::string message = "API answered HTTP " + std::to_string(status);
   switch (status) {
-    case 401: return unauthenticated("kube_unauthorized", message);
-    case 403: return Status(Code::kPermissionDenied, "kube_forbidden", message);
-    case 410: return Status(Code::kFailedPrecondition, "kube_gone", message);
-    default: return unavailable("kube_http_error", message);
+    case 401:
+      return unauthenticated("kube_unauthorized", message);
+    case 403:
+      return Status(Code::kPermissionDenied, "kube_forbidden", message);
+    case 410:
+      return Status(Code::kFailedPrecondition, "kube_gone", message);
+    default:
+      return unavailable("kube_http_error", message);
   }
 }
 
@@ -94,7 +100,8 @@ void set_blob(CURL* curl, CURLoption option, const std::string& pem) {
 }
 
 void configure_tls(CURL* curl, const KubeConnection& connection) {
-  if (!connection.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, connection.ca_file.c_str());
+  if (!connection.ca_file.empty())
+    curl_easy_setopt(curl, CURLOPT_CAINFO, connection.ca_file.c_str());
   if (!connection.ca_pem.empty()) set_blob(curl, CURLOPT_CAINFO_BLOB, connection.ca_pem);
   if (connection.insecure_skip_tls_verify) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -103,14 +110,40 @@ void configure_tls(CURL* curl, const KubeConnection& connection) {
   if (!connection.client_cert_file.empty()) {
     curl_easy_setopt(curl, CURLOPT_SSLCERT, connection.client_cert_file.c_str());
   }
-  if (!connection.client_cert_pem.empty()) set_blob(curl, CURLOPT_SSLCERT_BLOB, connection.client_cert_pem);
+  if (!connection.client_cert_pem.empty())
+    set_blob(curl, CURLOPT_SSLCERT_BLOB, connection.client_cert_pem);
   if (!connection.client_key_file.empty()) {
     curl_easy_setopt(curl, CURLOPT_SSLKEY, connection.client_key_file.c_str());
   }
-  if (!connection.client_key_pem.empty()) set_blob(curl, CURLOPT_SSLKEY_BLOB, connection.client_key_pem);
+  if (!connection.client_key_pem.empty())
+    set_blob(curl, CURLOPT_SSLKEY_BLOB, connection.client_key_pem);
 }
 
 }  // namespace
+
+// libcurl's socket callbacks, so cancel() can shut a socket that libcurl is waiting on.
+curl_socket_t KubeClient::open_socket(void* client, curlsocktype /*purpose*/,
+                                      curl_sockaddr* address) {
+  auto* self = static_cast<KubeClient*>(client);
+  std::lock_guard<std::mutex> guard(self->sockets_mutex_);
+  if (self->cancelled_.load()) return CURL_SOCKET_BAD;
+  int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd >= 0) self->sockets_.insert(fd);
+  return fd >= 0 ? fd : CURL_SOCKET_BAD;
+}
+
+int KubeClient::close_socket(void* client, curl_socket_t fd) {
+  auto* self = static_cast<KubeClient*>(client);
+  std::lock_guard<std::mutex> guard(self->sockets_mutex_);
+  self->sockets_.erase(fd);  // under the lock: cancel() never shuts a reused descriptor
+  return ::close(fd);
+}
+
+void KubeClient::cancel() {
+  cancelled_.store(true);
+  std::lock_guard<std::mutex> guard(sockets_mutex_);
+  for (int fd : sockets_) ::shutdown(fd, SHUT_RDWR);
+}
 
 KubeClient::KubeClient(KubeConnection connection, PodQuery query)
     : connection_(std::move(connection)), query_(std::move(query)) {
@@ -119,12 +152,11 @@ KubeClient::KubeClient(KubeConnection connection, PodQuery query)
 }
 
 KubeClient::~KubeClient() {
-  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+  if (curl_ != nullptr) curl_easy_cleanup(curl_);
 }
 
 std::string KubeClient::escape(const std::string& text) const {
-  char* escaped = curl_easy_escape(static_cast<CURL*>(curl_), text.c_str(),
-                                   static_cast<int>(text.size()));
+  char* escaped = curl_easy_escape(curl_, text.c_str(), static_cast<int>(text.size()));
   std::string out = escaped == nullptr ? std::string() : std::string(escaped);
   curl_free(escaped);
   return out;
@@ -144,8 +176,7 @@ std::string KubeClient::list_url(const std::string& continue_token) const {
 
 std::string KubeClient::watch_url(const std::string& resource_version) const {
   return pods_path() + "&watch=true&resourceVersion=" + escape(resource_version) +
-         "&allowWatchBookmarks=true&timeoutSeconds=" +
-         std::to_string(query_.watch_timeout.count());
+         "&allowWatchBookmarks=true&timeoutSeconds=" + std::to_string(query_.watch_timeout.count());
 }
 
 Status KubeClient::perform(const std::string& url, KubeExchange& exchange,
@@ -154,10 +185,11 @@ Status KubeClient::perform(const std::string& url, KubeExchange& exchange,
   if (curl_ == nullptr) return internal_error("kube_failed", "curl_easy_init failed");
   auto token = connection_.bearer_token();
   if (!token.ok()) return token.status();
-  auto* curl = static_cast<CURL*>(curl_);
+  CURL* curl = curl_;
   curl_easy_reset(curl);  // keeps the connection cache
   curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
-  if (!token->empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + *token).c_str());
+  if (!token->empty())
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + *token).c_str());
   exchange.cancelled = &cancelled_;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -179,6 +211,10 @@ Status KubeClient::perform(const std::string& url, KubeExchange& exchange,
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, &KubeClient::open_socket);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, this);
+  curl_easy_setopt(curl, CURLOPT_CLOSESOCKETFUNCTION, &KubeClient::close_socket);
+  curl_easy_setopt(curl, CURLOPT_CLOSESOCKETDATA, this);
   configure_tls(curl, connection_);
   CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);

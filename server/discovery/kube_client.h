@@ -14,8 +14,12 @@
 //   auto page = client.list_pods("");
 #pragma once
 
+#include <curl/curl.h>
+
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "server/discovery/discovery_config.h"
@@ -43,22 +47,27 @@ class KubeClient final : public PodApi {
 
   Result<PodListPage> list_pods(const std::string& continue_token) override;
   Status watch_pods(const std::string& resource_version, const ChunkHandler& on_chunk) override;
-  void cancel() override { cancelled_.store(true); }
+  // Also shuts the open sockets down, so an idle WATCH ends at once, not at libcurl's next
+  // once-a-second progress check.
+  void cancel() override;
 
   // The LIST URL for the first page (for logs and tests).
   std::string list_url(const std::string& continue_token) const;
   std::string watch_url(const std::string& resource_version) const;
 
  private:
-  Status perform(const std::string& url, KubeExchange& exchange,
-                 std::chrono::milliseconds timeout);
+  Status perform(const std::string& url, KubeExchange& exchange, std::chrono::milliseconds timeout);
   std::string pods_path() const;
+  static curl_socket_t open_socket(void* client, curlsocktype purpose, curl_sockaddr* address);
+  static int close_socket(void* client, curl_socket_t fd);
   std::string escape(const std::string& text) const;
 
   const KubeConnection connection_;
   const PodQuery query_;
-  void* curl_ = nullptr;  // CURL*, reused so LIST and WATCH share a connection
+  CURL* curl_ = nullptr;  // reused so LIST and WATCH share a connection
   std::atomic<bool> cancelled_{false};
+  std::mutex sockets_mutex_;
+  std::set<int> sockets_;  // open by libcurl now (recorded by its open/close socket callbacks)
 };
 
 }  // namespace smg::discovery

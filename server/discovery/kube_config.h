@@ -25,16 +25,16 @@ namespace smg::discovery {
 inline constexpr const char* kServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 struct KubeConnection {
-  std::string server;              // https://10.96.0.1:443 (no trailing slash)
-  std::string ca_file;             // PEM file to trust, or
-  std::string ca_pem;              // PEM text to trust (certificate-authority-data)
+  std::string server;   // https://10.96.0.1:443 (no trailing slash)
+  std::string ca_file;  // PEM file to trust, or
+  std::string ca_pem;   // PEM text to trust (certificate-authority-data)
   bool insecure_skip_tls_verify = false;
-  std::string token;               // a fixed bearer token, or
-  std::string token_file;          // a file holding it, re-read for every request
+  std::string token;                              // a fixed bearer token, or
+  std::string token_file;                         // a file holding it, re-read for every request
   std::string client_cert_file, client_cert_pem;  // TLS client certificate
   std::string client_key_file, client_key_pem;    // and its key
-  std::string default_namespace;   // the context's or service account's namespace
-  std::string source;              // "in-cluster" or the kubeconfig path, for logs
+  std::string default_namespace;                  // the context's or service account's namespace
+  std::string source;                             // "in-cluster" or the kubeconfig path, for logs
 
   // The token to send now (empty: none). Fails with reason "kube_token_unreadable".
   Result<std::string> bearer_token() const;

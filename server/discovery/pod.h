@@ -2,19 +2,18 @@
 // PodList page (LIST answers, paged with `limit` and `continue`).
 //
 // Parsing is lenient about what it does not use (unknown fields, missing status) and strict about
-// shape: a Pod must be a JSON object with a `metadata` object, a PodList must have an `items` array.
-// Thread-safety: plain values and pure functions.
+// shape: a Pod must be a JSON object with a `metadata` object, a PodList must have an `items`
+// array. Thread-safety: plain values and pure functions.
 //
 //   auto page = smg::discovery::parse_pod_list(body);
 //   if (page.ok()) for (const Pod& pod : page->pods) { if (pod.ready) { ... } }
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 

@@ -17,10 +17,11 @@ bool needs_relist(const Status& status) {
 }  // namespace
 
 PodWatcher::PodWatcher(PodApi& api, WatcherOptions options, PodWatcherListener& listener)
-    : api_(api), options_(options), listener_(listener),
-      jitter_state_(static_cast<uint64_t>(
-                        std::chrono::steady_clock::now().time_since_epoch().count()) |
-                    1) {}
+    : api_(api),
+      options_(options),
+      listener_(listener),
+      jitter_state_(
+          static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) | 1) {}
 
 PodWatcher::~PodWatcher() { stop(); }
 
@@ -70,7 +71,8 @@ std::chrono::milliseconds PodWatcher::next_backoff() {
   jitter_state_ ^= jitter_state_ >> 7;
   jitter_state_ ^= jitter_state_ << 17;
   auto half = backoff_.count() / 2;
-  auto jitter = half > 0 ? static_cast<int64_t>(jitter_state_ % static_cast<uint64_t>(half + 1)) : 0;
+  auto jitter =
+      half > 0 ? static_cast<int64_t>(jitter_state_ % static_cast<uint64_t>(half + 1)) : 0;
   return std::chrono::milliseconds(half + jitter);
 }
 
@@ -102,11 +104,11 @@ Status PodWatcher::list_all() {
 
 bool PodWatcher::apply_event(const WatchEvent& event, Status& stream_status) {
   if (event.type == WatchEventType::kError) {
-    stream_status = event.expired()
-                        ? Status(Code::kFailedPrecondition, "kube_gone", event.error_message)
-                        : unavailable("kube_watch_error", "watch ERROR " +
-                                                              std::to_string(event.error_code) +
-                                                              " " + event.error_reason);
+    stream_status =
+        event.expired()
+            ? Status(Code::kFailedPrecondition, "kube_gone", event.error_message)
+            : unavailable("kube_watch_error", "watch ERROR " + std::to_string(event.error_code) +
+                                                  " " + event.error_reason);
     return false;
   }
   std::lock_guard<std::mutex> guard(store_mutex_);
@@ -156,7 +158,7 @@ Status PodWatcher::watch_once() {
     return apply_chunk(chunk, buffer, stream_status);
   });
   if (connected) backoff_ = std::chrono::milliseconds(0);  // it worked: start over
-  if (!stream_status.ok()) return stream_status;  // our reason beats "kube_stream_aborted"
+  if (!stream_status.ok()) return stream_status;           // our reason beats "kube_stream_aborted"
   return done;
 }
 

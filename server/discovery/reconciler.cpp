@@ -53,7 +53,8 @@ bool Reconciler::add(const DesiredWorker& wanted, ReconcileCounts& counts) {
   if (!added.ok()) {
     if (added.status().code() == Code::kAlreadyExists) {
       ++counts.conflicts;
-      log::debug("smg::discovery", "URL already held by a hand-added worker", {{"url", wanted.url}});
+      log::debug("smg::discovery", "URL already held by a hand-added worker",
+                 {{"url", wanted.url}});
     } else {
       ++counts.failed;
       log::warn("smg::discovery", "worker not added",

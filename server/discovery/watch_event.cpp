@@ -11,8 +11,10 @@ Status bad_event(const std::string& message) {
 
 bool parse_type(const std::string& name, WatchEventType& type) {
   static const std::pair<const char*, WatchEventType> kTypes[] = {
-      {"ADDED", WatchEventType::kAdded},       {"MODIFIED", WatchEventType::kModified},
-      {"DELETED", WatchEventType::kDeleted},   {"BOOKMARK", WatchEventType::kBookmark},
+      {"ADDED", WatchEventType::kAdded},
+      {"MODIFIED", WatchEventType::kModified},
+      {"DELETED", WatchEventType::kDeleted},
+      {"BOOKMARK", WatchEventType::kBookmark},
       {"ERROR", WatchEventType::kError}};
   for (const auto& [text, value] : kTypes) {
     if (name == text) {
@@ -41,11 +43,16 @@ void read_error_status(const nlohmann::json& object, WatchEvent& event) {
 
 const char* watch_event_type_name(WatchEventType type) {
   switch (type) {
-    case WatchEventType::kAdded: return "ADDED";
-    case WatchEventType::kModified: return "MODIFIED";
-    case WatchEventType::kDeleted: return "DELETED";
-    case WatchEventType::kBookmark: return "BOOKMARK";
-    case WatchEventType::kError: return "ERROR";
+    case WatchEventType::kAdded:
+      return "ADDED";
+    case WatchEventType::kModified:
+      return "MODIFIED";
+    case WatchEventType::kDeleted:
+      return "DELETED";
+    case WatchEventType::kBookmark:
+      return "BOOKMARK";
+    case WatchEventType::kError:
+      return "ERROR";
   }
   return "ERROR";
 }
@@ -83,9 +90,8 @@ Status WatchLineBuffer::feed(std::string_view chunk,
   std::size_t start = 0;
   while (start < chunk.size()) {
     std::size_t newline = chunk.find('\n', start);
-    std::string_view piece = chunk.substr(start, newline == std::string_view::npos
-                                                     ? std::string_view::npos
-                                                     : newline - start);
+    std::string_view piece = chunk.substr(
+        start, newline == std::string_view::npos ? std::string_view::npos : newline - start);
     if (pending_.size() + piece.size() > max_line_bytes_) {
       pending_.clear();
       return Status(Code::kResourceExhausted, "kube_line_too_long",

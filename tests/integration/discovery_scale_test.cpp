@@ -8,7 +8,9 @@ using namespace smg::test;
 
 namespace {
 
-std::string pod_ip(int i) { return "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1); }
+std::string pod_ip(int i) {
+  return "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+}
 
 std::vector<nlohmann::json> pods(int first, int count) {
   std::vector<nlohmann::json> out;
@@ -46,7 +48,8 @@ TEST_CASE("discovery: 500 pods appearing at once", "[integration][discovery][sca
   for (int i = 0; i < 500; ++i) harness.api().delete_pod("w-" + std::to_string(i));
   REQUIRE(eventually([&] { return harness.discovered() == 250; }, 30s));
   std::chrono::duration<double, std::milli> deleted = std::chrono::steady_clock::now() - started;
-  std::printf("discovery scale: 250 pods listed in %.0f ms, 500 added by watch in %.0f ms, "
-              "500 deleted in %.0f ms\n",
-              listed.count(), watched.count(), deleted.count());
+  std::printf(
+      "discovery scale: 250 pods listed in %.0f ms, 500 added by watch in %.0f ms, "
+      "500 deleted in %.0f ms\n",
+      listed.count(), watched.count(), deleted.count());
 }

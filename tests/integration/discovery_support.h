@@ -4,9 +4,9 @@
 // `smgctl dev-worker` processes as the pods' endpoints.
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
 #include <string>

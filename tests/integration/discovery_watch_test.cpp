@@ -133,7 +133,8 @@ TEST_CASE("discovery: 410 Gone makes the watcher list again", "[integration][dis
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   harness.api().put_pod(FakeKubeApi::pod("w-1", "127.0.0.1", w1.port));
   harness.start_discovery();
-  REQUIRE(eventually([&] { return harness.discovered() == 2 && harness.api().open_watches() == 1; }));
+  REQUIRE(
+      eventually([&] { return harness.discovered() == 2 && harness.api().open_watches() == 1; }));
 
   SECTION("ERROR 410 on an open watch") {
     harness.api().compact();
@@ -200,7 +201,8 @@ TEST_CASE("discovery: the API down at start-up, and back later", "[integration][
   CHECK(harness.has(manual.url()));
 }
 
-TEST_CASE("discovery: TLS is verified against the configured CA", "[integration][discovery][attack]") {
+TEST_CASE("discovery: TLS is verified against the configured CA",
+          "[integration][discovery][attack]") {
   DiscoveryHarness harness;
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", 8000));
   // A kubeconfig trusting another CA: the API's certificate must be refused.

@@ -30,12 +30,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace smg::test {
 
@@ -45,7 +44,7 @@ class FakeKubeApi {
     std::string token;      // required bearer token; empty: none checked
     std::string cert_path;  // with key_path: serve HTTPS
     std::string key_path;
-    int port = 0;           // 0: any free port
+    int port = 0;  // 0: any free port
   };
 
   explicit FakeKubeApi(Options options) : options_(std::move(options)) {}
@@ -83,9 +82,8 @@ class FakeKubeApi {
     server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
     server_->set_keep_alive_timeout(1);  // so stop() need not wait for idle connections
     server_->Get(R"(/api/v1/pods)", [this](const auto& req, auto& res) { serve(req, res, ""); });
-    server_->Get(R"(/api/v1/namespaces/([^/]+)/pods)", [this](const auto& req, auto& res) {
-      serve(req, res, req.matches[1].str());
-    });
+    server_->Get(R"(/api/v1/namespaces/([^/]+)/pods)",
+                 [this](const auto& req, auto& res) { serve(req, res, req.matches[1].str()); });
     int wanted = port_ != 0 ? port_ : options_.port;
     if (wanted != 0) {
       // The port was ours a moment ago; the OS may take a little while to free it.
@@ -128,8 +126,8 @@ class FakeKubeApi {
 
   int port() const { return port_; }
   std::string url() const {
-    return std::string(options_.cert_path.empty() ? "http" : "https") + "://127.0.0.1:" +
-           std::to_string(port_);
+    return std::string(options_.cert_path.empty() ? "http" : "https") +
+           "://127.0.0.1:" + std::to_string(port_);
   }
 
   // ADDED (new name) or MODIFIED; fills uid and namespace if absent. Returns the new version.
@@ -265,8 +263,9 @@ class FakeKubeApi {
 
   static nlohmann::json status_object(int code, const std::string& reason,
                                       const std::string& message) {
-    return {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", nlohmann::json::object()},
-            {"status", "Failure"}, {"message", message}, {"reason", reason}, {"code", code}};
+    return {{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", nlohmann::json::object()},
+            {"status", "Failure"}, {"message", message}, {"reason", reason},
+            {"code", code}};
   }
 
   static bool selected(const nlohmann::json& pod, const std::string& ns,
@@ -319,15 +318,16 @@ class FakeKubeApi {
       if (selected(pod, ns, selector)) items.push_back(pod);
     }
     std::size_t limit = req.has_param("limit") ? std::stoul(req.get_param_value("limit")) : 0;
-    std::size_t offset = req.has_param("continue") ? std::stoul(req.get_param_value("continue")) : 0;
+    std::size_t offset =
+        req.has_param("continue") ? std::stoul(req.get_param_value("continue")) : 0;
     nlohmann::json meta = {{"resourceVersion", std::to_string(version_)}};
     std::size_t end = limit == 0 ? items.size() : std::min(items.size(), offset + limit);
     if (end < items.size()) meta["continue"] = std::to_string(end);
     nlohmann::json page = nlohmann::json::array();
     for (std::size_t i = std::min(offset, items.size()); i < end; ++i) page.push_back(items[i]);
     res.set_content(
-        nlohmann::json{{"kind", "PodList"}, {"apiVersion", "v1"}, {"metadata", meta},
-                       {"items", page}}
+        nlohmann::json{
+            {"kind", "PodList"}, {"apiVersion", "v1"}, {"metadata", meta}, {"items", page}}
             .dump(),
         "application/json");
   }
@@ -348,8 +348,8 @@ class FakeKubeApi {
     state->ns = ns;
     state->selector = selector;
     state->bookmarks = req.get_param_value("allowWatchBookmarks") == "true";
-    int timeout = req.has_param("timeoutSeconds") ? std::stoi(req.get_param_value("timeoutSeconds"))
-                                                  : 1800;
+    int timeout =
+        req.has_param("timeoutSeconds") ? std::stoi(req.get_param_value("timeoutSeconds")) : 1800;
     state->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout);
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -382,11 +382,11 @@ class FakeKubeApi {
     if (stopping_ || drop_generation_ != state.drop_generation) return false;  // abrupt close
     if (state.expired || compact_generation_ != state.compact_generation) {
       expired_.fetch_add(1);
-      std::string line = nlohmann::json{{"type", "ERROR"},
-                                        {"object", status_object(410, "Expired",
-                                                                 "too old resource version")}}
-                             .dump() +
-                         "\n";
+      std::string line =
+          nlohmann::json{{"type", "ERROR"},
+                         {"object", status_object(410, "Expired", "too old resource version")}}
+              .dump() +
+          "\n";
       lock.unlock();
       sink.write(line.data(), line.size());
       sink.done();

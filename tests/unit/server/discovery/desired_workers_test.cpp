@@ -23,7 +23,8 @@ const LabelSelector kSelector = {{"app", "sglang-worker"}};
 }  // namespace
 
 TEST_CASE("discovery: parse_selector splits on the first '='", "[discovery][selector]") {
-  auto selector = parse_selector({"app=sglang-worker", "expr=a=b", "novalue", "=x", "tier=", "app=w2"});
+  auto selector =
+      parse_selector({"app=sglang-worker", "expr=a=b", "novalue", "=x", "tier=", "app=w2"});
   REQUIRE(selector.size() == 3);
   CHECK(selector[0] == std::make_pair(std::string("app"), std::string("w2")));
   CHECK(selector[1] == std::make_pair(std::string("expr"), std::string("a=b")));
@@ -31,7 +32,8 @@ TEST_CASE("discovery: parse_selector splits on the first '='", "[discovery][sele
   CHECK(selector_query(selector) == "app=w2,expr=a=b,tier=");
 }
 
-TEST_CASE("discovery: selector_matches needs every pair; empty matches nothing", "[discovery][selector]") {
+TEST_CASE("discovery: selector_matches needs every pair; empty matches nothing",
+          "[discovery][selector]") {
   std::map<std::string, std::string> labels = {{"app", "w"}, {"tier", "gpu"}};
   CHECK(selector_matches({{"app", "w"}}, labels));
   CHECK(selector_matches({{"app", "w"}, {"tier", "gpu"}}, labels));
@@ -52,7 +54,8 @@ TEST_CASE("discovery: worker_ports reads smg.ai/worker-ports", "[discovery][port
   }
 }
 
-TEST_CASE("discovery: only Ready, Running, live pods with an IP are wanted", "[discovery][desired]") {
+TEST_CASE("discovery: only Ready, Running, live pods with an IP are wanted",
+          "[discovery][desired]") {
   Pod pod = ready_pod("a", "10.0.0.1");
   CHECK(pod_is_addable(pod));
   SECTION("not ready") { pod.ready = false; }
@@ -81,11 +84,14 @@ TEST_CASE("discovery: desired_workers gives one URL per pod port", "[discovery][
   CHECK(wanted.count("http://[fd00::1:2]:30000") == 1);
 }
 
-TEST_CASE("discovery: two pods on one URL resolve the same way in any order", "[discovery][desired]") {
+TEST_CASE("discovery: two pods on one URL resolve the same way in any order",
+          "[discovery][desired]") {
   Pod first = ready_pod("a", "10.0.0.1", "uid-1");
   Pod second = ready_pod("b", "10.0.0.1", "uid-2");
-  CHECK(desired_workers({first, second}, kSelector, 80).at("http://10.0.0.1:80").pod_uid == "uid-1");
-  CHECK(desired_workers({second, first}, kSelector, 80).at("http://10.0.0.1:80").pod_uid == "uid-1");
+  CHECK(desired_workers({first, second}, kSelector, 80).at("http://10.0.0.1:80").pod_uid ==
+        "uid-1");
+  CHECK(desired_workers({second, first}, kSelector, 80).at("http://10.0.0.1:80").pod_uid ==
+        "uid-1");
 }
 
 TEST_CASE("discovery: a pod IP that makes no URL is skipped", "[discovery][desired][attack]") {
@@ -95,7 +101,8 @@ TEST_CASE("discovery: a pod IP that makes no URL is skipped", "[discovery][desir
   }
 }
 
-TEST_CASE("discovery: validate_discovery_config needs a selector and a port", "[discovery][config]") {
+TEST_CASE("discovery: validate_discovery_config needs a selector and a port",
+          "[discovery][config]") {
   DiscoveryConfig config;
   CHECK(validate_discovery_config(config).ok());  // off: nothing to check
   config.enabled = true;

@@ -6,10 +6,9 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "server/discovery/pod_api.h"
 
@@ -98,10 +97,14 @@ inline nlohmann::json pod_json(const std::string& name, const std::string& ip,
                                const std::string& app = "w") {
   return {{"kind", "Pod"},
           {"metadata",
-           {{"name", name}, {"namespace", "llm"}, {"uid", "uid-" + name},
-            {"resourceVersion", version}, {"labels", {{"app", app}}}}},
+           {{"name", name},
+            {"namespace", "llm"},
+            {"uid", "uid-" + name},
+            {"resourceVersion", version},
+            {"labels", {{"app", app}}}}},
           {"status",
-           {{"phase", "Running"}, {"podIP", ip},
+           {{"phase", "Running"},
+            {"podIP", ip},
             {"conditions", {{{"type", "Ready"}, {"status", ready ? "True" : "False"}}}}}}};
 }
 

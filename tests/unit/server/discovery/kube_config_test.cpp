@@ -1,7 +1,6 @@
 #include "server/discovery/kube_config.h"
 
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -101,7 +100,8 @@ TEST_CASE("discovery: kubeconfig inline data and client certificates", "[discove
   std::string text = R"(current-context: c
 contexts: [{name: c, context: {cluster: k, user: u}}]
 clusters: [{name: k, cluster: {server: "https://k:6443", insecure-skip-tls-verify: true,
-            certificate-authority-data: )" + smg::crypto::base64_encode("CA PEM") + R"(}}]
+            certificate-authority-data: )" +
+                     smg::crypto::base64_encode("CA PEM") + R"(}}]
 users: [{name: u, user: {token: inline-token, client-certificate-data: )" +
                      smg::crypto::base64_encode("CERT PEM") + R"(, client-key: /abs/key.pem}}]
 )";
@@ -138,7 +138,8 @@ clusters: [{name: k, cluster: {server: "ftp://k"}}])")
         "kube_config_invalid");
 }
 
-TEST_CASE("discovery: KubeClient builds the LIST and WATCH URLs of the API", "[discovery][client]") {
+TEST_CASE("discovery: KubeClient builds the LIST and WATCH URLs of the API",
+          "[discovery][client]") {
   KubeConnection connection;
   connection.server = "https://10.96.0.1:443";
   PodQuery query;
@@ -147,10 +148,12 @@ TEST_CASE("discovery: KubeClient builds the LIST and WATCH URLs of the API", "[d
   query.page_size = 250;
   KubeClient namespaced(connection, query);
   CHECK(namespaced.list_url("") ==
-        "https://10.96.0.1:443/api/v1/namespaces/llm/pods?labelSelector=app%3Dsglang-worker%2Ctier%3Dgpu"
+        "https://10.96.0.1:443/api/v1/namespaces/llm/"
+        "pods?labelSelector=app%3Dsglang-worker%2Ctier%3Dgpu"
         "&limit=250");
   CHECK(namespaced.list_url("a b") ==
-        "https://10.96.0.1:443/api/v1/namespaces/llm/pods?labelSelector=app%3Dsglang-worker%2Ctier%3Dgpu"
+        "https://10.96.0.1:443/api/v1/namespaces/llm/"
+        "pods?labelSelector=app%3Dsglang-worker%2Ctier%3Dgpu"
         "&limit=250&continue=a%20b");
   PodQuery everywhere;
   everywhere.selector = {{"app", "w"}};

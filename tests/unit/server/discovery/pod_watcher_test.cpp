@@ -1,7 +1,6 @@
 #include "server/discovery/pod_watcher.h"
 
 #include <catch2/catch.hpp>
-
 #include <mutex>
 
 #include "tests/support/eventually.h"
@@ -34,11 +33,26 @@ class RecordingListener final : public PodWatcherListener {
     std::lock_guard<std::mutex> guard(mutex_);
     relists_.push_back(why);
   }
-  int passes() { std::lock_guard<std::mutex> g(mutex_); return passes_; }
-  std::vector<std::string> last() { std::lock_guard<std::mutex> g(mutex_); return last_; }
-  std::vector<std::string> errors() { std::lock_guard<std::mutex> g(mutex_); return errors_; }
-  std::vector<std::chrono::milliseconds> delays() { std::lock_guard<std::mutex> g(mutex_); return delays_; }
-  std::vector<std::string> relists() { std::lock_guard<std::mutex> g(mutex_); return relists_; }
+  int passes() {
+    std::lock_guard<std::mutex> g(mutex_);
+    return passes_;
+  }
+  std::vector<std::string> last() {
+    std::lock_guard<std::mutex> g(mutex_);
+    return last_;
+  }
+  std::vector<std::string> errors() {
+    std::lock_guard<std::mutex> g(mutex_);
+    return errors_;
+  }
+  std::vector<std::chrono::milliseconds> delays() {
+    std::lock_guard<std::mutex> g(mutex_);
+    return delays_;
+  }
+  std::vector<std::string> relists() {
+    std::lock_guard<std::mutex> g(mutex_);
+    return relists_;
+  }
 
  private:
   std::mutex mutex_;
@@ -54,7 +68,8 @@ const WatcherOptions kFast{.backoff_initial = 2ms, .backoff_max = 8ms};
 
 }  // namespace
 
-TEST_CASE("discovery: list_all follows continue tokens and replaces the store", "[discovery][watcher]") {
+TEST_CASE("discovery: list_all follows continue tokens and replaces the store",
+          "[discovery][watcher]") {
   FakePodApi api;
   RecordingListener listener;
   PodWatcher watcher(api, kFast, listener);
@@ -87,10 +102,11 @@ TEST_CASE("discovery: watch_once applies events and moves the version", "[discov
   REQUIRE(watcher.list_all().ok());
 
   std::string added = event_line("ADDED", pod_json("b", "10.0.0.2", "11"));
-  api.queue_watch({{added.substr(0, 17), added.substr(17) +
-                        event_line("MODIFIED", pod_json("a", "10.0.0.1", "12", false)),
-                    event_line("DELETED", pod_json("b", "10.0.0.2", "13")), bookmark_line("40")},
-                   smg::Status::ok_status()});
+  api.queue_watch(
+      {{added.substr(0, 17),
+        added.substr(17) + event_line("MODIFIED", pod_json("a", "10.0.0.1", "12", false)),
+        event_line("DELETED", pod_json("b", "10.0.0.2", "13")), bookmark_line("40")},
+       smg::Status::ok_status()});
   REQUIRE(watcher.watch_once().ok());
   CHECK(api.watch_versions() == std::vector<std::string>{"10"});
   CHECK(watcher.resource_version() == "40");
@@ -116,9 +132,10 @@ TEST_CASE("discovery: watch_once reports 410 and malformed events", "[discovery]
   REQUIRE(watcher.list_all().ok());
 
   SECTION("ERROR 410 after an event: the event is kept, the answer is kube_gone") {
-    api.queue_watch({{event_line("ADDED", pod_json("a", "10.0.0.1", "11")) +
-                      event_line("ERROR", {{"kind", "Status"}, {"code", 410}, {"reason", "Expired"}})},
-                     smg::Status::ok_status()});
+    api.queue_watch(
+        {{event_line("ADDED", pod_json("a", "10.0.0.1", "11")) +
+          event_line("ERROR", {{"kind", "Status"}, {"code", 410}, {"reason", "Expired"}})},
+         smg::Status::ok_status()});
     CHECK(watcher.watch_once().reason() == "kube_gone");
     CHECK(watcher.pods().size() == 1);
     CHECK(watcher.resource_version() == "11");
@@ -137,7 +154,8 @@ TEST_CASE("discovery: watch_once reports 410 and malformed events", "[discovery]
   }
 }
 
-TEST_CASE("discovery: the loop re-watches after a drop and re-lists after 410", "[discovery][watcher]") {
+TEST_CASE("discovery: the loop re-watches after a drop and re-lists after 410",
+          "[discovery][watcher]") {
   FakePodApi api;
   RecordingListener listener;
   PodWatcher watcher(api, kFast, listener);

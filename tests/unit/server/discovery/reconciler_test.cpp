@@ -27,14 +27,15 @@ std::shared_ptr<smg::workers::Worker> find_url(WorkerRegistry& registry, const s
 
 }  // namespace
 
-TEST_CASE("discovery: reconcile adds, keeps and removes discovered workers", "[discovery][reconcile]") {
+TEST_CASE("discovery: reconcile adds, keeps and removes discovered workers",
+          "[discovery][reconcile]") {
   smg::FixedClock clock(1000);
   WorkerRegistry registry({}, clock);
   int woken = 0;
   Reconciler reconciler(registry, [&](const auto&) { ++woken; });
 
-  auto counts = reconciler.reconcile(want({{"http://10.0.0.1:8000", "u1", "w-1"},
-                                           {"http://10.0.0.2:8000", "u2", "w-2"}}));
+  auto counts = reconciler.reconcile(
+      want({{"http://10.0.0.1:8000", "u1", "w-1"}, {"http://10.0.0.2:8000", "u2", "w-2"}}));
   CHECK(counts.added == 2);
   CHECK(counts.removed == 0);
   CHECK(counts.discovered == 2);
@@ -47,8 +48,8 @@ TEST_CASE("discovery: reconcile adds, keeps and removes discovered workers", "[d
   CHECK(discovered_pod_uid(*first) == "u1");
 
   SECTION("the same set again changes nothing") {
-    counts = reconciler.reconcile(want({{"http://10.0.0.1:8000", "u1", "w-1"},
-                                        {"http://10.0.0.2:8000", "u2", "w-2"}}));
+    counts = reconciler.reconcile(
+        want({{"http://10.0.0.1:8000", "u1", "w-1"}, {"http://10.0.0.2:8000", "u2", "w-2"}}));
     CHECK(counts.added == 0);
     CHECK(counts.removed == 0);
     CHECK(counts.discovered == 2);
@@ -62,8 +63,8 @@ TEST_CASE("discovery: reconcile adds, keeps and removes discovered workers", "[d
     CHECK(first->status() == WorkerStatus::kDraining);  // a request holding it finishes
   }
   SECTION("the same URL with a new pod uid is replaced") {
-    counts = reconciler.reconcile(want({{"http://10.0.0.1:8000", "u9", "w-1"},
-                                        {"http://10.0.0.2:8000", "u2", "w-2"}}));
+    counts = reconciler.reconcile(
+        want({{"http://10.0.0.1:8000", "u9", "w-1"}, {"http://10.0.0.2:8000", "u2", "w-2"}}));
     CHECK(counts.removed == 1);
     CHECK(counts.added == 1);
     auto replaced = find_url(registry, "http://10.0.0.1:8000");
@@ -79,8 +80,8 @@ TEST_CASE("discovery: reconcile adds, keeps and removes discovered workers", "[d
   }
   SECTION("a discovered worker deleted by hand comes back at the next pass") {
     REQUIRE(registry.remove(first->id()).ok());
-    counts = reconciler.reconcile(want({{"http://10.0.0.1:8000", "u1", "w-1"},
-                                        {"http://10.0.0.2:8000", "u2", "w-2"}}));
+    counts = reconciler.reconcile(
+        want({{"http://10.0.0.1:8000", "u1", "w-1"}, {"http://10.0.0.2:8000", "u2", "w-2"}}));
     CHECK(counts.added == 1);
     CHECK(find_url(registry, "http://10.0.0.1:8000") != nullptr);
   }

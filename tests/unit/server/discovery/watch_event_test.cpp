@@ -1,9 +1,7 @@
 #include "server/discovery/watch_event.h"
 
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -69,7 +67,8 @@ TEST_CASE("discovery: parse_watch_event reads the five event types", "[discovery
     CHECK(event->expired());
   }
   SECTION("ERROR other than 410 is not expiry") {
-    auto event = parse_watch_event(R"({"type":"ERROR","object":{"code":500,"reason":"InternalError"}})");
+    auto event =
+        parse_watch_event(R"({"type":"ERROR","object":{"code":500,"reason":"InternalError"}})");
     REQUIRE(event.ok());
     CHECK(event->error_code == 500);
     CHECK_FALSE(event->expired());
@@ -91,7 +90,8 @@ TEST_CASE("discovery: parse_watch_event refuses malformed lines", "[discovery][w
   }
 }
 
-TEST_CASE("discovery: ERROR with an absurd code is not taken as 410", "[discovery][watch][attack]") {
+TEST_CASE("discovery: ERROR with an absurd code is not taken as 410",
+          "[discovery][watch][attack]") {
   auto event = parse_watch_event(R"({"type":"ERROR","object":{"code":4294967706}})");
   REQUIRE(event.ok());
   CHECK(event->error_code == 0);
@@ -141,4 +141,12 @@ TEST_CASE("discovery: WatchLineBuffer caps a line that never ends", "[discovery]
     WatchLineBuffer small(8);
     CHECK(small.feed("0123456789\n", count).reason() == "kube_line_too_long");
   }
+}
+
+TEST_CASE("discovery: watch_event_type_name gives the API's names", "[discovery][watch]") {
+  CHECK(std::string(watch_event_type_name(WatchEventType::kAdded)) == "ADDED");
+  CHECK(std::string(watch_event_type_name(WatchEventType::kModified)) == "MODIFIED");
+  CHECK(std::string(watch_event_type_name(WatchEventType::kDeleted)) == "DELETED");
+  CHECK(std::string(watch_event_type_name(WatchEventType::kBookmark)) == "BOOKMARK");
+  CHECK(std::string(watch_event_type_name(WatchEventType::kError)) == "ERROR");
 }
