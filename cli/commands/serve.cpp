@@ -23,7 +23,23 @@ struct ServeFlags {
   bool dev = false;
   int health_interval = 10, health_timeout = 5, cb_timeout = 60, cb_window = 120;
   int retry_initial_ms = 50, retry_max_ms = 30000;
+  std::vector<std::string> selector;  // k=v items; replace server.discovery.selector when given
 };
+
+// DESIGN.md §11: Kubernetes service discovery, SMG's flags.
+void add_discovery_flags(CLI::App& cmd, ServeFlags& f) {
+  auto& d = f.config.discovery;
+  cmd.add_flag("--service-discovery", d.enabled, "Discover workers from Kubernetes pods");
+  cmd.add_option("--selector", f.selector, "Pod label k=v the workers carry (repeatable)")
+      ->expected(1, -1);
+  cmd.add_option("--service-discovery-port", d.port,
+                 "Worker port when a pod has no smg.ai/worker-ports annotation")
+      ->capture_default_str();
+  cmd.add_option("--service-discovery-namespace", d.namespace_name,
+                 "Namespace to watch (default: all namespaces)");
+  cmd.add_option("--kubeconfig", d.kubeconfig,
+                 "kubeconfig file (else $KUBECONFIG, else the in-cluster service account)");
+}
 
 void add_core_flags(CLI::App& cmd, ServeFlags& f) {
   auto& c = f.config;
@@ -65,6 +81,7 @@ void add_core_flags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_flag("--allow-unauthenticated", c.allow_unauthenticated,
                "Allow a non-loopback --host with no authentication");
   cmd.add_flag("--dev", f.dev, "Start a built-in test worker and print generated keys");
+  add_discovery_flags(cmd, f);
 }
 
 void add_tuning_flags(CLI::App& cmd, ServeFlags& f) {
@@ -100,6 +117,7 @@ void add_tuning_flags(CLI::App& cmd, ServeFlags& f) {
 
 void apply_durations(ServeFlags& f) {
   auto& c = f.config;
+  if (!f.selector.empty()) c.discovery.selector = discovery::parse_selector(f.selector);
   c.health.interval = std::chrono::seconds(f.health_interval);
   c.health.timeout = std::chrono::seconds(f.health_timeout);
   c.circuit_breaker.timeout = std::chrono::seconds(f.cb_timeout);

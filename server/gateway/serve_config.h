@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/basic/basic_authenticator.h"
+#include "server/discovery/discovery_config.h"
 #include "server/proxy/data_plane_proxy.h"
 #include "server/workers/circuit_breaker.h"
 #include "server/workers/health_checker.h"
@@ -107,6 +108,9 @@ struct ServeConfig {
   bool log_json = false;
   bool allow_unauthenticated = false;
   std::size_t max_threads = 2048;  // HTTP serving threads, streams included
+
+  // --service-discovery and companions / server.discovery (DESIGN.md §11); off by default.
+  discovery::DiscoveryConfig discovery;
 
   std::vector<CallerConfig> callers;
   AdminAuthConfig admin_auth;

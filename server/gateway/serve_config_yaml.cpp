@@ -25,6 +25,20 @@ void read_workers(YamlReader& r, const Node& server, ServeConfig& c) {
   c.policy = r.get_string(workers, "policy", c.policy);
 }
 
+// server.discovery: {enabled, selector: {app: sglang-worker}, port, namespace, kubeconfig}.
+void read_discovery(YamlReader& r, const Node& server, ServeConfig& c) {
+  Node node = r.child(server, "discovery");
+  r.check_keys(node, {"enabled", "selector", "port", "namespace", "kubeconfig"});
+  if (!node.present()) return;
+  auto& d = c.discovery;
+  d.enabled = r.get_bool(node, "enabled", d.enabled);
+  auto selector = r.get_string_map(node, "selector");
+  if (!selector.empty()) d.selector.assign(selector.begin(), selector.end());
+  d.port = static_cast<int>(r.get_int(node, "port", d.port, 1, kMaxPort));
+  d.namespace_name = r.get_string(node, "namespace", d.namespace_name);
+  d.kubeconfig = r.get_string(node, "kubeconfig", d.kubeconfig);
+}
+
 void read_jwt(YamlReader& r, const Node& control, ServeConfig& c) {
   Node jwt = r.child(control, "jwt");
   r.check_keys(jwt,
@@ -251,7 +265,7 @@ void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
                {"host", "port", "data_dir", "allow_unauthenticated", "request_timeout_secs",
                 "max_payload_size", "workers", "control_plane", "callers", "admin_auth",
                 "admin_reports", "request_log", "content_capture", "tls", "admission", "logging",
-                "metrics"});
+                "metrics", "discovery"});
   c.host = r.get_string(server, "host", c.host);
   c.port = static_cast<int>(r.get_int(server, "port", c.port, 0, kMaxPort));
   c.data_dir = r.get_string(server, "data_dir", c.data_dir);
@@ -261,6 +275,7 @@ void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
   c.max_payload_size = static_cast<std::size_t>(r.get_int(
       server, "max_payload_size", static_cast<int64_t>(c.max_payload_size), 1, int64_t{1} << 34));
   read_workers(r, server, c);
+  read_discovery(r, server, c);
   read_control_plane(r, server, c);
   for (const Node& item : r.items(server, "callers")) read_caller(r, item, c);
   read_admin_auth(r, server, c);
