@@ -155,7 +155,8 @@ Response WorkersRoutes::remove(const std::string& worker_id) const {
 
 Response WorkersRoutes::loads() const {
   json items = json::array();
-  for (const auto& worker : *registry_.snapshot()) {
+  auto snapshot = registry_.snapshot();  // held: the loop must not outlive its snapshot
+  for (const auto& worker : *snapshot) {
     items.push_back({{"worker", worker->url()}, {"load", worker->load()}});
   }
   return json_response(200, {{"workers", std::move(items)}});

@@ -85,7 +85,8 @@ Result<WorkerLease> Router::pick(const std::string& model, const RoutingKey& key
 
 std::vector<std::string> Router::models() const {
   std::set<std::string> ids;
-  for (const auto& worker : *registry_.snapshot()) {
+  auto snapshot = registry_.snapshot();  // held: the loop must not outlive its snapshot
+  for (const auto& worker : *snapshot) {
     if (worker->status() != workers::WorkerStatus::kDraining) {
       auto worker_ids = worker->model_ids();
       ids.insert(worker_ids.begin(), worker_ids.end());

@@ -152,7 +152,8 @@ std::shared_ptr<const ModuleSnapshot> ModuleRegistry::snapshot() const {
 }
 
 std::shared_ptr<const LoadedModule> ModuleRegistry::find(const std::string& uuid) const {
-  for (const auto& entry : *snapshot()) {
+  auto modules_now = snapshot();  // held: the loop must not outlive its snapshot
+  for (const auto& entry : *modules_now) {
     if (entry->uuid == uuid) return entry;
   }
   return nullptr;
@@ -160,7 +161,8 @@ std::shared_ptr<const LoadedModule> ModuleRegistry::find(const std::string& uuid
 
 json ModuleRegistry::to_json() const {
   json modules = json::array();
-  for (const auto& entry : *snapshot()) modules.push_back(entry->to_json());
+  auto modules_now = snapshot();
+  for (const auto& entry : *modules_now) modules.push_back(entry->to_json());
   return {{"modules", modules}, {"metrics", stats_.to_json()}};
 }
 

@@ -6,7 +6,8 @@
 //   smg::server::wasm::ModuleRegistry registry(limits);
 //   auto uuid = registry.add({.name = "logging", .file_path = "/srv/logging.wasm",
 //                             .bytes = bytes, .on_response = true});
-//   for (const auto& entry : *registry.snapshot()) { ... }   // what the middleware runs
+//   auto modules = registry.snapshot();   // hold it: `*registry.snapshot()` in a range-for dangles
+//   for (const auto& entry : *modules) { ... }   // what the middleware runs
 //   registry.remove(*uuid);   // calls already running finish; the next request skips it
 //
 // Thread-safety: all methods are thread-safe; a snapshot is immutable and stays valid while held.

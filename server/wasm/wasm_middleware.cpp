@@ -57,7 +57,8 @@ WasmMiddleware::WasmMiddleware(ModuleRegistry& registry, metrics::Registry* metr
     : registry_(registry), metrics_(metrics) {}
 
 bool WasmMiddleware::has_modules(EntryPoint entry) const {
-  for (const auto& module : *registry_.snapshot()) {
+  auto snapshot = registry_.snapshot();  // held: the loop must not outlive its snapshot
+  for (const auto& module : *snapshot) {
     if (attached(*module, entry)) return true;
   }
   return false;

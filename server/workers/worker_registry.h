@@ -8,7 +8,8 @@
 //   smg::workers::WorkerRegistry registry({}, smg::SystemClock::instance());
 //   auto spec = smg::workers::parse_worker_body(body);
 //   auto added = registry.add(std::move(*spec));   // reason "WORKER_ALREADY_EXISTS" on a dup URL
-//   for (const auto& w : *registry.snapshot()) { /* route */ }
+//   auto workers = registry.snapshot();   // hold it: `*registry.snapshot()` in a range-for dangles
+//   for (const auto& w : *workers) { /* route */ }
 //   registry.remove((*added)->id());
 #pragma once
 
