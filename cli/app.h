@@ -15,7 +15,7 @@
 
 namespace smg::cli {
 
-// The whole tree: global options (DESIGN.md §6) and every command group, bound to `context`.
+// The whole tree: global options and every command group, bound to `context`.
 // REQUIRES: `context` outlives the returned app (callbacks capture it by reference).
 std::unique_ptr<CLI::App> make_app(CliContext& context);
 

@@ -25,7 +25,7 @@ class CommandError : public std::runtime_error {
   int exit_code_;
 };
 
-// Global flags (DESIGN.md §6). Where a remote command's server and credential come from is decided
+// Global flags. Where a remote command's server and credential come from is decided
 // in one place, cli/remote/target.h: flags, then SMG_TOKEN, then the context file.
 struct GlobalOptions {
   std::string output;   // "", "table", "json", "yaml"; empty means the command's default

@@ -1,4 +1,4 @@
-// smgctl's exit codes (DESIGN.md §6) and the one place a Status becomes one.
+// smgctl's exit codes and the one place a Status becomes one.
 #pragma once
 
 #include "common/status.h"

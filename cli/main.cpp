@@ -1,4 +1,4 @@
-// smgctl: runs the command tree of cli/app.h; every way out is an exit code (DESIGN.md §6).
+// smgctl: runs the command tree of cli/app.h; every way out is an exit code.
 #include <string>
 #include <vector>
 

@@ -1,4 +1,4 @@
-// smgctl audit tail (DESIGN.md §6): control-plane audit events from a gateway's /admin/audit
+// smgctl audit tail: control-plane audit events from a gateway's /admin/audit
 // (once, or followed over SSE with -f) or from a local audit log file (--file, following
 // logrotate's renames and truncation). Human lines by default, JSON lines with -o json.
 #include <unistd.h>

@@ -1,4 +1,4 @@
-// smgctl context set|list|use|current|delete (DESIGN.md §6): named gateways and their credentials
+// smgctl context set|list|use|current|delete: named gateways and their credentials
 // in $XDG_CONFIG_HOME/smgctl/ (cli/contexts/context_store.h). Secrets come from stdin or a no-echo
 // prompt (--token-stdin), never from argv, and are never printed.
 #include <filesystem>

@@ -1,4 +1,4 @@
-// smgctl dev-worker: the built-in OpenAI-compatible test worker in the foreground (DESIGN.md §6).
+// smgctl dev-worker: the built-in OpenAI-compatible test worker in the foreground.
 //   smgctl dev-worker --port 0 --model m1 --model m2 --api-key-env WORKER_KEY
 // prints `dev-worker listening on http://HOST:PORT` once bound; SIGINT/SIGTERM stop it (exit 0).
 #include "server/devworker/dev_worker.h"

@@ -1,4 +1,4 @@
-// smgctl hash bcrypt | verify (DESIGN.md §6): bcrypt hashes for HTTP Basic users. Passwords come
+// smgctl hash bcrypt | verify: bcrypt hashes for HTTP Basic users. Passwords come
 // from a no-echo prompt or stdin, never argv; over 72 bytes they are refused, not truncated.
 #include <memory>
 #include <string>

@@ -1,5 +1,5 @@
 // smgctl jwt decode | verify: inspect a token, or check it the way the gateway would
-// (DESIGN.md §3), against a JWKS (URL or file), one PEM key, or an issuer's discovery document.
+// against a JWKS (URL or file), one PEM key, or an issuer's discovery document.
 #include <ctime>
 #include <fstream>
 #include <memory>

@@ -1,4 +1,4 @@
-// smgctl keys generate (DESIGN.md §6): a new control-plane API key, its `id:name:role:key` spec
+// smgctl keys generate: a new control-plane API key, its `id:name:role:key` spec
 // for --control-plane-api-keys / CONTROL_PLANE_API_KEYS, and its SHA-256 for YAML's key_sha256.
 #include <nlohmann/json.hpp>
 

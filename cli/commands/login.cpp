@@ -1,4 +1,4 @@
-// smgctl login | logout (DESIGN.md §6): OIDC tokens for a context, from the device flow (RFC 8628)
+// smgctl login | logout: OIDC tokens for a context, from the device flow (RFC 8628)
 // or Authorization Code + PKCE with a loopback redirect (RFC 8252); logout forgets them and
 // revokes the refresh token where the provider offers revocation (RFC 7009).
 //

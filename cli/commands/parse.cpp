@@ -1,5 +1,5 @@
 // smgctl parse reasoning|function-call: SMG's /parse/* helpers, which split model output into
-// reasoning and answer, or extract tool calls (DESIGN.md §9). The text comes from --text or
+// reasoning and answer, or extract tool calls. The text comes from --text or
 // stdin. By default the gateway parses; --offline runs the same parsers (common/parsers) here
 // and prints what the gateway would answer.
 #include <fstream>

@@ -1,4 +1,4 @@
-// smgctl policy check (DESIGN.md §5, §6): asks the policy engine the gateway would build from a
+// smgctl policy check: asks the policy engine the gateway would build from a
 // policy file or a config's `server.admin_auth.authorization` whether SUBJECT may do ACTION on
 // OBJECT in DOMAIN. Exit 0 allow, 1 deny, 2 on a usage or policy error (one line on stderr).
 #include <nlohmann/json.hpp>

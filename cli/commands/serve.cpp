@@ -1,4 +1,4 @@
-// `smgctl serve`: the gateway, with SMG's flags (DESIGN.md §2), and `--dev` for trying it in one
+// `smgctl serve`: the gateway, with SMG's flags, and `--dev` for trying it in one
 // command (a built-in test worker, generated keys, ready curl lines).
 #include <signal.h>
 
@@ -26,7 +26,7 @@ struct ServeFlags {
   std::vector<std::string> selector;  // k=v items; replace server.discovery.selector when given
 };
 
-// DESIGN.md §11: Kubernetes service discovery, SMG's flags.
+// Kubernetes service discovery, SMG's flags.
 void add_discovery_flags(CLI::App& cmd, ServeFlags& f) {
   auto& d = f.config.discovery;
   cmd.add_flag("--service-discovery", d.enabled, "Discover workers from Kubernetes pods");

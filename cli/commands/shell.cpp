@@ -1,4 +1,4 @@
-// smgctl shell (DESIGN.md §6): an interactive REPL over this command tree (cli/shell/shell.h).
+// smgctl shell: an interactive REPL over this command tree (cli/shell/shell.h).
 #include "cli/commands/commands.h"
 #include "cli/shell/shell.h"
 

@@ -1,4 +1,4 @@
-// smgctl wasm list|add|remove: the gateway's /wasm module API (SMG's shapes, DESIGN.md §10).
+// smgctl wasm list|add|remove: the gateway's /wasm module API (SMG's shapes).
 //
 //   smgctl wasm add logging.wasm --name logging --attach on-response      # uploads the file
 //   smgctl wasm add /srv/wasm/auth.wasm --path --name auth --attach on-request --fail-closed

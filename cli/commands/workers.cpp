@@ -1,4 +1,4 @@
-// smgctl workers list|get|add|remove|update (DESIGN.md §6): the gateway's /workers API.
+// smgctl workers list|get|add|remove|update: the gateway's /workers API.
 // A worker's API key comes from stdin or a no-echo prompt (--api-key-stdin), never argv, and the
 // gateway never returns it.
 #include <chrono>

@@ -1,4 +1,4 @@
-// The values smgctl keeps per context (DESIGN.md §6): where a gateway is and how to trust it
+// The values smgctl keeps per context: where a gateway is and how to trust it
 // (config.yaml, no secrets), and the credential used to call it (credentials.yaml).
 // Plain values; thread-safety as for any struct.
 //

@@ -1,4 +1,4 @@
-// ContextStore: smgctl's contexts and their credentials in $XDG_CONFIG_HOME/smgctl/ (DESIGN.md §6).
+// ContextStore: smgctl's contexts and their credentials in $XDG_CONFIG_HOME/smgctl/.
 //
 //   config.yaml       contexts (name, server, cacert, insecure) and current-context; no secrets
 //   credentials.yaml  per context: an API key (`token`) or OIDC tokens (`oidc`)

@@ -1,4 +1,4 @@
-// GatewayClient: smgctl's calls to a gateway's control plane (DESIGN.md §3/§6) over libcurl
+// GatewayClient: smgctl's calls to a gateway's control plane over libcurl
 // (common/http), with the target's TLS settings and bearer credential. The credential only ever
 // travels in the Authorization header: never in a URL, a message or an error.
 //

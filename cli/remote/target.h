@@ -1,5 +1,5 @@
 // Where a remote command goes and with which credential: the one place that decides it.
-// Precedence (DESIGN.md §6): --server/--token flags, then SMG_TOKEN, then the chosen context
+// Precedence: --server/--token flags, then SMG_TOKEN, then the chosen context
 // (--context, else the current one) from $XDG_CONFIG_HOME/smgctl/ (cli/contexts/context_store.h).
 // A context's credential goes only to that context's server: `--server OTHER` without
 // `--context` ignores the stored contexts. OIDC credentials yield their access token, refreshed

@@ -1,4 +1,4 @@
-// Control-plane API key specs: `id:name:role:key` (DESIGN.md §2), from flags or the
+// Control-plane API key specs: `id:name:role:key`, from flags or the
 // CONTROL_PLANE_API_KEYS environment variable, turned into ApiKeyEntry values that hold only the
 // key's SHA-256. The plaintext key is wiped as soon as it is hashed.
 //

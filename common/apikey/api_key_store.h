@@ -1,5 +1,5 @@
 // ApiKeyStore: the configured control-plane API keys, looked up by the SHA-256 of the presented
-// key (DESIGN.md §3). Built once at start-up from ApiKeyEntry values; immutable afterwards.
+// key. Built once at start-up from ApiKeyEntry values; immutable afterwards.
 //
 // The store holds digests only. A lookup hashes the presented key and finds the digest in a hash
 // map: what timing can reveal is about the digest, which tells an attacker nothing about a key.

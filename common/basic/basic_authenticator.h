@@ -1,4 +1,4 @@
-// BasicAuthenticator: browser-admin HTTP Basic (DESIGN.md §5) against configured users whose
+// BasicAuthenticator: browser-admin HTTP Basic against configured users whose
 // bcrypt hashes came from the environment.
 //
 // bcrypt at cost 12 costs ~200 ms, so a check per request would be a denial of service. Two

@@ -1,4 +1,4 @@
-// JwksCache: the IdP's current JwkSet, fetched over HTTP and kept fresh (DESIGN.md §3).
+// JwksCache: the IdP's current JwkSet, fetched over HTTP and kept fresh.
 //
 // Source: `jwks_uri`, or `issuer` + "/.well-known/openid-configuration" → `jwks_uri` (the
 // discovery document's `issuer` must equal the configured one exactly). Every URL must pass

@@ -1,4 +1,4 @@
-// Verified JWT claims → smg::Principal (DESIGN.md §3).
+// Verified JWT claims → smg::Principal.
 //
 // Subject: `sub`, else `email`, else `preferred_username` (the first non-empty string);
 // principal subject "jwt:<value>", display_name "<value>".

@@ -1,5 +1,5 @@
 // verify(): the JWT decision. Parse (jws.h) → choose the key → check alg ↔ key → check the
-// signature → check exp / nbf / iss / aud. DESIGN.md §3 is the rulebook:
+// signature → check exp / nbf / iss / aud. The rules:
 //   * allowed algs RS256/384/512, PS256/384/512, ES256/384, EdDSA; `none` and HS* never;
 //   * `kid` required unless the set holds exactly one key; the token alg must equal the key alg;
 //   * `exp` required and numeric, `nbf` honoured, both with `leeway`;

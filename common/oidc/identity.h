@@ -1,4 +1,4 @@
-// Who an ID token says the admin is (DESIGN.md §5): subject, email, groups; and whether they may
+// Who an ID token says the admin is: subject, email, groups; and whether they may
 // be an admin here at all (allowed_domains, email_verified).
 //
 // Subject: `user:<lowercased email>` when the subject claim is the email claim, else

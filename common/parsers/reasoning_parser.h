@@ -1,5 +1,5 @@
 // Reasoning parsers: split a model's output into reasoning ("thinking") and the answer, in each
-// of SMG's formats (DESIGN.md §9, crates/reasoning_parser), as whole text or incrementally.
+// of SMG's formats (crates/reasoning_parser), as whole text or incrementally.
 //
 // As with tool calls, a ReasoningFormat is stateless: `parse` is SMG's
 // detect_and_parse_reasoning on a fresh parser, and `settled` what a prefix already decides

@@ -1,5 +1,5 @@
 // Tool-call parsers: extract function calls from a model's output in each of SMG's formats
-// (DESIGN.md §9), as whole text or incrementally.
+// as whole text or incrementally.
 //
 // A ToolCallFormat is stateless: `parse` gives SMG's `parse_complete_with_tools` result for a
 // whole output, and `settled` says what is already certain about that result from a prefix of

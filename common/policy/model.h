@@ -1,4 +1,4 @@
-// The one Casbin model smg enforces (DESIGN.md §5): RBAC with domains, allow-override, exact
+// The one Casbin model smg enforces: RBAC with domains, allow-override, exact
 // objects and anchored `|`-separated actions. The rule types here are plain values shared by the
 // CSV parser, the role manager and the enforcer.
 //

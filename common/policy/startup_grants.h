@@ -1,5 +1,5 @@
 // Policy lines that other configuration implies, added to the configured policy at start-up
-// (DESIGN.md §5): a caller with `metrics_admin: true` or `content_admin: true` gets the matching
+//: a caller with `metrics_admin: true` or `content_admin: true` gets the matching
 // role in its own domain. Build the Enforcer from the merged list.
 // Thread-safety: pure functions.
 //

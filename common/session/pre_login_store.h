@@ -1,4 +1,4 @@
-// PreLoginStore: OIDC logins in flight (DESIGN.md §5), keyed by their `state`.
+// PreLoginStore: OIDC logins in flight, keyed by their `state`.
 //
 // Each entry holds what the callback needs (nonce, PKCE verifier) and the SHA-256 of the
 // pre-login cookie value that binds the login to the browser that started it (no login CSRF).

@@ -1,4 +1,4 @@
-// Session: a browser admin's server-side session (DESIGN.md §5), and its opaque id.
+// Session: a browser admin's server-side session, and its opaque id.
 //
 // The id the browser holds is 32 random bytes, base64url (43 characters, 256 bits). Stores keep
 // only SHA-256(id), so a leaked store (or a backup of it) leaks no usable cookie.

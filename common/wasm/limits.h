@@ -1,4 +1,4 @@
-// Per-call budgets of a WASM middleware module (DESIGN.md §10, `server.wasm` in YAML). A module
+// Per-call budgets of a WASM middleware module (`server.wasm` in YAML). A module
 // that crosses one is stopped and the call fails; nothing it did is applied.
 //
 //   smg::wasm::Limits limits;                       // SMG's defaults

@@ -1,4 +1,4 @@
-// Browser-admin identity routes (`/admin/auth/*`, seeds/admin-auth.md, DESIGN.md §5):
+// Browser-admin identity routes (`/admin/auth/*`):
 //   GET  /admin/auth/check     HTTP Basic; 200 / 401 + challenge / 403 admin-forbidden / 431 / 429
 //   GET  /admin/auth/login     302 to the IdP (state, nonce, PKCE S256), pre-login cookie
 //   GET  /admin/auth/callback  code exchange, ID token checks, new server-side session, 302 /me

@@ -1,4 +1,4 @@
-// Successful admin responses carry the same no-cache headers as admin errors (DESIGN.md §5):
+// Successful admin responses carry the same no-cache headers as admin errors:
 // identity metadata must never sit in a shared cache.
 //
 //   return admin_json(200, {{"ok", true}});

@@ -1,4 +1,4 @@
-// Whether an admin request arrived over HTTPS (DESIGN.md §5): the listener's own TLS, or
+// Whether an admin request arrived over HTTPS: the listener's own TLS, or
 // `X-Forwarded-Proto: https` sent by a peer inside trusted_proxy_cidrs. The header must appear
 // exactly once with exactly one value: "https, http" or two headers are refused, since a proxy
 // that appends would let a client smuggle its own value first.

@@ -1,4 +1,4 @@
-// Data-plane caller tokens (`server.callers`, DESIGN.md §5): stored only as SHA-256 digests and
+// Data-plane caller tokens (`server.callers`): stored only as SHA-256 digests and
 // looked up by digest. A token's `status` other than active refuses it with 403 `key-<status>`.
 // Thread-safety: immutable after build.
 //

@@ -1,4 +1,4 @@
-// GatewayAuth: who may call what (DESIGN.md §3), built once at start-up from the configured
+// GatewayAuth: who may call what, built once at start-up from the configured
 // credential sources and called per request.
 //
 // Control plane (SMG's rules): a Bearer token with three dot-separated parts is a JWT when JWT auth

@@ -1,5 +1,5 @@
 // The workers the pods in view call for: one `http://<podIP>:<port>` per port of every pod that
-// is selected, Ready, Running and not terminating (DESIGN.md §11).
+// is selected, Ready, Running and not terminating.
 //
 // Ports come from the annotation `smg.ai/worker-ports` ("8000,8001": deduplicated, in order; an
 // invalid list falls back), else the discovery port. Unlike SMG, which leaves a not-ready pod's

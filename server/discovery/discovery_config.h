@@ -1,4 +1,4 @@
-// DiscoveryConfig: what `--service-discovery` and its companions say (DESIGN.md §11), as plain
+// DiscoveryConfig: what `--service-discovery` and its companions say, as plain
 // values, and the label selector they carry.
 //
 // A selector is `k=v` pairs, all of which a pod's labels must hold (SMG: split on the first `=`,

@@ -1,4 +1,4 @@
-// DiscoveryService: Kubernetes service discovery for the gateway (DESIGN.md §11). Pods matching
+// DiscoveryService: Kubernetes service discovery for the gateway. Pods matching
 // the selector that are Ready and Running become workers `http://<podIP>:<port>` in the
 // WorkerRegistry; pods that are deleted, terminating, not ready or deselected are drained and
 // removed. Only workers labelled `smg.ai/pod-uid` are touched.

@@ -117,7 +117,7 @@ Response Gateway::public_route(const RouteMatch& match) const {
                                            {"total_workers", total}});
 }
 
-// /metrics (DESIGN.md §3, §5): open when no auth is configured; a caller token needs the policy
+// /metrics: open when no auth is configured; a caller token needs the policy
 // grant `metrics, read` in its domain (else 403 metrics-forbidden); any other bearer must be a
 // control-plane admin credential, as for the rest of the admin surface.
 Response Gateway::metrics_route(const Request& request) {

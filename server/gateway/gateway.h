@@ -1,4 +1,4 @@
-// Gateway: the request path of DESIGN.md §1, engine-independent:
+// Gateway: the request path, engine-independent:
 //   request id → route class → authenticate/authorize → audit (control plane) → handler
 //   → (data plane) admission → proxy → metrics.
 // Built once by GatewayRuntime from the validated configuration; handle() runs on many threads.

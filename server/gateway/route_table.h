@@ -1,4 +1,4 @@
-// Which class a route belongs to (DESIGN.md §3), decided from the path alone so that auth runs
+// Which class a route belongs to, decided from the path alone so that auth runs
 // before any handler sees the request. Unknown paths are kNotFound.
 //
 //   RouteMatch m = classify_route("POST", "/v1/chat/completions");   // kDataPlane, "chat"
@@ -9,7 +9,7 @@
 
 namespace smg::server {
 
-// kContent: content-capture maintenance for caller tokens (DESIGN.md §3, §5).
+// kContent: content-capture maintenance for caller tokens.
 enum class RouteClass { kPublic, kDataPlane, kControlPlane, kMetrics, kAdmin, kContent, kNotFound };
 
 struct RouteMatch {

@@ -1,5 +1,5 @@
 // ServeConfig: everything `smgctl serve` is told, as plain values (flags > environment > config
-// file > the defaults below, which are SMG's unless DESIGN.md §2 says otherwise). Secrets stay in
+// file > the defaults below, which are SMG's unless noted). Secrets stay in
 // this struct only until GatewayRuntime::build has hashed them.
 #pragma once
 
@@ -109,7 +109,7 @@ struct ServeConfig {
   bool allow_unauthenticated = false;
   std::size_t max_threads = 2048;  // HTTP serving threads, streams included
 
-  // --service-discovery and companions / server.discovery (DESIGN.md §11); off by default.
+  // --service-discovery and companions / server.discovery; off by default.
   discovery::DiscoveryConfig discovery;
 
   std::vector<CallerConfig> callers;

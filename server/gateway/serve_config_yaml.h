@@ -1,4 +1,4 @@
-// Loads `smgctl serve --config FILE` (DESIGN.md §4–§5) into a ServeConfig, strictly: an unknown
+// Loads `smgctl serve --config FILE` into a ServeConfig, strictly: an unknown
 // key, a wrong type, a missing required field, an unset `*_env` variable or a plaintext secret
 // stops start-up with one line naming the path (`server.admin_auth.oidc.client_id_env:
 // required`). Values are read on top of `config`, so flags parsed afterwards override them.

@@ -73,7 +73,7 @@ Response text_response(int status, std::string body, std::string content_type = 
 Response error_response(int status, const std::string& type, const std::string& message,
                         const std::string& code = "");
 
-// Admin and caller-token errors (DESIGN.md §5): {"error":{"type":T,"message":T}} with
+// Admin and caller-token errors: {"error":{"type":T,"message":T}} with
 // Cache-Control: no-store, Pragma: no-cache and X-Content-Type-Options: nosniff.
 Response admin_error_response(int status, const std::string& type);
 

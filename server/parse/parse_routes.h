@@ -1,4 +1,4 @@
-// SMG's parser endpoints (DESIGN.md §9) as pure handlers: Request → Response, on the parsers of
+// SMG's parser endpoints as pure handlers: Request → Response, on the parsers of
 // common/parsers. Control-plane routes: authentication and audit happen before these handlers.
 //
 //   POST /parse/function_call {"text","tool_call_parser","tools":[Tool]}

@@ -1,4 +1,4 @@
-// Content-capture maintenance (DESIGN.md §5), shared by the caller-token API
+// Content-capture maintenance, shared by the caller-token API
 //   DELETE /v1/content-captures/{request_id}      action `delete` in the capture's caller domain
 //   POST   /v1/content-captures/purge-expired     action `purge`, in every domain it is granted
 // and the same two actions offered to browser admins under /admin/reports/api/. Object

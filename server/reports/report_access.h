@@ -1,5 +1,5 @@
-// ReportAccess: who may use the admin report surface, and on which domains' data (seeds/
-// admin-auth.md, DESIGN.md §5). Identity comes from the browser-admin authenticator (Basic or an
+// ReportAccess: who may use the admin report surface, and on which domains' data.
+// Identity comes from the browser-admin authenticator (Basic or an
 // OIDC session); a caller bearer token is never an admin credential here (403
 // reports-forbidden). The policy engine then says in which domains the subject may do the action
 // on the object; none at all is 403, and every query is scoped to the domains returned.

@@ -1,4 +1,4 @@
-// The control-plane worker API (DESIGN.md §3, SMG shapes) as pure handlers: Request → Response.
+// The control-plane worker API (SMG shapes) as pure handlers: Request → Response.
 //
 //   POST   /workers               → 202, Location: /workers/{id},
 //                                   {"status":"accepted","worker_id","url","location","message"}

@@ -1,4 +1,4 @@
-// The tokenizer API (DESIGN.md §8, SMG's shapes) as pure handlers: Request → Response.
+// The tokenizer API (SMG's shapes) as pure handlers: Request → Response.
 //
 // Control plane (admin):
 //   POST   /v1/tokenizers              {"name","source","chat_template_path"?} → 202 pending job,

@@ -1,4 +1,4 @@
-// `server.wasm` in the serve YAML (DESIGN.md §10) and what start-up does with it:
+// `server.wasm` in the serve YAML and what start-up does with it:
 //
 //   server:
 //     wasm:

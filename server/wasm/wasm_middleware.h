@@ -1,4 +1,4 @@
-// WASM middleware on the data plane (DESIGN.md §10): runs the registry's modules on a request
+// WASM middleware on the data plane: runs the registry's modules on a request
 // after authentication and before routing and admission, and on a non-stream response before it
 // is sent. Modules run in registration order, each seeing the request as the previous one left
 // it; a reject stops the chain. A module that traps or runs over a budget is skipped and counted

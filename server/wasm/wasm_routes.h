@@ -1,4 +1,4 @@
-// The control-plane WASM module API (DESIGN.md §10, SMG's shapes) as pure handlers.
+// The control-plane WASM module API (SMG's shapes) as pure handlers.
 //
 //   POST   /wasm          {"modules":[{"name", "file_path" | "wasm_base64",
 //                          "module_type":"Middleware", "attach_points":

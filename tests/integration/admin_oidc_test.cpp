@@ -1,5 +1,5 @@
 // Browser-admin OIDC login against a real OpenID Provider (npm oidc-provider, tests/peers) and a
-// real `smgctl serve --config`: the happy path, then the attacks DESIGN.md §5 pins (login CSRF,
+// real `smgctl serve --config`: the happy path, then the attacks it must refuse (login CSRF,
 // session fixation, state reuse, code replay, alg none / HS256 / wrong aud / wrong nonce ID
 // tokens, look-alike email domains, unverified email), logout, restart survival.
 // Forged ID tokens come from the OP itself: its /test/tamper switch rewrites the ID token in its

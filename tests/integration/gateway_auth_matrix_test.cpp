@@ -1,4 +1,4 @@
-// Who may call what (DESIGN.md section 3), end to end: real `smgctl serve` processes on port 0,
+// Who may call what, end to end: real `smgctl serve` processes on port 0,
 // every control-plane route against admin / user / missing / wrong credentials, with API keys and
 // with JWTs minted by npm `jose` against a local IdP, and the data plane through a dev worker.
 #include <httplib.h>

@@ -1,5 +1,5 @@
 // `smgctl serve` in front of real `smgctl dev-worker` processes: the data plane end to end
-// (DESIGN.md §2–§3): the official openai client, credential rewriting, request ids, stream
+//: the official openai client, credential rewriting, request ids, stream
 // aborts, round-robin, routing around a dead worker, and the documented error answers.
 #include <httplib.h>
 

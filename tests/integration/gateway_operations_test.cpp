@@ -1,4 +1,4 @@
-// `smgctl serve` operated as a real process (DESIGN.md §2–§3): worker management through the
+// `smgctl serve` operated as a real process: worker management through the
 // control plane, admission limits, the audit trail and its sinks, secrets kept out of every
 // output, and start-up config errors.
 #include <httplib.h>

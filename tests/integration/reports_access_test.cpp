@@ -1,5 +1,5 @@
 // The allow/deny matrix of every admin report endpoint and both content-maintenance surfaces
-// (seeds/admin-auth.md, DESIGN.md §5), against a real `smgctl serve --config`: the allowed
+// against a real `smgctl serve --config`: the allowed
 // subject gets 200; a subject without the action 403; another domain's request id 404; a caller
 // bearer token on reports 403 reports-forbidden; no identity 401; the security report is denied
 // to reports_admin. Content maintenance is audited and needs CSRF from browsers.

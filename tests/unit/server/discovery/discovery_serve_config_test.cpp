@@ -1,4 +1,4 @@
-// server.discovery in the serve YAML (DESIGN.md §11 flags as keys).
+// server.discovery in the serve YAML.
 #include <catch2/catch.hpp>
 
 #include "common/config/yaml_reader.h"
