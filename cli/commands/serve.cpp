@@ -24,7 +24,22 @@ struct ServeFlags {
   int health_interval = 10, health_timeout = 5, cb_timeout = 60, cb_window = 120;
   int retry_initial_ms = 50, retry_max_ms = 30000;
   std::vector<std::string> selector;  // k=v items; replace server.discovery.selector when given
+  std::vector<std::string> tokenizers;  // NAME=SOURCE items; replace server.tokenizers when given
 };
+
+// --tokenizer NAME=SOURCE, both parts non-empty.
+std::vector<server::TokenizerStartup> parse_tokenizer_flags(const std::vector<std::string>& items) {
+  std::vector<server::TokenizerStartup> tokenizers;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto eq = items[i].find('=');
+    if (eq == 0 || eq == std::string::npos || eq + 1 == items[i].size()) {
+      throw UsageError("--tokenizer #" + std::to_string(i + 1) +
+                       ": expected NAME=SOURCE (a tokenizer file, directory or Hub repository id)");
+    }
+    tokenizers.push_back({items[i].substr(0, eq), items[i].substr(eq + 1)});
+  }
+  return tokenizers;
+}
 
 // Kubernetes service discovery, SMG's flags.
 void add_discovery_flags(CLI::App& cmd, ServeFlags& f) {
@@ -80,6 +95,12 @@ void add_core_flags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_option("--data-dir", c.data_dir, "State directory")->envname("SMG_DATA_DIR");
   cmd.add_flag("--allow-unauthenticated", c.allow_unauthenticated,
                "Allow a non-loopback --host with no authentication");
+  cmd.add_flag("--allow-link-local-workers", c.allow_link_local_workers,
+               "Allow workers at link-local and cloud metadata addresses (169.254.0.0/16, ...)");
+  cmd.add_option("--tokenizer", f.tokenizers,
+                 "NAME=SOURCE tokenizer to load before serving (repeatable; file, directory or "
+                 "Hub repository id)");
+  cmd.add_flag("--enable-wasm", c.wasm.enabled, "Allow WASM middleware modules (/wasm)");
   cmd.add_flag("--dev", f.dev, "Start a built-in test worker and print generated keys");
   add_discovery_flags(cmd, f);
 }
@@ -118,6 +139,7 @@ void add_tuning_flags(CLI::App& cmd, ServeFlags& f) {
 void apply_durations(ServeFlags& f) {
   auto& c = f.config;
   if (!f.selector.empty()) c.discovery.selector = discovery::parse_selector(f.selector);
+  if (!f.tokenizers.empty()) c.tokenizers = parse_tokenizer_flags(f.tokenizers);
   c.health.interval = std::chrono::seconds(f.health_interval);
   c.health.timeout = std::chrono::seconds(f.health_timeout);
   c.circuit_breaker.timeout = std::chrono::seconds(f.cb_timeout);

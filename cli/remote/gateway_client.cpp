@@ -25,7 +25,7 @@ Code code_for_http(long status) {
   }
 }
 
-// The server's own words when it sent SMG's error shape, else something generic.
+// The server's own words when it sent one of SMG's error shapes, else something generic.
 std::string server_message(long status, const std::string& body) {
   nlohmann::json doc = nlohmann::json::parse(body, nullptr, false);
   if (!doc.is_discarded() && doc.is_object() && doc.contains("error")) {
@@ -34,6 +34,10 @@ std::string server_message(long status, const std::string& body) {
       return error["message"].get<std::string>();
     }
     if (error.is_string()) return error.get<std::string>();
+  }
+  // SMG's tokenizer removal answers {"success":false,"message":"..."}.
+  if (!doc.is_discarded() && doc.is_object() && doc.contains("message") && doc["message"].is_string()) {
+    return doc["message"].get<std::string>();
   }
   switch (status) {
     case 401:

@@ -1,20 +1,14 @@
 #include "common/audit/audit_event.h"
 
 #include "common/clock/clock.h"
+#include "common/text/capped_text.h"
 
 namespace smg::audit {
 namespace {
 
 // Caps at kMaxFieldBytes without splitting a UTF-8 sequence.
 std::string capped(const std::string& value) {
-  if (value.size() <= kMaxFieldBytes) {
-    return value;
-  }
-  std::size_t end = kMaxFieldBytes;
-  while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) {
-    --end;
-  }
-  return value.substr(0, end);
+  return std::string(text::utf8_prefix(value, kMaxFieldBytes));
 }
 
 }  // namespace

@@ -275,7 +275,14 @@ void DevRoutes::install(httplib::Server& server) {
   server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("OK", "text/plain");
   });
-  server.Get("/dev/stats", [this](const httplib::Request&, httplib::Response& res) {
+  // What reached the worker, behind the worker's key when it has one (never a credential: those
+  // are digests).
+  server.Get("/dev/stats", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req)) {
+      res.set_header("WWW-Authenticate", "Bearer");
+      return send_error(res, 401, "invalid_request_error", "Missing or invalid API key",
+                        "invalid_api_key");
+    }
     send_json(res, 200, stats_.snapshot().to_json());
   });
   server.Get("/v1/models",

@@ -2,7 +2,21 @@
 
 #include <utility>
 
+#include "common/crypto/crypto.h"
+
 namespace smg::devworker {
+namespace {
+
+bool is_credential_header(const std::string& lower_name) {
+  return lower_name == "authorization" || lower_name == "proxy-authorization" ||
+         lower_name == "cookie" || lower_name == "x-api-key";
+}
+
+}  // namespace
+
+std::string credential_digest(const std::string& value) {
+  return "sha256:" + crypto::sha256_hex(value);
+}
 
 nlohmann::json DevWorkerStats::to_json() const {
   return {{"requests", requests},
@@ -24,6 +38,9 @@ std::shared_ptr<void> DevStats::begin_request() {
 
 void DevStats::record_data_plane(std::map<std::string, std::string> headers) {
   ++requests_;
+  for (auto& [name, value] : headers) {
+    if (is_credential_header(name)) value = credential_digest(value);
+  }
   std::lock_guard<std::mutex> lock(last_mutex_);
   last_headers_ = std::move(headers);
 }

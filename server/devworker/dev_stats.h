@@ -1,6 +1,8 @@
 // Counters the dev worker keeps so tests can see what reached it: how many inference requests,
 // how many streams are open or ended and how, and which credential and headers the last one
-// carried (served as GET /dev/stats).
+// carried (served as GET /dev/stats, which needs the worker's key when it has one). A credential
+// is never served back: Authorization, Proxy-Authorization, Cookie and X-API-Key appear as
+// "sha256:<hex of the value>", enough for a test to tell which key arrived.
 // Thread-safety: every member may be called from any thread.
 //
 //   DevStats stats;
@@ -28,11 +30,16 @@ struct DevWorkerStats {
   std::uint64_t peak_streams = 0;
   std::uint64_t streams_completed = 0;
   std::uint64_t streams_aborted = 0;
-  std::string last_authorization;  // Authorization of the last data-plane request, or empty
-  std::map<std::string, std::string> last_headers;  // its headers, names lower-cased
+  // "sha256:<hex>" of the last data-plane request's Authorization, or empty when it had none.
+  std::string last_authorization;
+  std::map<std::string, std::string> last_headers;  // its headers, names lower-cased, credentials
+                                                    // as digests
 
   nlohmann::json to_json() const;
 };
+
+// "sha256:<hex>": what /dev/stats shows in place of a credential header's value.
+std::string credential_digest(const std::string& value);
 
 class DevStats {
  public:

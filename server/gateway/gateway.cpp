@@ -4,6 +4,7 @@
 #include "common/log/logger.h"
 #include "server/gateway/audit_routes.h"
 #include "server/gateway/request_id.h"
+#include "server/proxy/forwarding_headers.h"
 
 namespace smg::server {
 namespace {
@@ -153,6 +154,9 @@ Response Gateway::control_plane_handler(const Request& request, const RouteMatch
     return parts_.workers_routes->handle(request);
   }
   if (match.name == "get_loads") return parts_.workers_routes->loads();
+  if (match.name.rfind("tokenizer", 0) == 0) return parts_.tokenizers->handle(request);
+  if (match.name.rfind("parse_", 0) == 0) return parts_.parse->handle(request);
+  if (match.name.rfind("wasm", 0) == 0) return parts_.wasm_routes->handle(request);
   if (match.name == "flush_cache") return parts_.proxy->flush_cache(request.request_id);
   if (match.name == "audit") {
     if (parts_.audit == nullptr) {
@@ -187,11 +191,20 @@ void Gateway::record_audit(const Request& request, const RouteMatch& match, cons
 Response Gateway::data_plane(Request& request, const RouteMatch& match) {
   auto started = std::chrono::steady_clock::now();
   int64_t started_ms = parts_.recorder != nullptr ? unix_now_ms() : 0;
-  AuthResult auth = parts_.auth->data_plane(request);
+  AuthResult auth;
   proxy::ForwardInfo info;
-  Response response = auth.outcome == AuthOutcome::kAllowed
-                          ? data_plane_handler(request, match, auth, info)
-                          : auth.rejection;
+  Response response;
+  if (proxy::arrived_through_us(request)) {
+    // Our own Via token: a worker URL leads back here. Forwarding again would loop until every
+    // connection is used; RFC 5842's 508 ends it at the first return.
+    response = error_response(508, "loop_detected",
+                              "The request came back to this gateway: a worker URL points at it",
+                              "loop_detected");
+  } else {
+    auth = parts_.auth->data_plane(request);
+    response = auth.outcome == AuthOutcome::kAllowed ? data_plane_handler(request, match, auth, info)
+                                                     : auth.rejection;
+  }
   if (parts_.recorder != nullptr) {
     parts_.recorder->record({request, match.name, auth.principal, info, started, started_ms},
                             response);
@@ -214,9 +227,25 @@ Response Gateway::content_route(const Request& request, const RouteMatch& match)
                                        : parts_.content->remove(actor, match.resource);
 }
 
+// WASM middleware wraps every data-plane route: on_request after authentication and before
+// routing and admission, on_response on what comes back unless it streams.
 Response Gateway::data_plane_handler(Request& request, const RouteMatch& match,
                                      const AuthResult& auth, proxy::ForwardInfo& info) {
+  if (parts_.wasm_middleware == nullptr) return data_plane_route(request, match, auth, info);
+  bool identified = auth.principal.auth_method != AuthMethod::kNone;
+  const Principal* principal = identified ? &auth.principal : nullptr;
+  if (auto reply = parts_.wasm_middleware->on_request(request, principal)) return std::move(*reply);
+  Response response = data_plane_route(request, match, auth, info);
+  if (!response.stream) parts_.wasm_middleware->on_response(request, principal, response);
+  return response;
+}
+
+Response Gateway::data_plane_route(Request& request, const RouteMatch& match,
+                                   const AuthResult& auth, proxy::ForwardInfo& info) {
   if (match.name == "models") return parts_.proxy->list_models();
+  // Tokenizers answer here, from the gateway's own registry; never forwarded to a worker.
+  if (match.name == "tokenize") return parts_.tokenizers->tokenize(request);
+  if (match.name == "detokenize") return parts_.tokenizers->detokenize(request);
   auto permit = parts_.admission->acquire();
   if (!permit.ok()) {
     bool full = permit.status().reason() == "admission_queue_full";

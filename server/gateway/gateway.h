@@ -1,6 +1,7 @@
 // Gateway: the request path, engine-independent:
 //   request id → route class → authenticate/authorize → audit (control plane) → handler
-//   → (data plane) admission → proxy → metrics.
+//   → (data plane) WASM on_request → tokenizers | admission → proxy → WASM on_response
+//   → metrics.
 // Built once by GatewayRuntime from the validated configuration; handle() runs on many threads.
 //
 //   Gateway gateway(parts);
@@ -20,10 +21,14 @@
 #include "server/gateway/route_table.h"
 #include "server/http/exchange.h"
 #include "server/metrics/metrics.h"
+#include "server/parse/parse_routes.h"
 #include "server/proxy/data_plane_proxy.h"
 #include "server/reports/content_maintenance.h"
 #include "server/reports/report_routes.h"
 #include "server/routes/workers_routes.h"
+#include "server/tokenizers/tokenizer_routes.h"
+#include "server/wasm/wasm_middleware.h"
+#include "server/wasm/wasm_routes.h"
 #include "server/workers/worker_registry.h"
 
 namespace smg::server {
@@ -41,6 +46,10 @@ struct GatewayParts {
   RequestRecorder* recorder = nullptr;             // null: request log off
   reports::ReportRoutes* reports = nullptr;        // null: admin reports off (404)
   reports::ContentMaintenance* content = nullptr;  // null: request log off
+  tokenizers::TokenizerRoutes* tokenizers = nullptr;
+  const ParseRoutes* parse = nullptr;
+  wasm::WasmRoutes* wasm_routes = nullptr;
+  wasm::WasmMiddleware* wasm_middleware = nullptr;  // null: WASM disabled
 };
 
 class Gateway {
@@ -58,6 +67,8 @@ class Gateway {
   Response data_plane(Request& request, const RouteMatch& match);
   Response data_plane_handler(Request& request, const RouteMatch& match, const AuthResult& auth,
                               proxy::ForwardInfo& info);
+  Response data_plane_route(Request& request, const RouteMatch& match, const AuthResult& auth,
+                            proxy::ForwardInfo& info);
   Response content_route(const Request& request, const RouteMatch& match);
   void record_audit(const Request& request, const RouteMatch& match, const AuthResult& auth,
                     int status) const;

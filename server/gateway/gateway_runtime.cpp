@@ -10,6 +10,8 @@
 #include "common/thread/thread_name.h"
 #include "server/gateway/admin_auth_builder.h"
 #include "server/routing/policy.h"
+#include "server/tokenizers/tokenizer_source.h"
+#include "server/wasm/wasm_config.h"
 
 namespace smg::server {
 namespace {
@@ -136,7 +138,8 @@ Status GatewayRuntime::build_auth(const ServeConfig& config) {
 
 Status GatewayRuntime::build_workers(const ServeConfig& config) {
   registry_ = std::make_unique<workers::WorkerRegistry>(
-      config.circuit_breaker, SystemClock::instance(), crypto::Secret(config.api_key));
+      config.circuit_breaker, SystemClock::instance(), crypto::Secret(config.api_key),
+      config.allow_link_local_workers);
   for (std::size_t i = 0; i < config.worker_urls.size(); ++i) {
     workers::WorkerSpec spec;
     spec.url = config.worker_urls[i];
@@ -148,7 +151,9 @@ Status GatewayRuntime::build_workers(const ServeConfig& config) {
   }
   health_ = std::make_unique<workers::HealthChecker>(*registry_, *http_client_, config.health);
   router_ = std::make_unique<routing::Router>(*registry_, *routing::make_policy(config.policy));
-  upstream_ = std::make_unique<proxy::UpstreamClient>();
+  proxy::UpstreamClientOptions upstream_options;
+  upstream_options.refuse_link_local = !config.allow_link_local_workers;
+  upstream_ = std::make_unique<proxy::UpstreamClient>(upstream_options);
   proxy::ProxyOptions proxy_options;
   proxy_options.retry = config.retry;
   proxy_options.request_timeout = std::chrono::seconds(config.request_timeout_secs);
@@ -158,6 +163,47 @@ Status GatewayRuntime::build_workers(const ServeConfig& config) {
   workers_routes_ = std::make_unique<WorkersRoutes>(
       *registry_, [health](const std::shared_ptr<workers::Worker>&) { health->wake(); });
   add_worker_collector(metrics_, *registry_);
+  if (config.discovery.enabled) {
+    auto discovery = discovery::DiscoveryService::create(
+        config.discovery, *registry_, metrics_,
+        [health](const std::shared_ptr<workers::Worker>&) { health->wake(); });
+    if (!discovery.ok()) return config_error(discovery.status().message());
+    discovery_ = std::move(*discovery);
+  }
+  return Status::ok_status();
+}
+
+// The registry loads POST /v1/tokenizers jobs on its own thread; the start-up tokenizers load
+// here, in order, so that the gateway never serves without them (a bad source is a config error).
+Status GatewayRuntime::build_tokenizers(const ServeConfig& config) {
+  tokenizers::RegistryOptions options;
+  tokenizers::SourceOptions sources;
+  sources.data_dir = config.data_dir;
+  options.loader = tokenizers::make_source_loader(std::move(sources));
+  tokenizers_ = std::make_unique<tokenizers::TokenizerRegistry>(std::move(options));
+  for (std::size_t i = 0; i < config.tokenizers.size(); ++i) {
+    const TokenizerStartup& startup = config.tokenizers[i];
+    auto loaded = tokenizers_->load_now(startup.name, startup.source);
+    if (!loaded.ok()) {
+      return config_error("tokenizer #" + std::to_string(i + 1) + " '" + startup.name +
+                          "': " + loaded.status().message());
+    }
+  }
+  tokenizer_routes_ = std::make_unique<tokenizers::TokenizerRoutes>(*tokenizers_);
+  return Status::ok_status();
+}
+
+Status GatewayRuntime::build_wasm(const ServeConfig& config) {
+  if (config.wasm.enabled) {
+    wasm_modules_ = std::make_unique<wasm::ModuleRegistry>(config.wasm.limits);
+    if (Status loaded = wasm::load_startup_modules(*wasm_modules_, config.wasm); !loaded.ok()) {
+      return config_error(loaded.message());
+    }
+    wasm_middleware_ = std::make_unique<wasm::WasmMiddleware>(*wasm_modules_, &metrics_);
+  } else if (!config.wasm.modules.empty()) {
+    return config_error("server.wasm.modules: needs --enable-wasm or server.wasm.enabled: true");
+  }
+  wasm_routes_ = std::make_unique<wasm::WasmRoutes>(wasm_modules_.get());
   return Status::ok_status();
 }
 
@@ -231,7 +277,8 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   // (build_audit reads auth_).
   for (auto step : {&GatewayRuntime::build_auth, &GatewayRuntime::build_policy,
                     &GatewayRuntime::build_workers, &GatewayRuntime::build_audit,
-                    &GatewayRuntime::build_admin, &GatewayRuntime::build_request_log}) {
+                    &GatewayRuntime::build_admin, &GatewayRuntime::build_request_log,
+                    &GatewayRuntime::build_tokenizers, &GatewayRuntime::build_wasm}) {
     if (Status built = ((*runtime).*step)(config); !built.ok()) return built;
   }
   runtime->admission_ = std::make_unique<admission::AdmissionController>(admission::AdmissionOptions{
@@ -241,7 +288,9 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
       runtime->auth_.get(), runtime->audit_.get(), &runtime->metrics_, runtime->admission_.get(),
       runtime->proxy_.get(), runtime->workers_routes_.get(), runtime->registry_.get(),
       runtime->enforcer_.get(), runtime->admin_auth_.get(), runtime->request_log_.recorder.get(),
-      runtime->request_log_.routes.get(), runtime->request_log_.content.get()});
+      runtime->request_log_.routes.get(), runtime->request_log_.content.get(),
+      runtime->tokenizer_routes_.get(), &runtime->parse_routes_, runtime->wasm_routes_.get(),
+      runtime->wasm_middleware_.get()});
   ListenerOptions listen;
   listen.host = config.host;
   listen.port = config.port;
@@ -278,6 +327,7 @@ Result<int> GatewayRuntime::start() {
     });
   }
   health_->start();
+  if (discovery_) discovery_->start();  // after the --worker-urls workers are in the registry
   return port;
 }
 
@@ -288,6 +338,7 @@ void GatewayRuntime::stop() {
   if (listener_) listener_->stop();
   if (metrics_listener_) metrics_listener_->stop();
   if (metrics_thread_.joinable()) metrics_thread_.join();
+  if (discovery_) discovery_->stop();  // before the health checker its callback wakes
   if (health_) health_->stop();
   // After the listener: requests still finishing have submitted their records.
   if (request_log_.writer) request_log_.writer->stop();

@@ -1,6 +1,7 @@
 // GatewayRuntime: turns a ServeConfig into running objects, once, at start-up (Envoy's
 // filter_config idea): validates every field (a config error names the field, never the secret),
-// hashes credentials, builds the JWT verifier, worker registry, health checker, router, proxy,
+// hashes credentials, builds the JWT verifier, worker registry, health checker, service
+// discovery, router, proxy, tokenizers (loading the start-up ones), parsers, WASM modules,
 // audit log, metrics and listeners, then serves until stop().
 // Thread-safety: build/start/stop from one thread; the gateway serves on many.
 //
@@ -17,16 +18,23 @@
 #include "common/http/http_client.h"
 #include "common/policy/enforcer.h"
 #include "server/admission/admission_controller.h"
+#include "server/discovery/discovery_service.h"
 #include "server/auth/gateway_auth.h"
 #include "server/gateway/gateway.h"
 #include "server/gateway/request_log_builder.h"
 #include "server/gateway/serve_config.h"
 #include "server/http/listener.h"
 #include "server/metrics/metrics.h"
+#include "server/parse/parse_routes.h"
 #include "server/proxy/data_plane_proxy.h"
 #include "server/proxy/upstream_client.h"
 #include "server/routes/workers_routes.h"
 #include "server/routing/router.h"
+#include "server/tokenizers/tokenizer_registry.h"
+#include "server/tokenizers/tokenizer_routes.h"
+#include "server/wasm/module_registry.h"
+#include "server/wasm/wasm_middleware.h"
+#include "server/wasm/wasm_routes.h"
 #include "server/workers/health_checker.h"
 #include "server/workers/worker_registry.h"
 
@@ -57,6 +65,8 @@ class GatewayRuntime {
   Status build_policy(const ServeConfig& config);
   Status build_admin(const ServeConfig& config);
   Status build_request_log(const ServeConfig& config);
+  Status build_tokenizers(const ServeConfig& config);
+  Status build_wasm(const ServeConfig& config);
 
   ServeConfig config_;
   metrics::Registry metrics_;
@@ -71,6 +81,13 @@ class GatewayRuntime {
   std::unique_ptr<proxy::DataPlaneProxy> proxy_;
   std::unique_ptr<admission::AdmissionController> admission_;
   std::unique_ptr<WorkersRoutes> workers_routes_;
+  std::unique_ptr<discovery::DiscoveryService> discovery_;  // null: --service-discovery off
+  std::unique_ptr<tokenizers::TokenizerRegistry> tokenizers_;
+  std::unique_ptr<tokenizers::TokenizerRoutes> tokenizer_routes_;
+  ParseRoutes parse_routes_;
+  std::unique_ptr<wasm::ModuleRegistry> wasm_modules_;  // null: WASM disabled
+  std::unique_ptr<wasm::WasmRoutes> wasm_routes_;
+  std::unique_ptr<wasm::WasmMiddleware> wasm_middleware_;  // null: WASM disabled
   std::unique_ptr<admin::AdminAuthRoutes> admin_auth_;
   RequestLogParts request_log_;  // after admin_auth_ (its report routes use it)
   std::unique_ptr<Gateway> gateway_;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <utility>
 
+#include "common/text/capped_text.h"
 #include "server/requestlog/usage.h"
 
 namespace smg::server {
@@ -111,7 +112,7 @@ RequestRecord RequestRecorder::base_record(const RecordedRequest& recorded,
   record.caller_subject = recorded.principal.subject;
   record.caller_domain = recorded.principal.domain;
   record.auth_method = auth_method_name(recorded.principal.auth_method);
-  record.model = recorded.info.model;
+  record.model = text::capped_client_text(recorded.info.model);  // the client's, uncapped
   record.worker = recorded.info.worker;
   record.route = recorded.route;
   record.status = response.status;

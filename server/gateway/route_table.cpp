@@ -6,7 +6,9 @@ namespace smg::server {
 namespace {
 
 struct RouteSpec {
-  std::string_view path;  // exact path, or a prefix ending in '/' that takes one id segment
+  // An exact path; a prefix ending in '/' that takes one id segment; or a pattern with one '*'
+  // that stands for an id segment ("/v1/tokenizers/*/status").
+  std::string_view path;
   RouteClass route_class;
   std::string_view name;
   std::string_view methods;  // comma-separated
@@ -28,6 +30,7 @@ constexpr std::array kRoutes = {
     RouteSpec{"/workers/", RouteClass::kControlPlane, "worker", "GET,PUT,PATCH,DELETE"},
     RouteSpec{"/v1/tokenizers", RouteClass::kControlPlane, "tokenizers", "GET,POST"},
     RouteSpec{"/v1/tokenizers/", RouteClass::kControlPlane, "tokenizer", "GET,DELETE"},
+    RouteSpec{"/v1/tokenizers/*/status", RouteClass::kControlPlane, "tokenizer_status", "GET"},
     RouteSpec{"/parse/function_call", RouteClass::kControlPlane, "parse_function_call", "POST"},
     RouteSpec{"/parse/reasoning", RouteClass::kControlPlane, "parse_reasoning", "POST"},
     RouteSpec{"/wasm", RouteClass::kControlPlane, "wasm", "GET,POST"},
@@ -75,7 +78,17 @@ bool method_listed(std::string_view methods, std::string_view method) {
   return false;
 }
 
+bool is_segment(std::string_view s) { return !s.empty() && s.find('/') == std::string_view::npos; }
+
 bool path_matches(const RouteSpec& spec, std::string_view path, std::string_view& resource) {
+  if (auto star = spec.path.find('*'); star != std::string_view::npos) {
+    std::string_view head = spec.path.substr(0, star), tail = spec.path.substr(star + 1);
+    if (path.size() < head.size() + tail.size() || !path.starts_with(head) || !path.ends_with(tail)) {
+      return false;
+    }
+    resource = path.substr(head.size(), path.size() - head.size() - tail.size());
+    return is_segment(resource);
+  }
   if (spec.path.back() != '/') {
     return path == spec.path;
   }

@@ -10,10 +10,17 @@
 #include "common/basic/basic_authenticator.h"
 #include "server/discovery/discovery_config.h"
 #include "server/proxy/data_plane_proxy.h"
+#include "server/wasm/wasm_config.h"
 #include "server/workers/circuit_breaker.h"
 #include "server/workers/health_checker.h"
 
 namespace smg::server {
+
+// A tokenizer loaded before serving (`--tokenizer NAME=SOURCE`, `server.tokenizers`).
+struct TokenizerStartup {
+  std::string name;
+  std::string source;  // a tokenizer file or directory on this host, or a Hub repository id
+};
 
 // A data-plane caller token (`server.callers`): subject `caller:<token_id>`.
 struct CallerConfig {
@@ -107,10 +114,17 @@ struct ServeConfig {
   std::string log_level = "info";
   bool log_json = false;
   bool allow_unauthenticated = false;
+  // Workers at link-local or cloud metadata addresses (169.254.169.254 & co.) are refused unless
+  // this is set (--allow-link-local-workers).
+  bool allow_link_local_workers = false;
   std::size_t max_threads = 2048;  // HTTP serving threads, streams included
 
   // --service-discovery and companions / server.discovery; off by default.
   discovery::DiscoveryConfig discovery;
+  // --tokenizer NAME=SOURCE / server.tokenizers: loaded, in order, before the gateway serves.
+  std::vector<TokenizerStartup> tokenizers;
+  // --enable-wasm / server.wasm: off by default (every /wasm route answers 400 wasm_disabled).
+  wasm::WasmConfig wasm;
 
   std::vector<CallerConfig> callers;
   AdminAuthConfig admin_auth;

@@ -39,6 +39,14 @@ void read_discovery(YamlReader& r, const Node& server, ServeConfig& c) {
   d.kubeconfig = r.get_string(node, "kubeconfig", d.kubeconfig);
 }
 
+// server.tokenizers: [{name, source}], loaded before serving.
+void read_tokenizers(YamlReader& r, const Node& server, ServeConfig& c) {
+  for (const Node& item : r.items(server, "tokenizers")) {
+    r.check_keys(item, {"name", "source"});
+    c.tokenizers.push_back({r.require_string(item, "name"), r.require_string(item, "source")});
+  }
+}
+
 void read_jwt(YamlReader& r, const Node& control, ServeConfig& c) {
   Node jwt = r.child(control, "jwt");
   r.check_keys(jwt,
@@ -262,20 +270,25 @@ void read_request_log(YamlReader& r, const Node& server, ServeConfig& c) {
 
 void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
   r.check_keys(server,
-               {"host", "port", "data_dir", "allow_unauthenticated", "request_timeout_secs",
+               {"host", "port", "data_dir", "allow_unauthenticated", "allow_link_local_workers",
+                "request_timeout_secs",
                 "max_payload_size", "workers", "control_plane", "callers", "admin_auth",
                 "admin_reports", "request_log", "content_capture", "tls", "admission", "logging",
-                "metrics", "discovery"});
+                "metrics", "discovery", "tokenizers", "wasm"});
   c.host = r.get_string(server, "host", c.host);
   c.port = static_cast<int>(r.get_int(server, "port", c.port, 0, kMaxPort));
   c.data_dir = r.get_string(server, "data_dir", c.data_dir);
   c.allow_unauthenticated = r.get_bool(server, "allow_unauthenticated", c.allow_unauthenticated);
+  c.allow_link_local_workers =
+      r.get_bool(server, "allow_link_local_workers", c.allow_link_local_workers);
   c.request_timeout_secs =
       static_cast<int>(r.get_int(server, "request_timeout_secs", c.request_timeout_secs, 1, 86400));
   c.max_payload_size = static_cast<std::size_t>(r.get_int(
       server, "max_payload_size", static_cast<int64_t>(c.max_payload_size), 1, int64_t{1} << 34));
   read_workers(r, server, c);
   read_discovery(r, server, c);
+  read_tokenizers(r, server, c);
+  wasm::read_wasm_config(r, server, c.wasm);
   read_control_plane(r, server, c);
   for (const Node& item : r.items(server, "callers")) read_caller(r, item, c);
   read_admin_auth(r, server, c);

@@ -48,7 +48,9 @@ std::optional<std::string> Response::header(std::string_view name) const {
 Response json_response(int status, const nlohmann::json& body) {
   Response response;
   response.status = status;
-  response.body = body.dump();
+  // Strings from clients may hold any bytes: invalid UTF-8 becomes U+FFFD instead of throwing
+  // (which would turn, say, an audit listing that includes one such path into a 500).
+  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return response;
 }
 

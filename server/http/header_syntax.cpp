@@ -1,5 +1,7 @@
 #include "server/http/header_syntax.h"
 
+#include <strings.h>
+
 namespace smg::server {
 namespace {
 
@@ -30,6 +32,15 @@ bool is_header_value(std::string_view value) {
     if ((byte < 0x20 && byte != '\t') || byte == 0x7f) return false;
   }
   return true;
+}
+
+bool is_library_pseudo_header(std::string_view name) {
+  for (std::string_view pseudo : {"REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR", "LOCAL_PORT"}) {
+    if (name.size() == pseudo.size() && strncasecmp(name.data(), pseudo.data(), name.size()) == 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace smg::server

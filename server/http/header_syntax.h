@@ -21,6 +21,11 @@ bool is_header_name(std::string_view name);
 // control character.
 bool is_header_value(std::string_view value);
 
+// REMOTE_ADDR, REMOTE_PORT, LOCAL_ADDR, LOCAL_PORT: what cpp-httplib adds to a request's headers
+// (after any the client sent under the same names). The listener drops them all; the peer is in
+// Request::remote_addr.
+bool is_library_pseudo_header(std::string_view name);
+
 // The name of the first header whose name or value breaks the rules above, or nullopt. The
 // name is for logs only after escaping: it may itself be the invalid part. `Headers` is any
 // range of (name, value) pairs (our HeaderMap, httplib's Headers, UpstreamHeaders).

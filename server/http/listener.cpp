@@ -48,7 +48,9 @@ Request to_request(const httplib::Request& in) {
     out.query[name] = value;
   }
   for (const auto& [name, value] : in.headers) {
-    out.headers.emplace(name, value);
+    // httplib's REMOTE_ADDR and friends (and any client header of those names): the peer is in
+    // remote_addr, and the pseudo-headers must never reach a worker.
+    if (!is_library_pseudo_header(name)) out.headers.emplace(name, value);
   }
   // httplib does not read the body again once the handler has it (its Request is a local of
   // process_request, so taking it is well defined): no copy of a large request body.

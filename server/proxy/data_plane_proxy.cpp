@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "server/proxy/forwarding_headers.h"
 #include "server/proxy/request_fields.h"
 
 namespace smg::proxy {
@@ -74,8 +75,9 @@ UpstreamHeaders DataPlaneProxy::upstream_headers(const server::Request& request,
                                                  const workers::Worker& worker) const {
   UpstreamHeaders headers;
   for (const auto& [name, value] : request.headers) {
-    if (!dropped(name)) headers.emplace_back(name, value);
+    if (!dropped(name) && !is_hop_by_hop(name, request)) headers.emplace_back(name, value);
   }
+  add_forwarding_headers(request, headers);
   // The registry gave every worker without a key of its own the --api-key one.
   crypto::Secret worker_key = worker.api_key();
   if (!worker_key.empty()) {

@@ -43,7 +43,8 @@ std::size_t UpstreamStream::bytes_relayed() const { return transfer_->bytes_rece
 UpstreamClient::UpstreamClient(UpstreamClientOptions options)
     : options_(options),
       pool_(std::make_shared<internal::LanePool>(
-          options.max_idle_lanes, options.max_connections_per_lane, options.idle_lane_ttl)) {}
+          options.max_idle_lanes, options.max_connections_per_lane, options.idle_lane_ttl,
+          options.refuse_link_local)) {}
 
 UpstreamClient::~UpstreamClient() = default;
 

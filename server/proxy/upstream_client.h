@@ -103,6 +103,9 @@ struct UpstreamClientOptions {
   std::size_t max_idle_lanes = 256;   // idle curl handles (each with its keep-alive connections)
   long max_connections_per_lane = 8;  // idle keep-alive connections one lane keeps (any workers)
   std::chrono::seconds idle_lane_ttl{60};  // lanes unused this long are closed
+  // Connections to link-local and metadata addresses fail (server/workers/worker_target.h);
+  // false with --allow-link-local-workers.
+  bool refuse_link_local = true;
 };
 
 class UpstreamClient {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "server/workers/worker_target.h"
+
 namespace smg::workers {
 
 Status worker_not_found(const std::string& id) {
@@ -10,9 +12,10 @@ Status worker_not_found(const std::string& id) {
 }
 
 WorkerRegistry::WorkerRegistry(CircuitBreakerOptions breaker_options, const Clock& clock,
-                               crypto::Secret default_api_key)
+                               crypto::Secret default_api_key, bool allow_link_local)
     : breaker_options_(breaker_options), clock_(clock),
       default_api_key_(std::move(default_api_key)),
+      allow_link_local_(allow_link_local),
       snapshot_(std::make_shared<const WorkerList>()) {}
 
 void WorkerRegistry::publish_locked() {
@@ -25,6 +28,7 @@ Result<std::shared_ptr<Worker>> WorkerRegistry::add(WorkerSpec spec) {
     return url.status();
   }
   spec.url = std::move(*url);
+  if (Status target = check_worker_target(spec.url, allow_link_local_); !target.ok()) return target;
   if (spec.api_key.empty()) spec.api_key = default_api_key_;
   std::unique_lock lock(mutex_);
   for (const auto& existing : workers_) {

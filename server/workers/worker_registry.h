@@ -37,10 +37,13 @@ class WorkerRegistry {
   // REQUIRES: `clock` outlives the registry and its workers.
   // `default_api_key` (--api-key) is the key of every worker added without one of its own, so
   // health checks, model discovery, proxying and cache flushes all send the same credential.
+  // `allow_link_local` (--allow-link-local-workers) lets workers point at link-local and cloud
+  // metadata addresses (worker_target.h), refused otherwise.
   WorkerRegistry(CircuitBreakerOptions breaker_options, const Clock& clock,
-                 crypto::Secret default_api_key = {});
+                 crypto::Secret default_api_key = {}, bool allow_link_local = false);
 
-  // Normalizes and validates spec.url ("invalid_worker_url"); a URL already present fails with
+  // Normalizes and validates spec.url ("invalid_worker_url"; a link-local or metadata host
+  // "worker_target_refused"); a URL already present fails with
   // Code::kAlreadyExists, reason "WORKER_ALREADY_EXISTS". The new worker starts pending.
   Result<std::shared_ptr<Worker>> add(WorkerSpec spec);
   // nullptr when unknown.
@@ -65,6 +68,7 @@ class WorkerRegistry {
   const CircuitBreakerOptions breaker_options_;
   const Clock& clock_;
   const crypto::Secret default_api_key_;
+  const bool allow_link_local_;
   mutable std::shared_mutex mutex_;
   WorkerList workers_;  // insertion order
   std::unordered_map<std::string, std::shared_ptr<Worker>> by_id_;

@@ -61,7 +61,8 @@ std::map<std::string, FlagInfo> serve_flags(std::string& help_text) {
   REQUIRE(help.exit_code == 0);
   help_text = help.out;
   std::map<std::string, FlagInfo> flags;
-  std::regex line_re(R"(^\s+(?:-\w,)?(--[a-z0-9][a-z0-9-]*)(?:\s+([A-Z][A-Z:]*))?)");
+  // The value's type follows the flag after one space; the description starts after several.
+  std::regex line_re(R"(^\s+(?:-\w,)?(--[a-z0-9][a-z0-9-]*)(?: ([A-Z][A-Z:]*))?)");
   std::istringstream lines(help.out);
   for (std::string line; std::getline(lines, line);) {
     std::smatch match;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "server/devworker/dev_stats.h"
 #include "tests/support/background_process.h"
 #include "tests/support/peers.h"
 
@@ -57,8 +58,11 @@ TEST_CASE("devworker: smgctl dev-worker serves the official openai client", "[de
   CHECK(out["models"]["ids"] == json{"m-a", "m-b"});
 
   httplib::Client client("127.0.0.1", port);
-  auto stats = json::parse(client.Get("/dev/stats")->body);
-  CHECK(stats["last_authorization"] == "Bearer sk-dev-123");
+  CHECK(client.Get("/dev/stats")->status == 401);  // the worker's key is needed
+  auto stats = json::parse(
+      client.Get("/dev/stats", {{"Authorization", "Bearer sk-dev-123"}})->body);
+  CHECK(stats["last_authorization"] == smg::devworker::credential_digest("Bearer sk-dev-123"));
+  CHECK(stats.dump().find("sk-dev-123") == std::string::npos);
   CHECK(stats["streams_completed"] == 1);
 
   SECTION("a wrong key fails the client") {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 
+#include "server/devworker/dev_stats.h"
 #include "tests/support/eventually.h"
 #include <chrono>
 #include <cmath>
@@ -274,7 +275,7 @@ TEST_CASE("devworker: api_key is enforced and the seen credential is reported", 
   auto wrong = post(*s.client, "/v1/chat/completions", chat_body("x"),
                     {{"Authorization", "Bearer nope"}, {"X-Trace", "t1"}});
   CHECK(wrong->status == 401);
-  CHECK(s.worker.stats().last_authorization == "Bearer nope");
+  CHECK(s.worker.stats().last_authorization == smg::devworker::credential_digest("Bearer nope"));
   CHECK(s.client->Get("/v1/models")->status == 401);
   CHECK(s.client->Get("/get_load")->status == 401);
   CHECK(s.client->Get("/health")->status == 200);
@@ -282,8 +283,16 @@ TEST_CASE("devworker: api_key is enforced and the seen credential is reported", 
   auto right = post(*s.client, "/v1/chat/completions", chat_body("x"),
                     {{"authorization", "bearer worker-secret"}, {"X-Trace", "t2"}});
   CHECK(right->status == 200);
-  auto stats = json::parse(s.client->Get("/dev/stats")->body);
-  CHECK(stats["last_authorization"] == "bearer worker-secret");
+  // /dev/stats needs the key, and never shows a credential back (issue 11, finding 7).
+  auto anonymous = s.client->Get("/dev/stats");
+  CHECK(anonymous->status == 401);
+  CHECK(anonymous->body.find("worker-secret") == std::string::npos);
+  auto stats_res = s.client->Get("/dev/stats", {{"Authorization", "Bearer worker-secret"}});
+  REQUIRE(stats_res->status == 200);
+  CHECK(stats_res->body.find("worker-secret") == std::string::npos);
+  auto stats = json::parse(stats_res->body);
+  CHECK(stats["last_authorization"] == smg::devworker::credential_digest("bearer worker-secret"));
+  CHECK(stats["last_headers"]["authorization"] == stats["last_authorization"]);
   CHECK(stats["last_headers"]["x-trace"] == "t2");
   CHECK_FALSE(stats["last_headers"].contains("remote_addr"));
   CHECK(stats["requests"] == 4);  // /v1/models counts as data plane

@@ -73,7 +73,14 @@ bool DevWorkerProcess::launch(int port) {
 httplib::Client DevWorkerProcess::client() const { return local_client(port_); }
 
 json DevWorkerProcess::stats() const {
-  auto res = client().Get("/dev/stats");
+  // The worker's key, when it was started with one, opens /dev/stats.
+  httplib::Headers headers;
+  for (std::size_t i = 0; i + 1 < extra_args_.size(); ++i) {
+    if (extra_args_[i] != "--api-key-env") continue;
+    auto key = env_.find(extra_args_[i + 1]);
+    if (key != env_.end()) headers.emplace("Authorization", "Bearer " + key->second);
+  }
+  auto res = client().Get("/dev/stats", headers);
   REQUIRE(res);
   REQUIRE(res->status == 200);
   return json::parse(res->body);

@@ -1,8 +1,12 @@
 #include "server/proxy/internal/lane_pool.h"
 
+#include <sys/socket.h>
+
 #include <iterator>
 #include <utility>
 #include <vector>
+
+#include "server/workers/worker_target.h"
 
 namespace smg::proxy::internal {
 
@@ -13,10 +17,11 @@ Lane::~Lane() {
 }
 
 LanePool::LanePool(std::size_t max_idle, long max_connections_per_lane,
-                   std::chrono::steady_clock::duration idle_ttl)
+                   std::chrono::steady_clock::duration idle_ttl, bool refuse_link_local)
     : max_idle_(max_idle),
       max_connections_per_lane_(max_connections_per_lane),
-      idle_ttl_(idle_ttl) {
+      idle_ttl_(idle_ttl),
+      refuse_link_local_(refuse_link_local) {
   static std::once_flag global_init;
   std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   share_ = curl_share_init();
@@ -75,6 +80,15 @@ void LanePool::release(std::unique_ptr<Lane> lane) {
   // A lane beyond max_idle (still in `lane`) and expired ones close their connections here.
 }
 
+// libcurl's socket for a resolved address: none for a link-local or metadata one (libcurl then
+// fails the connect, "upstream_connect_failed"), so a DNS name cannot lead there either.
+curl_socket_t LanePool::open_checked_socket(void*, curlsocktype purpose, curl_sockaddr* address) {
+  if (purpose == CURLSOCKTYPE_IPCXN && workers::is_refused_address(&address->addr)) {
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
 std::unique_ptr<Lane> LanePool::make_lane() const {
   CURLM* multi = curl_multi_init();
   CURL* easy = curl_easy_init();
@@ -93,6 +107,7 @@ std::unique_ptr<Lane> LanePool::make_lane() const {
   curl_easy_setopt(easy, CURLOPT_NOPROXY, "");  // and spares two getenv calls per transfer
   curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  if (refuse_link_local_) curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &open_checked_socket);
   return std::make_unique<Lane>(multi, easy);
 }
 

@@ -44,8 +44,10 @@ class Lane {
 
 class LanePool {
  public:
+  // refuse_link_local: connections to link-local or metadata addresses (worker_target.h) fail
+  // as connect errors, whatever name resolved to them.
   LanePool(std::size_t max_idle, long max_connections_per_lane,
-           std::chrono::steady_clock::duration idle_ttl);
+           std::chrono::steady_clock::duration idle_ttl, bool refuse_link_local = true);
   ~LanePool();
   LanePool(const LanePool&) = delete;
   LanePool& operator=(const LanePool&) = delete;
@@ -64,12 +66,15 @@ class LanePool {
   };
 
   std::unique_ptr<Lane> make_lane() const;
+  static curl_socket_t open_checked_socket(void* user, curlsocktype purpose,
+                                           curl_sockaddr* address);
   static void lock(CURL* easy, curl_lock_data data, curl_lock_access access, void* user);
   static void unlock(CURL* easy, curl_lock_data data, void* user);
 
   const std::size_t max_idle_;
   const long max_connections_per_lane_;
   const std::chrono::steady_clock::duration idle_ttl_;
+  const bool refuse_link_local_;
   CURLSH* share_ = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> share_locks_;
   std::mutex mutex_;
