@@ -29,14 +29,95 @@ Response not_implemented(const RouteMatch& match) {
                         "not_implemented");
 }
 
+Response method_not_allowed(const Request& request, const RouteMatch& match) {
+  Response response = error_response(405, "invalid_request_error",
+                                     "Method " + request.method.substr(0, 32) + " is not allowed here",
+                                     "method_not_allowed");
+  response.set_header("Allow", match.allow);
+  return response;
+}
+
+Response payload_too_large(std::size_t limit) {
+  return error_response(413, "payload_too_large",
+                        "Request body is over this route's limit of " + std::to_string(limit) +
+                            " bytes",
+                        "payload_too_large");
+}
+
+bool has_control_character(std::string_view path) {
+  for (char c : path) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) return true;
+  }
+  return false;
+}
+
+// The declared body length; the listener has already refused lengths that are not digits.
+std::optional<std::size_t> declared_length(const Request& request) {
+  auto length = request.header("Content-Length");
+  if (!length || length->empty() || length->size() > 19) return std::nullopt;
+  return static_cast<std::size_t>(std::stoull(*length));
+}
+
 }  // namespace
+
+// What screen() decided, for handle() on the same request.
+struct Gateway::Screened {
+  std::string request_id;
+  AuthResult auth;
+};
 
 Gateway::Gateway(GatewayParts parts) : parts_(parts) {}
 
-Response Gateway::handle(Request& request) {
-  request.request_id = request_id_for(request);
-  RouteMatch match = classify_route(request.method, request.path);
-  Response response = dispatch(request, match);
+std::optional<Response> Gateway::screen(Request& head) {
+  head.request_id = request_id_for(head);
+  RouteMatch match = classify_route(head.method, head.path);
+  std::optional<Response> refused = screen_route(head, match);
+  if (refused) finish(head, match, *refused);
+  return refused;
+}
+
+std::size_t Gateway::body_limit(const RouteMatch& match) const {
+  if (match.route_class == RouteClass::kDataPlane) return parts_.data_plane_body_limit;
+  if (match.name == "wasm") return parts_.wasm_body_limit;
+  return parts_.control_body_limit;
+}
+
+AuthResult Gateway::authenticate(const Request& request, const RouteMatch& match) const {
+  if (request.screen_state) {
+    return std::static_pointer_cast<const Screened>(request.screen_state)->auth;
+  }
+  return match.route_class == RouteClass::kDataPlane ? parts_.auth->data_plane(request)
+                                                     : parts_.auth->control_plane(request);
+}
+
+std::optional<Response> Gateway::screen_route(Request& head, const RouteMatch& match) {
+  std::optional<std::size_t> length = declared_length(head);
+  if (has_control_character(head.path) || match.route_class == RouteClass::kNotFound) {
+    return dispatch(head, match);  // 400 or 404, as handle() answers them
+  }
+  bool over_limit = length && *length > body_limit(match);
+  switch (match.route_class) {
+    case RouteClass::kControlPlane:
+    case RouteClass::kDataPlane: {
+      bool data = match.route_class == RouteClass::kDataPlane;
+      if (data && proxy::arrived_through_us(head)) return data_plane(head, match);
+      AuthResult auth = authenticate(head, match);
+      bool refused = auth.outcome != AuthOutcome::kAllowed || over_limit ||
+                     (!data && !match.method_allowed);
+      head.screen_state = std::make_shared<const Screened>(Screened{head.request_id, std::move(auth)});
+      if (!refused) return std::nullopt;
+      // The same path as handle(), with this authentication: audited (control plane) or
+      // recorded (data plane) once.
+      return data ? data_plane(head, match) : control_plane(head, match);
+    }
+    default:
+      if (over_limit) return payload_too_large(body_limit(match));
+      return std::nullopt;
+  }
+}
+
+void Gateway::finish(const Request& request, const RouteMatch& match, Response& response) {
   response.set_header("x-request-id", request.request_id);
   if (log::enabled(log::Level::kDebug)) {  // access log: no headers, no bodies, no credentials
     log::debug("smg::access", "request",
@@ -46,6 +127,15 @@ Response Gateway::handle(Request& request) {
                 {"request_id", request.request_id}, {"peer", request.remote_addr}});
   }
   requests_counter(match.route_class, response.status).inc();
+}
+
+Response Gateway::handle(Request& request) {
+  request.request_id = request.screen_state
+                           ? std::static_pointer_cast<const Screened>(request.screen_state)->request_id
+                           : request_id_for(request);
+  RouteMatch match = classify_route(request.method, request.path);
+  Response response = dispatch(request, match);
+  finish(request, match, response);
   return response;
 }
 
@@ -73,6 +163,17 @@ metrics::Counter& Gateway::requests_counter(RouteClass route_class, int status) 
 }
 
 Response Gateway::dispatch(Request& request, const RouteMatch& match) {
+  if (has_control_character(request.path)) {
+    // A decoded CR or LF would break every line-based consumer downstream: refused, audited.
+    Response response = error_response(400, "invalid_request_error",
+                                       "The request path holds a control character",
+                                       "invalid_path");
+    AuthResult refused;
+    refused.outcome = AuthOutcome::kForbidden;
+    refused.details = "control character in path";
+    record_audit(request, match, refused, response.status);
+    return response;
+  }
   if (match.route_class == RouteClass::kNotFound) {
     return error_response(404, "not_found_error", "No route for " + request.path.substr(0, 256),
                           "route_not_found");
@@ -84,12 +185,9 @@ Response Gateway::dispatch(Request& request, const RouteMatch& match) {
       (reports ? parts_.reports == nullptr : !parts_.admin_auth->serves(match.name))) {
     return admin_error_response(404, "not-found");
   }
-  if (!match.method_allowed) {
-    Response response = error_response(405, "invalid_request_error",
-                                       "Method " + request.method + " is not allowed here",
-                                       "method_not_allowed");
-    response.set_header("Allow", match.allow);
-    return response;
+  // The control plane authenticates first: its 405s (and Allow) are for admins, and audited.
+  if (!match.method_allowed && match.route_class != RouteClass::kControlPlane) {
+    return method_not_allowed(request, match);
   }
   switch (match.route_class) {
     case RouteClass::kPublic: return public_route(match);
@@ -142,9 +240,12 @@ Response Gateway::metrics_route(const Request& request) {
 }
 
 Response Gateway::control_plane(const Request& request, const RouteMatch& match) {
-  AuthResult auth = parts_.auth->control_plane(request);
-  Response response = auth.outcome == AuthOutcome::kAllowed ? control_plane_handler(request, match)
-                                                            : auth.rejection;
+  AuthResult auth = authenticate(request, match);
+  std::optional<std::size_t> length = declared_length(request);
+  Response response = auth.outcome != AuthOutcome::kAllowed ? auth.rejection
+                      : !match.method_allowed                ? method_not_allowed(request, match)
+                      : length && *length > body_limit(match) ? payload_too_large(body_limit(match))
+                                                              : control_plane_handler(request, match);
   record_audit(request, match, auth, response.status);
   return response;
 }
@@ -201,9 +302,15 @@ Response Gateway::data_plane(Request& request, const RouteMatch& match) {
                               "The request came back to this gateway: a worker URL points at it",
                               "loop_detected");
   } else {
-    auth = parts_.auth->data_plane(request);
-    response = auth.outcome == AuthOutcome::kAllowed ? data_plane_handler(request, match, auth, info)
-                                                     : auth.rejection;
+    auth = authenticate(request, match);
+    std::optional<std::size_t> length = declared_length(request);
+    if (auth.outcome != AuthOutcome::kAllowed) {
+      response = auth.rejection;
+    } else if (length && *length > body_limit(match)) {
+      response = payload_too_large(body_limit(match));
+    } else {
+      response = data_plane_handler(request, match, auth, info);
+    }
   }
   if (parts_.recorder != nullptr) {
     parts_.recorder->record({request, match.name, auth.principal, info, started, started_ms},

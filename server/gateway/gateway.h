@@ -11,6 +11,7 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <optional>
 
 #include "common/audit/audit_log.h"
 #include "common/policy/enforcer.h"
@@ -50,6 +51,12 @@ struct GatewayParts {
   const ParseRoutes* parse = nullptr;
   wasm::WasmRoutes* wasm_routes = nullptr;
   wasm::WasmMiddleware* wasm_middleware = nullptr;  // null: WASM disabled
+  // Bodies larger than these are refused 413 on the head, before a byte is read: the data plane
+  // keeps --max-payload-size; the control plane and the other routes get a small limit, except
+  // POST /wasm, which carries a module.
+  std::size_t data_plane_body_limit = std::size_t{512} << 20;
+  std::size_t control_body_limit = std::size_t{1} << 20;
+  std::size_t wasm_body_limit = std::size_t{16} << 20;
 };
 
 class Gateway {
@@ -57,8 +64,19 @@ class Gateway {
   explicit Gateway(GatewayParts parts);
 
   Response handle(Request& request);
+  // The Listener's HeadScreen: on the head alone (no body read yet), answers whatever needs no
+  // body: 400 for a control character in the path, 404, authentication and authorization
+  // failures, 405 (after authentication), 413 over the route's body limit, 508 loops. Refusals
+  // are audited, recorded and counted as handle() does. nullopt: read the body and call handle(),
+  // which reuses the request id and authentication decided here (head.screen_state).
+  std::optional<Response> screen(Request& head);
 
  private:
+  struct Screened;
+  std::optional<Response> screen_route(Request& head, const RouteMatch& match);
+  AuthResult authenticate(const Request& request, const RouteMatch& match) const;
+  std::size_t body_limit(const RouteMatch& match) const;
+  void finish(const Request& request, const RouteMatch& match, Response& response);
   Response dispatch(Request& request, const RouteMatch& match);
   Response public_route(const RouteMatch& match) const;
   Response metrics_route(const Request& request);

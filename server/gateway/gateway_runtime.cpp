@@ -284,13 +284,16 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   runtime->admission_ = std::make_unique<admission::AdmissionController>(admission::AdmissionOptions{
       config.max_concurrent_requests, config.queue_size,
       std::chrono::seconds(config.queue_timeout_secs)});
-  runtime->gateway_ = std::make_unique<Gateway>(GatewayParts{
+  GatewayParts parts{
       runtime->auth_.get(), runtime->audit_.get(), &runtime->metrics_, runtime->admission_.get(),
       runtime->proxy_.get(), runtime->workers_routes_.get(), runtime->registry_.get(),
       runtime->enforcer_.get(), runtime->admin_auth_.get(), runtime->request_log_.recorder.get(),
       runtime->request_log_.routes.get(), runtime->request_log_.content.get(),
       runtime->tokenizer_routes_.get(), &runtime->parse_routes_, runtime->wasm_routes_.get(),
-      runtime->wasm_middleware_.get()});
+      runtime->wasm_middleware_.get()};
+  parts.data_plane_body_limit = config.max_payload_size;
+  parts.wasm_body_limit = wasm::max_upload_bytes(config.wasm.limits);
+  runtime->gateway_ = std::make_unique<Gateway>(parts);
   ListenerOptions listen;
   listen.host = config.host;
   listen.port = config.port;
@@ -299,8 +302,9 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   listen.max_payload_bytes = config.max_payload_size;
   listen.max_threads = config.max_threads;
   Gateway* gateway = runtime->gateway_.get();
-  runtime->listener_ =
-      std::make_unique<Listener>(listen, [gateway](Request& request) { return gateway->handle(request); });
+  runtime->listener_ = std::make_unique<Listener>(
+      listen, [gateway](Request& request) { return gateway->handle(request); },
+      [gateway](Request& head) { return gateway->screen(head); });
   return runtime;
 }
 

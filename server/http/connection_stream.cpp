@@ -138,6 +138,9 @@ bool ConnectionStream::is_writable() const {
 }
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  // A head over the bounds reads as a broken connection: httplib stops parsing (it answers 400,
+  // which the listener turns into 431), and nothing more of it is buffered.
+  if (head_too_large_) return -1;
   // httplib reads a request head one byte per call: serve those from the buffer directly.
   if (size == 1 && offset_ < size_) {
     char c = buffer_[offset_++];
@@ -156,6 +159,13 @@ void ConnectionStream::begin_request() {
   in_head_ = true;
   line_length_ = 0;
   long_header_line_ = false;
+  head_bytes_ = 0;
+  head_lines_ = 0;
+  previous_ = 0;
+  bare_lf_ = false;
+  head_too_large_ = false;
+  handled_ = false;
+  screen_state_.reset();
 }
 
 // Follows the request head line by line until its empty line: httplib rejects a line longer
@@ -168,10 +178,16 @@ void ConnectionStream::watch_head(std::string_view bytes) {
 }
 
 void ConnectionStream::watch_head_byte(char c) {
+  if (++head_bytes_ > kMaxHeadBytes) head_too_large_ = true;
+  char previous = previous_;
+  previous_ = c;
   if (c != '\n') {
     long_header_line_ = long_header_line_ || ++line_length_ > CPPHTTPLIB_HEADER_MAX_LENGTH;
     return;
   }
+  if (previous != '\r') bare_lf_ = true;  // RFC 9112 2.2: refused, not guessed at
+  // The request line and kMaxHeaderFields fields, then the empty line.
+  if (++head_lines_ > kMaxHeaderFields + 2) head_too_large_ = true;
   in_head_ = line_length_ > 1;  // "\r\n" alone: the head is over
   line_length_ = 0;
 }

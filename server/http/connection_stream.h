@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,11 +67,23 @@ class ConnectionStream final : public httplib::Stream {
   // The current request's head had a line longer than httplib accepts (it answers 400; the
   // right answer is 431 Request Header Fields Too Large).
   bool long_header_line() const { return long_header_line_; }
+  // The head ran over kMaxHeadBytes or kMaxHeaderFields: reading stopped (answer 431).
+  bool head_too_large() const { return head_too_large_; }
+  // A head line ended in LF without CR (answer 400: RFC 9112 framing is followed strictly).
+  bool bare_lf() const { return bare_lf_; }
+  static constexpr std::size_t kMaxHeadBytes = 64 * 1024;
+  static constexpr std::size_t kMaxHeaderFields = 100;
   // The next write is a response head whose body write follows at once: hold it for that write.
   void expect_body_after_head() { body_follows_ = true; }
   // Closes the connection once the current response is sent: nothing after a refused request
   // on this connection is ever read as a request.
   void close_after_response() { close_requested_ = true; }
+  // The handler answered this request (its 4xx/5xx are not the engine's errors to reshape).
+  void mark_handled() { handled_ = true; }
+  bool handled() const { return handled_; }
+  // What the head screen left for the handler of the same request (Request::screen_state).
+  void keep_screen_state(std::shared_ptr<const void> state) { screen_state_ = std::move(state); }
+  std::shared_ptr<const void> take_screen_state() { return std::move(screen_state_); }
   bool close_requested() const { return close_requested_; }
   // Sends a head still held back; call after each request.
   void flush();
@@ -100,6 +113,13 @@ class ConnectionStream final : public httplib::Stream {
   bool in_head_ = false;
   std::size_t line_length_ = 0;
   bool long_header_line_ = false;
+  std::size_t head_bytes_ = 0;
+  std::size_t head_lines_ = 0;
+  char previous_ = 0;
+  bool bare_lf_ = false;
+  bool head_too_large_ = false;
+  bool handled_ = false;
+  std::shared_ptr<const void> screen_state_;
   bool close_requested_ = false;
 };
 

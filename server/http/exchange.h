@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,9 @@ struct Request {
   int remote_port = 0;
   bool tls = false;
   std::string request_id;  // set by the request-id step
+  // What the head screen (Listener's HeadScreen) decided before the body was read, for the
+  // handler to reuse; null when no screen ran.
+  std::shared_ptr<const void> screen_state;
 
   // First value of a header, or nullopt.
   std::optional<std::string> header(const std::string& name) const;

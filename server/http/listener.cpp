@@ -1,5 +1,6 @@
 #include "server/http/listener.h"
 
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -84,13 +85,18 @@ void write_response(Response&& in, httplib::Response& out) {
 // Errors httplib raises itself (413, 400, 414, ...) get the same JSON shape as ours. A header
 // line over httplib's limit (8 KiB, e.g. a huge Authorization) is 431, not httplib's bare 400.
 void json_engine_error(const httplib::Request&, httplib::Response& res) {
-  if (!res.body.empty()) {
+  ConnectionStream* connection = current_connection();
+  // The gateway's own answers, a worker's relayed empty-bodied 4xx/5xx included, are not ours
+  // to reshape: a worker error must not read as a gateway parse error.
+  if (!res.body.empty() || (connection != nullptr && connection->handled())) {
     return;
   }
-  ConnectionStream* connection = current_connection();
-  if (res.status == 400 && connection != nullptr && connection->long_header_line()) {
+  if (res.status == 400 && connection != nullptr &&
+      (connection->long_header_line() || connection->head_too_large())) {
     res.status = 431;
   }
+  // Nothing after an error on a connection is ever read as a request (RFC 9112 desync).
+  if (res.status >= 400 && connection != nullptr) connection->close_after_response();
   const char* type = "invalid_request_error";
   std::string message = "Malformed HTTP request";
   if (res.status == 413) {
@@ -98,7 +104,9 @@ void json_engine_error(const httplib::Request&, httplib::Response& res) {
     message = "Request body too large";
   } else if (res.status == 431) {
     type = "request_header_fields_too_large";
-    message = "A request header line is longer than 8192 bytes";
+    message = connection != nullptr && connection->head_too_large()
+                  ? "The request head is over 64 KiB or 100 header fields"
+                  : "A request header line is longer than 8192 bytes";
   }
   Response body = error_response(res.status, type, message);
   for (const auto& [name, value] : body.headers) res.set_header(name, value);
@@ -108,17 +116,66 @@ void json_engine_error(const httplib::Request&, httplib::Response& res) {
 // A header name that is not a token, or a value holding CR, LF, NUL or another control
 // character (raw, or made so by httplib's percent-decoding of values), is refused before the
 // gateway sees the request, and the connection is closed after the 400.
-bool refuse_invalid_headers(const httplib::Request& req, httplib::Response& res) {
-  if (!first_invalid_header(req.headers)) return false;
-  Response body = error_response(400, "invalid_request_error",
-                                 "A request header has an invalid name or value",
-                                 "invalid_header");
-  res.status = 400;
+void refuse(httplib::Response& res, int status, const std::string& message, const char* code) {
+  Response body = error_response(status, status == 411 ? "length_required" : "invalid_request_error",
+                                 message, code);
+  res.status = status;
   for (const auto& [name, value] : body.headers) res.set_header(name, value);
   res.set_header("Connection", "close");
   res.set_content(body.body, "application/json");
-  if (ConnectionStream* connection = current_connection()) connection->close_after_response();
+  if (ConnectionStream* connection = current_connection()) {
+    connection->mark_handled();
+    connection->close_after_response();
+  }
+}
+
+bool refuse_invalid_headers(const httplib::Request& req, httplib::Response& res) {
+  if (!first_invalid_header(req.headers)) return false;
+  refuse(res, 400, "A request header has an invalid name or value", "invalid_header");
   return true;
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && text.size() <= 19 &&
+         text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// RFC 9112 framing, strictly (a front proxy that reads a request differently from us is how
+// requests get smuggled): bare-LF lines, Content-Length with Transfer-Encoding, lengths that
+// are not digits or disagree, a transfer coding other than chunked: 400. A POST/PUT/PATCH with
+// no framing at all: 411. Each closes the connection.
+bool refuse_bad_framing(const httplib::Request& req, httplib::Response& res,
+                        const ConnectionStream* connection) {
+  if (connection != nullptr && connection->bare_lf()) {
+    refuse(res, 400, "A request head line ends in LF without CR", "invalid_framing");
+    return true;
+  }
+  auto lengths = req.headers.equal_range("Content-Length");
+  std::string length;
+  for (auto it = lengths.first; it != lengths.second; ++it) {
+    if (!all_digits(it->second) || (!length.empty() && it->second != length)) {
+      refuse(res, 400, "Content-Length must be one decimal length", "invalid_framing");
+      return true;
+    }
+    length = it->second;
+  }
+  bool chunked = req.has_header("Transfer-Encoding");
+  if (chunked && (req.get_header_value_count("Transfer-Encoding") != 1 ||
+                  strcasecmp(req.get_header_value("Transfer-Encoding").c_str(), "chunked") != 0)) {
+    refuse(res, 400, "Transfer-Encoding must be chunked, once", "invalid_framing");
+    return true;
+  }
+  if (chunked && !length.empty()) {
+    refuse(res, 400, "Content-Length and Transfer-Encoding together", "invalid_framing");
+    return true;
+  }
+  bool needs_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+  if (needs_body && !chunked && length.empty()) {
+    refuse(res, 411, "A request body needs Content-Length or chunked Transfer-Encoding",
+           "length_required");
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -172,8 +229,8 @@ class Listener::Engine {
   std::unique_ptr<EpollServer> epoll_;
 };
 
-Listener::Listener(ListenerOptions options, Handler handler)
-    : options_(std::move(options)), handler_(std::move(handler)),
+Listener::Listener(ListenerOptions options, Handler handler, HeadScreen screen)
+    : options_(std::move(options)), handler_(std::move(handler)), screen_(std::move(screen)),
       engine_(std::make_unique<Engine>(options_)) {
   auto& server = engine_->server();
   server.set_keep_alive_timeout(options_.keep_alive_timeout.count());
@@ -192,20 +249,45 @@ Listener::Listener(ListenerOptions options, Handler handler)
   // Every request goes through the gateway's own router. The catch-all patterns are registered
   // per method because httplib reads the body only for routed handlers (its pre-routing hook runs
   // before the body is read).
+  // The head first: framing and header syntax, then the gateway's screen (authentication and
+  // the route's body limit), all before httplib reads a byte of the body.
+  server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    ConnectionStream* connection = current_connection();
+    if (refuse_invalid_headers(req, res) || refuse_bad_framing(req, res, connection)) {
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!screen_) return httplib::Server::HandlerResponse::Unhandled;
+    Request head = to_request(req);
+    std::optional<Response> refused = screen_(head);
+    if (!refused) {
+      if (connection != nullptr) connection->keep_screen_state(std::move(head.screen_state));
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    write_response(std::move(*refused), res);
+    res.set_header("Connection", "close");
+    if (connection != nullptr) {
+      connection->mark_handled();
+      connection->close_after_response();  // the unread body must never be read as a request
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  });
   httplib::Server::Handler dispatch = [this](const httplib::Request& req, httplib::Response& res) {
-    if (refuse_invalid_headers(req, res)) return;
+    ConnectionStream* connection = current_connection();
+    if (connection != nullptr) connection->mark_handled();
     Request request = to_request(req);
+    if (connection != nullptr) request.screen_state = connection->take_screen_state();
     Response response = handler_(request);
     if (response.stream) {
       ServingThreads::hand_off_current();  // a stream holds this thread: a replacement serves
     }
     bool body_follows = !response.stream && !response.body.empty() && req.method != "HEAD";
     write_response(std::move(response), res);
-    if (ConnectionStream* connection = current_connection(); body_follows && connection) {
+    if (body_follows && connection != nullptr) {
       connection->expect_body_after_head();  // head and body leave in one segment
     }
   };
-  const std::string any = ".*";
+  // Any path, a decoded CR or LF in it included, reaches the gateway (which refuses those).
+  const std::string any = "[\\s\\S]*";
   server.Get(any, dispatch).Post(any, dispatch).Put(any, dispatch).Patch(any, dispatch);
   server.Delete(any, dispatch).Options(any, dispatch);
 }

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -43,10 +44,15 @@ struct ListenerOptions {
 };
 
 using Handler = std::function<Response(Request&)>;
+// Runs on a request's head (no body yet) once the engine has checked its framing. A Response
+// refuses the request: it is sent, the body is never read and the connection closes. nullopt
+// lets the body be read and the Handler run; what the screen put in head.screen_state reaches
+// the Handler's Request.
+using HeadScreen = std::function<std::optional<Response>(Request& head)>;
 
 class Listener {
  public:
-  Listener(ListenerOptions options, Handler handler);
+  Listener(ListenerOptions options, Handler handler, HeadScreen screen = {});
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -62,6 +68,7 @@ class Listener {
   class Engine;
   ListenerOptions options_;
   Handler handler_;
+  HeadScreen screen_;
   std::unique_ptr<Engine> engine_;
 };
 

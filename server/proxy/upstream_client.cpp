@@ -1,7 +1,5 @@
 #include "server/proxy/upstream_client.h"
 
-#include <strings.h>
-
 #include <utility>
 
 #include "server/proxy/internal/lane_pool.h"
@@ -75,16 +73,6 @@ Result<std::unique_ptr<UpstreamStream>> UpstreamClient::open(const UpstreamReque
     return head;
   }
   return std::make_unique<UpstreamStream>(std::move(*transfer));
-}
-
-std::optional<std::string> find_header(const UpstreamHeaders& headers, std::string_view name) {
-  for (const auto& [header_name, value] : headers) {
-    if (header_name.size() == name.size() &&
-        strncasecmp(header_name.data(), name.data(), name.size()) == 0) {
-      return value;
-    }
-  }
-  return std::nullopt;
 }
 
 int http_status_for(const Status& status) {

@@ -154,3 +154,20 @@ TEST_CASE("request log: off by config records nothing and reports say so",
   CHECK(metrics->body.find("smg_request_log_written_total") == std::string::npos);
   CHECK_FALSE(std::filesystem::exists(fixture.gateway().data_dir() + "/data/request_log.db"));
 }
+
+TEST_CASE("request log: a client's model string is stored capped (attack probe, finding 8)",
+          "[requestlog][reports][integration]") {
+  ReportsGateway gateway;
+  auto client = gateway.client();
+  const std::string huge_model(1 << 20, 'x');  // 1 MiB
+  json body = {{"model", huge_model}, {"messages", {{{"role", "user"}, {"content", "hi"}}}}};
+  auto res = client.Post("/v1/chat/completions", token("app", {{"x-request-id", "huge-model-1"}}),
+                         body.dump(), "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 404);  // no worker serves it
+  CHECK(res->body.size() < 2048);  // the error names at most 256 bytes of it
+  wait_for_records(client, 1);
+  json record = get_record(client, "huge-model-1")["request"];
+  std::string stored = record["model"];
+  CHECK(stored == std::string(256, 'x') + "...[truncated]");
+}
