@@ -134,6 +134,13 @@ void add_tuning_flags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_flag("--log-json", c.log_json, "JSON log lines");
   cmd.add_option("--max-threads", c.max_threads, "HTTP serving threads at most")
       ->capture_default_str();
+  cmd.add_option("--max-connections", c.max_connections,
+                 "Open client connections at most; past it new ones are closed at once (0: no cap)")
+      ->capture_default_str();
+  cmd.add_option("--request-head-timeout-secs", c.request_head_timeout_secs,
+                 "Time a client has to send a whole request head (408 past it)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
 }
 
 void apply_durations(ServeFlags& f) {

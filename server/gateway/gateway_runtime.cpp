@@ -301,6 +301,8 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   listen.tls_key_path = config.tls_key_path;
   listen.max_payload_bytes = config.max_payload_size;
   listen.max_threads = config.max_threads;
+  listen.max_connections = config.max_connections;
+  listen.head_timeout = std::chrono::seconds(config.request_head_timeout_secs);
   Gateway* gateway = runtime->gateway_.get();
   runtime->listener_ = std::make_unique<Listener>(
       listen, [gateway](Request& request) { return gateway->handle(request); },
@@ -313,6 +315,12 @@ GatewayRuntime::~GatewayRuntime() { stop(); }
 Result<int> GatewayRuntime::start() {
   auto port = listener_->bind();
   if (!port.ok()) return port;
+  Listener* listener = listener_.get();
+  metrics_.add_collector([listener](std::string& out) {
+    out += "# HELP smg_connections_refused_total Connections closed at accept: --max-connections "
+           "were open\n# TYPE smg_connections_refused_total counter\nsmg_connections_refused_total " +
+           std::to_string(listener->refused_connections()) + "\n";
+  });
   if (config_.prometheus_port > 0) {
     ListenerOptions options;
     options.host = config_.prometheus_host;

@@ -118,6 +118,8 @@ struct ServeConfig {
   // this is set (--allow-link-local-workers).
   bool allow_link_local_workers = false;
   std::size_t max_threads = 2048;  // HTTP serving threads, streams included
+  std::size_t max_connections = 10000;  // open client connections; past it closed at once
+  int request_head_timeout_secs = 10;   // the whole request head must arrive in this time
 
   // --service-discovery and companions / server.discovery; off by default.
   discovery::DiscoveryConfig discovery;

@@ -121,7 +121,14 @@ bool ConnectionStream::poll_for(short events, std::chrono::microseconds timeout)
 }
 
 bool ConnectionStream::is_readable() const {
-  return has_buffered() || poll_for(POLLIN, timeouts_.read_timeout);
+  if (has_buffered()) return true;
+  auto wait = timeouts_.read_timeout;
+  if (in_head_) {
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+        head_deadline_ - std::chrono::steady_clock::now());
+    wait = std::max(std::chrono::microseconds(0), std::min(wait, left));
+  }
+  return poll_for(POLLIN, wait);
 }
 
 bool ConnectionStream::is_writable() const {
@@ -164,6 +171,10 @@ void ConnectionStream::begin_request() {
   previous_ = 0;
   bare_lf_ = false;
   head_too_large_ = false;
+  head_timed_out_ = false;
+  head_deadline_ = std::chrono::steady_clock::now() +
+                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       timeouts_.head_timeout);
   handled_ = false;
   screen_state_.reset();
 }
@@ -230,10 +241,13 @@ ssize_t ConnectionStream::read_bytes(char* ptr, size_t size) {
   // Waits for data within the read timeout; over TLS a readable socket may still hold only part
   // of a record, so this can take more than one round.
   auto deadline = std::chrono::steady_clock::now() + timeouts_.read_timeout;
+  bool head_bound = in_head_ && head_deadline_ < deadline;
+  if (head_bound) deadline = head_deadline_;
   while (n == kWouldBlock) {
     auto left = std::chrono::duration_cast<std::chrono::microseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || !poll_for(wait, left)) {
+      if (head_bound) head_timed_out_ = true;
       return -1;
     }
     n = receive(into, capacity, wait);

@@ -29,6 +29,9 @@ namespace smg::server {
 struct ConnectionTimeouts {
   std::chrono::microseconds read_timeout{std::chrono::seconds(30)};
   std::chrono::microseconds write_timeout{std::chrono::seconds(30)};
+  // The whole request head, from its first byte to its empty line (slowloris): past it the
+  // request is answered 408 and the connection closed.
+  std::chrono::microseconds head_timeout{std::chrono::seconds(10)};
 };
 
 class ConnectionStream final : public httplib::Stream {
@@ -71,6 +74,8 @@ class ConnectionStream final : public httplib::Stream {
   bool head_too_large() const { return head_too_large_; }
   // A head line ended in LF without CR (answer 400: RFC 9112 framing is followed strictly).
   bool bare_lf() const { return bare_lf_; }
+  // The head did not arrive within timeouts.head_timeout (answer 408).
+  bool head_timed_out() const { return head_timed_out_; }
   static constexpr std::size_t kMaxHeadBytes = 64 * 1024;
   static constexpr std::size_t kMaxHeaderFields = 100;
   // The next write is a response head whose body write follows at once: hold it for that write.
@@ -118,6 +123,8 @@ class ConnectionStream final : public httplib::Stream {
   char previous_ = 0;
   bool bare_lf_ = false;
   bool head_too_large_ = false;
+  bool head_timed_out_ = false;
+  std::chrono::steady_clock::time_point head_deadline_{};
   bool handled_ = false;
   std::shared_ptr<const void> screen_state_;
   bool close_requested_ = false;

@@ -211,6 +211,14 @@ void EpollServer::accept_all() {
       }
       return;  // EAGAIN: none left
     }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (options_.max_connections != 0 && connections_.size() >= options_.max_connections) {
+        ::close(fd);  // at once: a slow client must not hold a slot it never got
+        refused_.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+    }
     auto* connection = new Connection(fd, options_.timeouts, options_.tls);
     {
       std::lock_guard<std::mutex> lock(mutex_);

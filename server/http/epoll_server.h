@@ -38,6 +38,9 @@ struct EpollServerOptions {
   // HTTPS when set (not owned; must outlive the server): each connection's TLS handshake is
   // driven by epoll events, never by a waiting thread, and must finish within the idle timeout.
   SSL_CTX* tls = nullptr;
+  // Open connections at most (--max-connections); past it a new connection is closed at once
+  // and counted in refused_connections(). 0: no cap.
+  std::size_t max_connections = 0;
 };
 
 class EpollServer {
@@ -59,6 +62,8 @@ class EpollServer {
   bool serve();
   void stop();
   int listening_socket() const { return listen_fd_; }
+  // Connections closed at accept because max_connections were open.
+  std::uint64_t refused_connections() const { return refused_.load(std::memory_order_relaxed); }
 
  private:
   struct Connection;
@@ -82,6 +87,7 @@ class EpollServer {
   int wake_fd_ = -1;   // eventfd: written once by stop()
   int timer_fd_ = -1;  // timerfd: the idle sweep, once a second
   std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> refused_{0};
   std::mutex mutex_;
   std::condition_variable stopped_;
   std::unordered_set<Connection*> connections_;  // guarded by mutex_

@@ -95,6 +95,9 @@ void json_engine_error(const httplib::Request&, httplib::Response& res) {
       (connection->long_header_line() || connection->head_too_large())) {
     res.status = 431;
   }
+  if (res.status == 400 && connection != nullptr && connection->head_timed_out()) {
+    res.status = 408;
+  }
   // Nothing after an error on a connection is ever read as a request (RFC 9112 desync).
   if (res.status >= 400 && connection != nullptr) connection->close_after_response();
   const char* type = "invalid_request_error";
@@ -102,6 +105,9 @@ void json_engine_error(const httplib::Request&, httplib::Response& res) {
   if (res.status == 413) {
     type = "payload_too_large";
     message = "Request body too large";
+  } else if (res.status == 408) {
+    type = "request_timeout";
+    message = "The request head did not arrive in time";
   } else if (res.status == 431) {
     type = "request_header_fields_too_large";
     message = connection != nullptr && connection->head_too_large()
@@ -195,7 +201,8 @@ class Listener::Engine {
     EpollServerOptions epoll;
     epoll.threads = {.members = serving_threads(options),
                      .max_threads = options.max_threads};
-    epoll.timeouts = {options.read_timeout, options.write_timeout};
+    epoll.timeouts = {options.read_timeout, options.write_timeout, options.head_timeout};
+    epoll.max_connections = options.max_connections;
     epoll.keep_alive = {options.keep_alive_max_requests, options.keep_alive_timeout};
     epoll.tls = tls_ ? tls_->get() : nullptr;
     epoll_ = std::make_unique<EpollServer>(
@@ -205,6 +212,7 @@ class Listener::Engine {
   }
   httplib::Server& server() { return parser_; }
   bool tls() const { return tls_ != nullptr || !tls_error_.ok(); }
+  std::uint64_t refused_connections() const { return epoll_->refused_connections(); }
 
   Result<int> bind(const ListenerOptions& options) {
     if (!tls_error_.ok()) {
@@ -305,5 +313,7 @@ void Listener::stop() {
 }
 
 bool Listener::tls() const { return engine_->tls(); }
+
+std::uint64_t Listener::refused_connections() const { return engine_->refused_connections(); }
 
 }  // namespace smg::server

@@ -36,6 +36,8 @@ struct ListenerOptions {
   std::size_t keep_alive_max_requests = 100000;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
+  std::chrono::seconds head_timeout{10};  // the whole request head (slowloris): 408 past it
+  std::size_t max_connections = 0;        // --max-connections; 0: no cap
   int listen_backlog = 4096;
   // Threads serving the epoll set while nothing blocks (serving_threads.h); 0: four per core
   // (at least 4, at most 64).
@@ -63,6 +65,8 @@ class Listener {
   bool serve();
   void stop();
   bool tls() const;
+  // Connections closed at accept because max_connections were open.
+  std::uint64_t refused_connections() const;
 
  private:
   class Engine;

@@ -350,3 +350,53 @@ TEST_CASE("probe, also seen: a worker's empty-bodied error is relayed as the wor
   CHECK(res->body.find("Malformed") == std::string::npos);
   CHECK(res->body.empty());
 }
+
+TEST_CASE("probe 3: a head dripped byte by byte gets 408 at the head deadline; connections past "
+          "--max-connections are closed at once and counted",
+          "[integration][probe]") {
+  smg::test::GatewayProcess gateway(
+      keyed({"--request-head-timeout-secs", "1", "--max-connections", "4"}));
+  {  // slowloris: the request line, then one header byte every 200 ms, never the end of the head
+    // (a request line that stalls is closed without an answer, as nginx does)
+    int fd = smg::test::connect_loopback(gateway.port());
+    REQUIRE(fd >= 0);
+    auto started = std::chrono::steady_clock::now();
+    smg::test::send_all(fd, "GET /health HTTP/1.1\r\n");
+    std::string head = "Host: gw\r\nX-Slow: ";
+    smg::test::RawReply reply;
+    for (std::size_t i = 0; i < 40 && !reply.closed; ++i) {
+      ::send(fd, i < head.size() ? &head[i] : "a", 1, MSG_NOSIGNAL);
+      auto part = smg::test::read_until_quiet(fd, 200ms);
+      reply.text += part.text;
+      reply.closed = part.closed;
+    }
+    ::close(fd);
+    auto took = std::chrono::steady_clock::now() - started;
+    CHECK(smg::test::first_status(reply.text) == 408);
+    CHECK(reply.closed);
+    CHECK(took < 5s);  // the deadline is the whole head's, not each read's
+  }
+  // Four idle connections hold every slot; the fifth is closed without a byte read.
+  std::vector<int> held;
+  for (int i = 0; i < 4; ++i) {
+    int fd = smg::test::connect_loopback(gateway.port());
+    REQUIRE(fd >= 0);
+    held.push_back(fd);
+  }
+  int extra = smg::test::connect_loopback(gateway.port());
+  REQUIRE(extra >= 0);
+  smg::test::send_all(extra, "GET /health HTTP/1.1\r\nHost: gw\r\n\r\n");
+  auto refused = smg::test::read_until_quiet(extra, 2000ms);
+  ::close(extra);
+  CHECK(refused.closed);
+  CHECK(refused.text.empty());
+  for (int fd : held) ::close(fd);
+  REQUIRE(smg::test::poll_until(
+      [&] {
+        auto res = gateway.client().Get("/metrics", bearer(kAdminKey));
+        return res && res->status == 200 &&
+               res->body.find("smg_connections_refused_total 0\n") == std::string::npos &&
+               res->body.find("smg_connections_refused_total ") != std::string::npos;
+      },
+      10s));
+}
