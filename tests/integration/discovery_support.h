@@ -123,22 +123,7 @@ class DiscoveryHarness {
 
  private:
   void write_kubeconfig() {
-    write_file(dir_.file("kubeconfig"), R"(apiVersion: v1
-kind: Config
-current-context: test
-contexts:
-- name: test
-  context: {cluster: stand-in, user: discovery, namespace: llm}
-clusters:
-- name: stand-in
-  cluster:
-    server: )" + api_->url() + R"(
-    certificate-authority: api.crt
-users:
-- name: discovery
-  user:
-    tokenFile: token
-)");
+    write_file(dir_.file("kubeconfig"), stand_in_kubeconfig(api_->url()));
   }
 
   TempDir dir_;

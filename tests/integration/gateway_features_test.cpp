@@ -247,22 +247,7 @@ TEST_CASE("gateway features: --service-discovery turns ready pods into workers t
   api_options.key_path = dir.file("api.key");
   smg::test::FakeKubeApi api(api_options);
   api.start();
-  smg::test::write_file(dir.file("kubeconfig"), R"(apiVersion: v1
-kind: Config
-current-context: test
-contexts:
-- name: test
-  context: {cluster: stand-in, user: discovery, namespace: llm}
-clusters:
-- name: stand-in
-  cluster:
-    server: )" + api.url() + R"(
-    certificate-authority: api.crt
-users:
-- name: discovery
-  user:
-    tokenFile: token
-)");
+  smg::test::write_file(dir.file("kubeconfig"), smg::test::stand_in_kubeconfig(api.url()));
   smg::test::DevWorkerProcess worker({"m1"});
   api.put_pod(smg::test::FakeKubeApi::pod("w-0", "127.0.0.1", worker.port()));
 

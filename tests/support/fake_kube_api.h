@@ -437,4 +437,25 @@ class FakeKubeApi {
       bookmarks_sent_{0};
 };
 
+// A kubeconfig for the stand-in at `server_url`: namespace llm, the CA in api.crt and the bearer
+// token in the file `token`, both beside the kubeconfig.
+inline std::string stand_in_kubeconfig(const std::string& server_url) {
+  return R"(apiVersion: v1
+kind: Config
+current-context: test
+contexts:
+- name: test
+  context: {cluster: stand-in, user: discovery, namespace: llm}
+clusters:
+- name: stand-in
+  cluster:
+    server: )" + server_url + R"(
+    certificate-authority: api.crt
+users:
+- name: discovery
+  user:
+    tokenFile: token
+)";
+}
+
 }  // namespace smg::test
