@@ -36,7 +36,8 @@ std::string server_message(long status, const std::string& body) {
     if (error.is_string()) return error.get<std::string>();
   }
   // SMG's tokenizer removal answers {"success":false,"message":"..."}.
-  if (!doc.is_discarded() && doc.is_object() && doc.contains("message") && doc["message"].is_string()) {
+  if (!doc.is_discarded() && doc.is_object() && doc.contains("message") &&
+      doc["message"].is_string()) {
     return doc["message"].get<std::string>();
   }
   switch (status) {

@@ -19,7 +19,6 @@ inline constexpr std::string_view kTruncatedMarker = "...[truncated]";
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
 
 // `text` when it fits in `max_bytes`, else utf8_prefix(text, max_bytes) + kTruncatedMarker.
-std::string capped_client_text(std::string_view text,
-                               std::size_t max_bytes = kMaxClientTextBytes);
+std::string capped_client_text(std::string_view text, std::size_t max_bytes = kMaxClientTextBytes);
 
 }  // namespace smg::text

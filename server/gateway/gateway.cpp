@@ -30,18 +30,18 @@ Response not_implemented(const RouteMatch& match) {
 }
 
 Response method_not_allowed(const Request& request, const RouteMatch& match) {
-  Response response = error_response(405, "invalid_request_error",
-                                     "Method " + request.method.substr(0, 32) + " is not allowed here",
-                                     "method_not_allowed");
+  Response response = error_response(
+      405, "invalid_request_error",
+      "Method " + request.method.substr(0, 32) + " is not allowed here", "method_not_allowed");
   response.set_header("Allow", match.allow);
   return response;
 }
 
 Response payload_too_large(std::size_t limit) {
-  return error_response(413, "payload_too_large",
-                        "Request body is over this route's limit of " + std::to_string(limit) +
-                            " bytes",
-                        "payload_too_large");
+  return error_response(
+      413, "payload_too_large",
+      "Request body is over this route's limit of " + std::to_string(limit) + " bytes",
+      "payload_too_large");
 }
 
 bool has_control_character(std::string_view path) {
@@ -78,8 +78,14 @@ std::optional<Response> Gateway::screen(Request& head) {
 }
 
 std::size_t Gateway::body_limit(const RouteMatch& match) const {
-  if (match.route_class == RouteClass::kDataPlane) return parts_.data_plane_body_limit;
-  if (match.name == "wasm") return parts_.wasm_body_limit;
+  switch (match.body_limit) {
+    case BodyLimit::kPayload:
+      return parts_.data_plane_body_limit;
+    case BodyLimit::kModule:
+      return parts_.wasm_body_limit;
+    case BodyLimit::kSmall:
+      break;
+  }
   return parts_.control_body_limit;
 }
 
@@ -103,9 +109,10 @@ std::optional<Response> Gateway::screen_route(Request& head, const RouteMatch& m
       bool data = match.route_class == RouteClass::kDataPlane;
       if (data && proxy::arrived_through_us(head)) return data_plane(head, match);
       AuthResult auth = authenticate(head, match);
-      bool refused = auth.outcome != AuthOutcome::kAllowed || over_limit ||
-                     (!data && !match.method_allowed);
-      head.screen_state = std::make_shared<const Screened>(Screened{head.request_id, std::move(auth)});
+      bool refused =
+          auth.outcome != AuthOutcome::kAllowed || over_limit || (!data && !match.method_allowed);
+      head.screen_state =
+          std::make_shared<const Screened>(Screened{head.request_id, std::move(auth)});
       if (!refused) return std::nullopt;
       // The same path as handle(), with this authentication: audited (control plane) or
       // recorded (data plane) once.
@@ -130,9 +137,10 @@ void Gateway::finish(const Request& request, const RouteMatch& match, Response& 
 }
 
 Response Gateway::handle(Request& request) {
-  request.request_id = request.screen_state
-                           ? std::static_pointer_cast<const Screened>(request.screen_state)->request_id
-                           : request_id_for(request);
+  request.request_id =
+      request.screen_state
+          ? std::static_pointer_cast<const Screened>(request.screen_state)->request_id
+          : request_id_for(request);
   RouteMatch match = classify_route(request.method, request.path);
   Response response = dispatch(request, match);
   finish(request, match, response);
@@ -165,9 +173,8 @@ metrics::Counter& Gateway::requests_counter(RouteClass route_class, int status) 
 Response Gateway::dispatch(Request& request, const RouteMatch& match) {
   if (has_control_character(request.path)) {
     // A decoded CR or LF would break every line-based consumer downstream: refused, audited.
-    Response response = error_response(400, "invalid_request_error",
-                                       "The request path holds a control character",
-                                       "invalid_path");
+    Response response = error_response(
+        400, "invalid_request_error", "The request path holds a control character", "invalid_path");
     AuthResult refused;
     refused.outcome = AuthOutcome::kForbidden;
     refused.details = "control character in path";
@@ -243,9 +250,10 @@ Response Gateway::control_plane(const Request& request, const RouteMatch& match)
   AuthResult auth = authenticate(request, match);
   std::optional<std::size_t> length = declared_length(request);
   Response response = auth.outcome != AuthOutcome::kAllowed ? auth.rejection
-                      : !match.method_allowed                ? method_not_allowed(request, match)
-                      : length && *length > body_limit(match) ? payload_too_large(body_limit(match))
-                                                              : control_plane_handler(request, match);
+                      : !match.method_allowed               ? method_not_allowed(request, match)
+                      : length && *length > body_limit(match)
+                          ? payload_too_large(body_limit(match))
+                          : control_plane_handler(request, match);
   record_audit(request, match, auth, response.status);
   return response;
 }

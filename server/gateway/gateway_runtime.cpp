@@ -284,13 +284,22 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   runtime->admission_ = std::make_unique<admission::AdmissionController>(admission::AdmissionOptions{
       config.max_concurrent_requests, config.queue_size,
       std::chrono::seconds(config.queue_timeout_secs)});
-  GatewayParts parts{
-      runtime->auth_.get(), runtime->audit_.get(), &runtime->metrics_, runtime->admission_.get(),
-      runtime->proxy_.get(), runtime->workers_routes_.get(), runtime->registry_.get(),
-      runtime->enforcer_.get(), runtime->admin_auth_.get(), runtime->request_log_.recorder.get(),
-      runtime->request_log_.routes.get(), runtime->request_log_.content.get(),
-      runtime->tokenizer_routes_.get(), &runtime->parse_routes_, runtime->wasm_routes_.get(),
-      runtime->wasm_middleware_.get()};
+  GatewayParts parts{runtime->auth_.get(),
+                     runtime->audit_.get(),
+                     &runtime->metrics_,
+                     runtime->admission_.get(),
+                     runtime->proxy_.get(),
+                     runtime->workers_routes_.get(),
+                     runtime->registry_.get(),
+                     runtime->enforcer_.get(),
+                     runtime->admin_auth_.get(),
+                     runtime->request_log_.recorder.get(),
+                     runtime->request_log_.routes.get(),
+                     runtime->request_log_.content.get(),
+                     runtime->tokenizer_routes_.get(),
+                     &runtime->parse_routes_,
+                     runtime->wasm_routes_.get(),
+                     runtime->wasm_middleware_.get()};
   parts.data_plane_body_limit = config.max_payload_size;
   parts.wasm_body_limit = wasm::max_upload_bytes(config.wasm.limits);
   runtime->gateway_ = std::make_unique<Gateway>(parts);
@@ -317,9 +326,10 @@ Result<int> GatewayRuntime::start() {
   if (!port.ok()) return port;
   Listener* listener = listener_.get();
   metrics_.add_collector([listener](std::string& out) {
-    out += "# HELP smg_connections_refused_total Connections closed at accept: --max-connections "
-           "were open\n# TYPE smg_connections_refused_total counter\nsmg_connections_refused_total " +
-           std::to_string(listener->refused_connections()) + "\n";
+    out +=
+        "# HELP smg_connections_refused_total Connections closed at accept: --max-connections "
+        "were open\n# TYPE smg_connections_refused_total counter\nsmg_connections_refused_total " +
+        std::to_string(listener->refused_connections()) + "\n";
   });
   if (config_.prometheus_port > 0) {
     ListenerOptions options;

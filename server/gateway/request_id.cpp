@@ -27,7 +27,9 @@ bool safe_id(const std::string& value) {
 // dirtying a random page per request. The random part is cut from a per-thread block of DRBG output fetched ~4 KiB at a time: one RAND_bytes call
 // per request (DRBG lock, fork check, reseed test) was ~4% of the gateway's CPU under load. The
 // gateway never forks after start-up, so no two processes share a block.
-std::string generate_request_id() {
+std::string generate_request_id() { return generate_request_id(unix_now_ms()); }
+
+std::string generate_request_id(int64_t unix_ms) {
   constexpr std::size_t kIdBytes = 10;
   constexpr std::size_t kBlockBytes = kIdBytes * 340;
   thread_local std::string block;
@@ -40,7 +42,7 @@ std::string generate_request_id() {
   used += kIdBytes;
   char time_hex[13];
   std::snprintf(time_hex, sizeof time_hex, "%012llx",
-                static_cast<unsigned long long>(unix_now_ms()) & 0xffffffffffffULL);
+                static_cast<unsigned long long>(unix_ms) & 0xffffffffffffULL);
   return "req-" + std::string(time_hex, 12) + crypto::to_hex(id);
 }
 

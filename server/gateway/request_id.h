@@ -5,6 +5,7 @@
 // `x-request-id`.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "server/http/exchange.h"
@@ -13,5 +14,7 @@ namespace smg::server {
 
 std::string request_id_for(const Request& request);
 std::string generate_request_id();
+// The same, made at `unix_ms` (the leading 12 hex digits; tests pass their own time).
+std::string generate_request_id(int64_t unix_ms);
 
 }  // namespace smg::server

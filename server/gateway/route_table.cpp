@@ -12,20 +12,24 @@ struct RouteSpec {
   RouteClass route_class;
   std::string_view name;
   std::string_view methods;  // comma-separated
+  BodyLimit body_limit = BodyLimit::kSmall;
 };
+
+constexpr BodyLimit kPayload = BodyLimit::kPayload;  // prompts: --max-payload-size
+constexpr BodyLimit kModule = BodyLimit::kModule;    // POST /wasm: a module
 
 constexpr std::array kRoutes = {
     RouteSpec{"/health", RouteClass::kPublic, "health", "GET,HEAD"},
     RouteSpec{"/liveness", RouteClass::kPublic, "liveness", "GET,HEAD"},
     RouteSpec{"/readiness", RouteClass::kPublic, "readiness", "GET,HEAD"},
-    RouteSpec{"/v1/chat/completions", RouteClass::kDataPlane, "chat_completions", "POST"},
-    RouteSpec{"/v1/completions", RouteClass::kDataPlane, "completions", "POST"},
-    RouteSpec{"/v1/embeddings", RouteClass::kDataPlane, "embeddings", "POST"},
-    RouteSpec{"/generate", RouteClass::kDataPlane, "generate", "POST"},
-    RouteSpec{"/v1/rerank", RouteClass::kDataPlane, "rerank", "POST"},
-    RouteSpec{"/v1/tokenize", RouteClass::kDataPlane, "tokenize", "POST"},
-    RouteSpec{"/v1/detokenize", RouteClass::kDataPlane, "detokenize", "POST"},
-    RouteSpec{"/v1/models", RouteClass::kDataPlane, "models", "GET"},
+    RouteSpec{"/v1/chat/completions", RouteClass::kDataPlane, "chat_completions", "POST", kPayload},
+    RouteSpec{"/v1/completions", RouteClass::kDataPlane, "completions", "POST", kPayload},
+    RouteSpec{"/v1/embeddings", RouteClass::kDataPlane, "embeddings", "POST", kPayload},
+    RouteSpec{"/generate", RouteClass::kDataPlane, "generate", "POST", kPayload},
+    RouteSpec{"/v1/rerank", RouteClass::kDataPlane, "rerank", "POST", kPayload},
+    RouteSpec{"/v1/tokenize", RouteClass::kDataPlane, "tokenize", "POST", kPayload},
+    RouteSpec{"/v1/detokenize", RouteClass::kDataPlane, "detokenize", "POST", kPayload},
+    RouteSpec{"/v1/models", RouteClass::kDataPlane, "models", "GET", kPayload},
     RouteSpec{"/workers", RouteClass::kControlPlane, "workers", "GET,POST"},
     RouteSpec{"/workers/", RouteClass::kControlPlane, "worker", "GET,PUT,PATCH,DELETE"},
     RouteSpec{"/v1/tokenizers", RouteClass::kControlPlane, "tokenizers", "GET,POST"},
@@ -33,7 +37,7 @@ constexpr std::array kRoutes = {
     RouteSpec{"/v1/tokenizers/*/status", RouteClass::kControlPlane, "tokenizer_status", "GET"},
     RouteSpec{"/parse/function_call", RouteClass::kControlPlane, "parse_function_call", "POST"},
     RouteSpec{"/parse/reasoning", RouteClass::kControlPlane, "parse_reasoning", "POST"},
-    RouteSpec{"/wasm", RouteClass::kControlPlane, "wasm", "GET,POST"},
+    RouteSpec{"/wasm", RouteClass::kControlPlane, "wasm", "GET,POST", kModule},
     RouteSpec{"/wasm/", RouteClass::kControlPlane, "wasm_module", "GET,DELETE"},
     RouteSpec{"/flush_cache", RouteClass::kControlPlane, "flush_cache", "POST"},
     RouteSpec{"/get_loads", RouteClass::kControlPlane, "get_loads", "GET"},
@@ -51,20 +55,18 @@ constexpr std::array kRoutes = {
     RouteSpec{"/admin/reports/api/requests", RouteClass::kAdmin, "reports_requests", "GET"},
     RouteSpec{"/admin/reports/api/export.md", RouteClass::kAdmin, "reports_export", "GET"},
     RouteSpec{"/admin/reports/api/request/", RouteClass::kAdmin, "reports_request", "GET"},
-    RouteSpec{"/admin/reports/api/request-evidence", RouteClass::kAdmin, "reports_evidence",
-              "GET"},
+    RouteSpec{"/admin/reports/api/request-evidence", RouteClass::kAdmin, "reports_evidence", "GET"},
     RouteSpec{"/admin/reports/api/security", RouteClass::kAdmin, "reports_security", "GET"},
     RouteSpec{"/admin/reports/api/content-captures/purge-expired", RouteClass::kAdmin,
               "reports_content_purge", "POST"},
-    RouteSpec{"/admin/reports/api/content-captures/", RouteClass::kAdmin,
-              "reports_content_capture", "DELETE"},
+    RouteSpec{"/admin/reports/api/content-captures/", RouteClass::kAdmin, "reports_content_capture",
+              "DELETE"},
     // The reports web UI (server/reports/report_ui.h): pages and their embedded assets.
     RouteSpec{"/admin/reports", RouteClass::kAdmin, "reports_page_overview", "GET"},
     RouteSpec{"/admin/reports/requests", RouteClass::kAdmin, "reports_page_requests", "GET"},
     RouteSpec{"/admin/reports/request", RouteClass::kAdmin, "reports_page_request", "GET"},
     RouteSpec{"/admin/reports/assets/", RouteClass::kAdmin, "reports_asset", "GET"},
-    RouteSpec{"/v1/content-captures/purge-expired", RouteClass::kContent, "content_purge",
-              "POST"},
+    RouteSpec{"/v1/content-captures/purge-expired", RouteClass::kContent, "content_purge", "POST"},
     RouteSpec{"/v1/content-captures/", RouteClass::kContent, "content_capture", "DELETE"},
 };
 
@@ -83,7 +85,8 @@ bool is_segment(std::string_view s) { return !s.empty() && s.find('/') == std::s
 bool path_matches(const RouteSpec& spec, std::string_view path, std::string_view& resource) {
   if (auto star = spec.path.find('*'); star != std::string_view::npos) {
     std::string_view head = spec.path.substr(0, star), tail = spec.path.substr(star + 1);
-    if (path.size() < head.size() + tail.size() || !path.starts_with(head) || !path.ends_with(tail)) {
+    if (path.size() < head.size() + tail.size() || !path.starts_with(head) ||
+        !path.ends_with(tail)) {
       return false;
     }
     resource = path.substr(head.size(), path.size() - head.size() - tail.size());
@@ -112,6 +115,7 @@ RouteMatch classify_route(std::string_view method, std::string_view path) {
     match.name = spec.name;
     match.resource = resource;
     match.method_allowed = method_listed(spec.methods, method);
+    match.body_limit = spec.body_limit;
     if (!match.method_allowed) match.allow = std::string(spec.methods);
     return match;
   }

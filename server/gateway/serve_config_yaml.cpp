@@ -269,12 +269,27 @@ void read_request_log(YamlReader& r, const Node& server, ServeConfig& c) {
 }
 
 void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
-  r.check_keys(server,
-               {"host", "port", "data_dir", "allow_unauthenticated", "allow_link_local_workers",
-                "request_timeout_secs",
-                "max_payload_size", "workers", "control_plane", "callers", "admin_auth",
-                "admin_reports", "request_log", "content_capture", "tls", "admission", "logging",
-                "metrics", "discovery", "tokenizers", "wasm"});
+  r.check_keys(server, {"host",
+                        "port",
+                        "data_dir",
+                        "allow_unauthenticated",
+                        "allow_link_local_workers",
+                        "request_timeout_secs",
+                        "max_payload_size",
+                        "workers",
+                        "control_plane",
+                        "callers",
+                        "admin_auth",
+                        "admin_reports",
+                        "request_log",
+                        "content_capture",
+                        "tls",
+                        "admission",
+                        "logging",
+                        "metrics",
+                        "discovery",
+                        "tokenizers",
+                        "wasm"});
   c.host = r.get_string(server, "host", c.host);
   c.port = static_cast<int>(r.get_int(server, "port", c.port, 0, kMaxPort));
   c.data_dir = r.get_string(server, "data_dir", c.data_dir);

@@ -172,11 +172,11 @@ void ConnectionStream::begin_request() {
   bare_lf_ = false;
   head_too_large_ = false;
   head_timed_out_ = false;
-  head_deadline_ = std::chrono::steady_clock::now() +
-                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                       timeouts_.head_timeout);
+  head_deadline_ =
+      std::chrono::steady_clock::now() +
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(timeouts_.head_timeout);
   handled_ = false;
-  screen_state_.reset();
+  head_.reset();
 }
 
 // Follows the request head line by line until its empty line: httplib rejects a line longer

@@ -20,9 +20,12 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "server/http/exchange.h"
 
 namespace smg::server {
 
@@ -86,9 +89,14 @@ class ConnectionStream final : public httplib::Stream {
   // The handler answered this request (its 4xx/5xx are not the engine's errors to reshape).
   void mark_handled() { handled_ = true; }
   bool handled() const { return handled_; }
-  // What the head screen left for the handler of the same request (Request::screen_state).
-  void keep_screen_state(std::shared_ptr<const void> state) { screen_state_ = std::move(state); }
-  std::shared_ptr<const void> take_screen_state() { return std::move(screen_state_); }
+  // The current request's head as the listener converted and screened it, kept for its handler
+  // so the headers are converted once (the handler adds the body).
+  void keep_head(Request head) { head_ = std::move(head); }
+  std::optional<Request> take_head() {
+    std::optional<Request> head = std::move(head_);
+    head_.reset();
+    return head;
+  }
   bool close_requested() const { return close_requested_; }
   // Sends a head still held back; call after each request.
   void flush();
@@ -126,7 +134,7 @@ class ConnectionStream final : public httplib::Stream {
   bool head_timed_out_ = false;
   std::chrono::steady_clock::time_point head_deadline_{};
   bool handled_ = false;
-  std::shared_ptr<const void> screen_state_;
+  std::optional<Request> head_;
   bool close_requested_ = false;
 };
 

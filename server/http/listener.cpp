@@ -123,16 +123,13 @@ void json_engine_error(const httplib::Request&, httplib::Response& res) {
 // character (raw, or made so by httplib's percent-decoding of values), is refused before the
 // gateway sees the request, and the connection is closed after the 400.
 void refuse(httplib::Response& res, int status, const std::string& message, const char* code) {
-  Response body = error_response(status, status == 411 ? "length_required" : "invalid_request_error",
-                                 message, code);
+  Response body = error_response(
+      status, status == 411 ? "length_required" : "invalid_request_error", message, code);
   res.status = status;
   for (const auto& [name, value] : body.headers) res.set_header(name, value);
   res.set_header("Connection", "close");
   res.set_content(body.body, "application/json");
-  if (ConnectionStream* connection = current_connection()) {
-    connection->mark_handled();
-    connection->close_after_response();
-  }
+  if (ConnectionStream* connection = current_connection()) connection->close_after_response();
 }
 
 bool refuse_invalid_headers(const httplib::Request& req, httplib::Response& res) {
@@ -238,7 +235,9 @@ class Listener::Engine {
 };
 
 Listener::Listener(ListenerOptions options, Handler handler, HeadScreen screen)
-    : options_(std::move(options)), handler_(std::move(handler)), screen_(std::move(screen)),
+    : options_(std::move(options)),
+      handler_(std::move(handler)),
+      screen_(std::move(screen)),
       engine_(std::make_unique<Engine>(options_)) {
   auto& server = engine_->server();
   server.set_keep_alive_timeout(options_.keep_alive_timeout.count());
@@ -268,7 +267,7 @@ Listener::Listener(ListenerOptions options, Handler handler, HeadScreen screen)
     Request head = to_request(req);
     std::optional<Response> refused = screen_(head);
     if (!refused) {
-      if (connection != nullptr) connection->keep_screen_state(std::move(head.screen_state));
+      if (connection != nullptr) connection->keep_head(std::move(head));
       return httplib::Server::HandlerResponse::Unhandled;
     }
     write_response(std::move(*refused), res);
@@ -281,9 +280,18 @@ Listener::Listener(ListenerOptions options, Handler handler, HeadScreen screen)
   });
   httplib::Server::Handler dispatch = [this](const httplib::Request& req, httplib::Response& res) {
     ConnectionStream* connection = current_connection();
-    if (connection != nullptr) connection->mark_handled();
-    Request request = to_request(req);
-    if (connection != nullptr) request.screen_state = connection->take_screen_state();
+    std::optional<Request> head;
+    if (connection != nullptr) {
+      connection->mark_handled();
+      head = connection->take_head();
+    }
+    Request request;
+    if (head) {  // screened: the headers are converted already, only the body is new
+      request = std::move(*head);
+      request.body = std::move(const_cast<httplib::Request&>(req).body);
+    } else {
+      request = to_request(req);
+    }
     Response response = handler_(request);
     if (response.stream) {
       ServingThreads::hand_off_current();  // a stream holds this thread: a replacement serves

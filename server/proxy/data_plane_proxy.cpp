@@ -15,14 +15,13 @@ namespace {
 using server::Response;
 using server::error_response;
 
-// Request headers that never go to a worker: credentials (replaced by the worker's own key),
-// cookies, and what the HTTP layer owns. Accept-Encoding too: the worker's body is relayed
-// without its Content-Encoding and our listener compresses for the caller itself.
-constexpr std::array<const char*, 15> kDroppedHeaders = {
-    "authorization", "x-api-key",       "cookie",  "host",    "content-length",
-    "connection",    "keep-alive",      "te",      "trailer", "transfer-encoding",
-    "upgrade",       "proxy-authorization", "proxy-connection", "x-request-id",
-    "accept-encoding"};
+// Request headers that never go to a worker besides the hop-by-hop ones (is_hop_by_hop):
+// credentials (replaced by the worker's own key), cookies, and what the HTTP layer owns.
+// Accept-Encoding too: the worker's body is relayed without its Content-Encoding and our
+// listener compresses for the caller itself.
+constexpr std::array<const char*, 8> kDroppedHeaders = {
+    "authorization",  "x-api-key",           "cookie",       "host",
+    "content-length", "proxy-authorization", "x-request-id", "accept-encoding"};
 
 bool dropped(const std::string& name) {
   for (const char* d : kDroppedHeaders) {

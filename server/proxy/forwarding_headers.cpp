@@ -74,8 +74,9 @@ bool arrived_through_us(const server::Request& request) {
 
 bool is_hop_by_hop(std::string_view name, const server::Request& request) {
   static constexpr std::array<std::string_view, 12> kNames = {
-      "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
-      "upgrade", "http2-settings", "x-forwarded-for", "x-forwarded-proto", "forwarded", "via"};
+      "connection",      "keep-alive",        "proxy-connection", "te",
+      "trailer",         "transfer-encoding", "upgrade",          "http2-settings",
+      "x-forwarded-for", "x-forwarded-proto", "forwarded",        "via"};
   for (std::string_view known : kNames) {
     if (equals_ignore_case(name, known)) return true;
   }

@@ -13,7 +13,8 @@ Status worker_not_found(const std::string& id) {
 
 WorkerRegistry::WorkerRegistry(CircuitBreakerOptions breaker_options, const Clock& clock,
                                crypto::Secret default_api_key, bool allow_link_local)
-    : breaker_options_(breaker_options), clock_(clock),
+    : breaker_options_(breaker_options),
+      clock_(clock),
       default_api_key_(std::move(default_api_key)),
       allow_link_local_(allow_link_local),
       snapshot_(std::make_shared<const WorkerList>()) {}

@@ -11,16 +11,15 @@
 #include <cstdlib>
 #include <string>
 
+#include "server/http/exchange.cpp"  // NOLINT(bugprone-suspicious-include)
 #include "server/http/exchange.h"
+#include "server/http/header_syntax.cpp"  // NOLINT(bugprone-suspicious-include)
 #include "server/http/header_syntax.h"
+#include "server/proxy/forwarding_headers.cpp"  // NOLINT(bugprone-suspicious-include)
 #include "server/proxy/forwarding_headers.h"
+#include "server/proxy/internal/header_lines.cpp"  // NOLINT(bugprone-suspicious-include)
 #include "server/proxy/internal/header_lines.h"
-
-#include "server/http/exchange.cpp"                 // NOLINT(bugprone-suspicious-include)
-#include "server/http/header_syntax.cpp"            // NOLINT(bugprone-suspicious-include)
-#include "server/proxy/forwarding_headers.cpp"      // NOLINT(bugprone-suspicious-include)
-#include "server/proxy/internal/header_lines.cpp"   // NOLINT(bugprone-suspicious-include)
-#include "server/proxy/upstream_headers.cpp"        // NOLINT(bugprone-suspicious-include)
+#include "server/proxy/upstream_headers.cpp"  // NOLINT(bugprone-suspicious-include)
 
 namespace {
 

@@ -139,7 +139,8 @@ TEST_CASE("cli remote: workers add list get update remove in table and json", "[
   }
 }
 
-TEST_CASE("cli remote: loads, flush-cache and the tokenizer, wasm and parse groups", "[cli-remote]") {
+TEST_CASE("cli remote: loads, flush-cache and the tokenizer, wasm and parse groups",
+          "[cli-remote]") {
   smg::test::GatewayFixture fx(gateway_options());
   smg::test::TempDir home;
   Cli cli{home.path()};
@@ -174,7 +175,9 @@ TEST_CASE("cli remote: loads, flush-cache and the tokenizer, wasm and parse grou
       {{"wasm", "list"}, 1, "--enable-wasm"},
       {{"wasm", "remove", "m1"}, 1, "--enable-wasm"},
       {{"parse", "reasoning", "--parser", "deepseek_r1", "--text", "<think>a</think>b"}, 0, "b"},
-      {{"parse", "reasoning", "--parser", "nope", "--text", "x"}, 1, "Unknown reasoning parser: nope"},
+      {{"parse", "reasoning", "--parser", "nope", "--text", "x"},
+       1,
+       "Unknown reasoning parser: nope"},
   };
   for (const auto& expect : groups) {
     for (const char* format : {"table", "json"}) {

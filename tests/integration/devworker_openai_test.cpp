@@ -59,8 +59,8 @@ TEST_CASE("devworker: smgctl dev-worker serves the official openai client", "[de
 
   httplib::Client client("127.0.0.1", port);
   CHECK(client.Get("/dev/stats")->status == 401);  // the worker's key is needed
-  auto stats = json::parse(
-      client.Get("/dev/stats", {{"Authorization", "Bearer sk-dev-123"}})->body);
+  auto stats =
+      json::parse(client.Get("/dev/stats", {{"Authorization", "Bearer sk-dev-123"}})->body);
   CHECK(stats["last_authorization"] == smg::devworker::credential_digest("Bearer sk-dev-123"));
   CHECK(stats.dump().find("sk-dev-123") == std::string::npos);
   CHECK(stats["streams_completed"] == 1);

@@ -6,17 +6,16 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
-
-#include "server/devworker/dev_stats.h"
-#include "tests/support/eventually.h"
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "common/crypto/crypto.h"
+#include "server/devworker/dev_stats.h"
 #include "server/devworker/dev_worker.h"
 #include "server/devworker/echo.h"
+#include "tests/support/eventually.h"
 
 using nlohmann::json;
 using smg::devworker::DevWorker;

@@ -122,9 +122,7 @@ class DiscoveryHarness {
   bool has(const std::string& url) const { return worker_at(url) != nullptr; }
 
  private:
-  void write_kubeconfig() {
-    write_file(dir_.file("kubeconfig"), stand_in_kubeconfig(api_->url()));
-  }
+  void write_kubeconfig() { write_file(dir_.file("kubeconfig"), stand_in_kubeconfig(api_->url())); }
 
   TempDir dir_;
   std::unique_ptr<FakeKubeApi> api_;

@@ -119,8 +119,8 @@ TEST_CASE("probe 12: link-local and metadata worker URLs are refused in every sp
                           "http://[fd00:ec2::254]", "http://[::ffff:169.254.169.254]",
                           "http://metadata.google.internal"}) {
     INFO(url);
-    auto res = client.Post("/workers", bearer(kAdminKey), json{{"url", url}}.dump(),
-                           "application/json");
+    auto res =
+        client.Post("/workers", bearer(kAdminKey), json{{"url", url}}.dump(), "application/json");
     REQUIRE(res);
     CHECK(res->status == 400);
     CHECK(json_body(res)["error"]["code"] == "worker_target_refused");
@@ -130,7 +130,8 @@ TEST_CASE("probe 12: link-local and metadata worker URLs are refused in every sp
   CHECK(json_body(listed)["workers"].empty());
 
   // At start-up too, and allowed when the operator says so.
-  auto refused = smg::test::run_smgctl({"serve", "--port", "0", "--worker-urls", "http://0xa9fea9fe"});
+  auto refused =
+      smg::test::run_smgctl({"serve", "--port", "0", "--worker-urls", "http://0xa9fea9fe"});
   CHECK(refused.exit_code == 2);
   CHECK(refused.err.find("--allow-link-local-workers") != std::string::npos);
   smg::test::GatewayProcess allowed(
@@ -145,9 +146,9 @@ TEST_CASE("probe 12: a worker URL that leads back to the gateway is answered 508
   // The gateway's key is also the one it sends to workers, so a request it forwards to itself
   // would be accepted again: only the Via token stops the loop.
   smg::test::WireWorker worker;  // makes the gateway ready; the self-worker is picked too
-  smg::test::GatewayProcess gateway(
-      {"--log-level", "warn", "--api-key", kWorkerKey, "--worker-urls", worker.url(),
-       "--disable-retries", "--policy", "round_robin"});
+  smg::test::GatewayProcess gateway({"--log-level", "warn", "--api-key", kWorkerKey,
+                                     "--worker-urls", worker.url(), "--disable-retries", "--policy",
+                                     "round_robin"});
   REQUIRE(ready(gateway));
   auto client = gateway.client();
   auto added = client.Post("/workers", bearer(kWorkerKey),
@@ -244,8 +245,8 @@ TEST_CASE("probe 2: refused before the body: 401 without a key, 413 over the rou
   CHECK(audit_count(gateway, "/workers", 403) == 1);
   CHECK(audit_count(gateway, "/workers", 413) == 1);
   // Within the limits the body is read and the request served.
-  auto served = gateway.client().Post("/v1/chat/completions", bearer(kUserKey), kBody,
-                                      "application/json");
+  auto served =
+      gateway.client().Post("/v1/chat/completions", bearer(kUserKey), kBody, "application/json");
   REQUIRE(served);
   CHECK(served->status == 200);
 }
@@ -253,7 +254,8 @@ TEST_CASE("probe 2: refused before the body: 401 without a key, 413 over the rou
 TEST_CASE("probe 3, 4, 5: framing and head bounds are enforced, and the connection closes",
           "[integration][probe]") {
   smg::test::WireWorker worker;
-  smg::test::GatewayProcess gateway(keyed({"--worker-urls", worker.url(), "--api-key", kWorkerKey}));
+  smg::test::GatewayProcess gateway(
+      keyed({"--worker-urls", worker.url(), "--api-key", kWorkerKey}));
   REQUIRE(ready(gateway));
   const std::string auth = "Authorization: Bearer " + kUserKey + "\r\n";
   const std::string start = "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n" + auth;
@@ -266,7 +268,8 @@ TEST_CASE("probe 3, 4, 5: framing and head bounds are enforced, and the connecti
   std::string many_headers = start;
   for (int i = 0; i < 101; ++i) many_headers += "X-H" + std::to_string(i) + ": v\r\n";
   std::string big_head = start;
-  for (int i = 0; i < 80; ++i) big_head += "X-Big" + std::to_string(i) + ": " + std::string(900, 'b') + "\r\n";
+  for (int i = 0; i < 80; ++i)
+    big_head += "X-Big" + std::to_string(i) + ": " + std::string(900, 'b') + "\r\n";
   const std::vector<Case> cases = {
       {"no framing on a POST", start + "\r\n" + kBody, 411},
       {"Content-Length with Transfer-Encoding",
@@ -274,6 +277,8 @@ TEST_CASE("probe 3, 4, 5: framing and head bounds are enforced, and the connecti
       {"two different lengths", start + length + "Content-Length: 3\r\n\r\n" + kBody, 400},
       {"a length that is not a number", start + "Content-Length: 68abc\r\n\r\n" + kBody, 400},
       {"a space before the colon", start + "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n", 400},
+      {"Transfer-Encoding twice",
+       start + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
       {"a transfer coding other than chunked",
        start + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 400},
       {"a bare-LF header line", start + "X-Bare: 1\n" + length + "\r\n" + kBody, 400},
@@ -283,7 +288,8 @@ TEST_CASE("probe 3, 4, 5: framing and head bounds are enforced, and the connecti
   for (const auto& c : cases) {
     INFO(c.what);
     // A valid request pipelined after the bad one must never run.
-    std::string follow = "GET /v1/models HTTP/1.1\r\nHost: gw\r\n" + auth + "x-marker: after\r\n\r\n";
+    std::string follow =
+        "GET /v1/models HTTP/1.1\r\nHost: gw\r\n" + auth + "x-marker: after\r\n\r\n";
     auto reply = smg::test::raw_exchange(gateway.port(), c.bytes + follow);
     CHECK(smg::test::first_status(reply.text) == c.status);
     CHECK(reply.closed);
@@ -291,7 +297,8 @@ TEST_CASE("probe 3, 4, 5: framing and head bounds are enforced, and the connecti
   }
   CHECK(worker.data_requests().empty());
   // The same requests, well framed, pass.
-  auto ok = smg::test::raw_exchange(gateway.port(), start + length + "Connection: close\r\n\r\n" + kBody);
+  auto ok =
+      smg::test::raw_exchange(gateway.port(), start + length + "Connection: close\r\n\r\n" + kBody);
   CHECK(smg::test::first_status(ok.text) == 200);
 }
 
@@ -315,9 +322,9 @@ TEST_CASE("probe 9: control-plane 405s come after authentication, audited; a CR/
   CHECK(audit_count(gateway, "/workers", 403) == 1);
   CHECK(audit_count(gateway, "/workers", 405) == 1);
 
-  auto newline = smg::test::raw_exchange(gateway.port(),
-                                         "GET /workers%0a HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " +
-                                             kAdminKey + "\r\nConnection: close\r\n\r\n");
+  auto newline = smg::test::raw_exchange(
+      gateway.port(), "GET /workers%0a HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + kAdminKey +
+                          "\r\nConnection: close\r\n\r\n");
   CHECK(smg::test::first_status(newline.text) == 400);
   CHECK(newline.text.find("invalid_path") != std::string::npos);
   CHECK(newline.text.find("x-request-id: ") != std::string::npos);
@@ -334,7 +341,8 @@ TEST_CASE("probe, also seen: a worker's empty-bodied error is relayed as the wor
     res.set_content("OK", "text/plain");
   });
   worker.http().Get("/v1/models", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(R"({"object":"list","data":[{"id":"m1","object":"model"}]})", "application/json");
+    res.set_content(R"({"object":"list","data":[{"id":"m1","object":"model"}]})",
+                    "application/json");
   });
   worker.http().Post("/v1/chat/completions", [](const httplib::Request&, httplib::Response& res) {
     res.status = 503;  // no body at all
@@ -343,17 +351,18 @@ TEST_CASE("probe, also seen: a worker's empty-bodied error is relayed as the wor
   smg::test::GatewayProcess gateway(
       keyed({"--worker-urls", worker.url(""), "--disable-retries", "--disable-circuit-breaker"}));
   REQUIRE(ready(gateway));
-  auto res = gateway.client().Post("/v1/chat/completions", bearer(kUserKey), kBody,
-                                   "application/json");
+  auto res =
+      gateway.client().Post("/v1/chat/completions", bearer(kUserKey), kBody, "application/json");
   REQUIRE(res);
   CHECK(res->status == 503);
   CHECK(res->body.find("Malformed") == std::string::npos);
   CHECK(res->body.empty());
 }
 
-TEST_CASE("probe 3: a head dripped byte by byte gets 408 at the head deadline; connections past "
-          "--max-connections are closed at once and counted",
-          "[integration][probe]") {
+TEST_CASE(
+    "probe 3: a head dripped byte by byte gets 408 at the head deadline; connections past "
+    "--max-connections are closed at once and counted",
+    "[integration][probe]") {
   smg::test::GatewayProcess gateway(
       keyed({"--request-head-timeout-secs", "1", "--max-connections", "4"}));
   {  // slowloris: the request line, then one header byte every 200 ms, never the end of the head

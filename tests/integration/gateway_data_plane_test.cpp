@@ -85,7 +85,8 @@ TEST_CASE("gateway: the worker sees its own key and never the caller key", "[gat
   CHECK(json_body(res)["choices"][0]["message"]["content"] == "echo: who am i");
 
   auto stats = fx.worker(0).stats();
-  CHECK(stats["last_authorization"] == smg::devworker::credential_digest(std::string("Bearer ") + kSharedKey));
+  CHECK(stats["last_authorization"] ==
+        smg::devworker::credential_digest(std::string("Bearer ") + kSharedKey));
   for (const auto& [name, value] : stats["last_headers"].items()) {
     INFO("header " << name);
     // The worker shows credentials as digests: neither the key nor its digest may be there.
@@ -99,7 +100,8 @@ TEST_CASE("gateway: the worker sees its own key and never the caller key", "[gat
     REQUIRE(keyed);
     CHECK(keyed->status == 200);
     auto after = fx.worker(0).stats();
-    CHECK(after["last_authorization"] == smg::devworker::credential_digest(std::string("Bearer ") + kSharedKey));
+    CHECK(after["last_authorization"] ==
+          smg::devworker::credential_digest(std::string("Bearer ") + kSharedKey));
     CHECK(!after["last_headers"].contains("x-api-key"));
   }
   SECTION("a caller's x-request-id reaches the worker and comes back") {

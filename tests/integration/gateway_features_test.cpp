@@ -56,16 +56,18 @@ std::vector<int> offline_ids(const std::string& file, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("gateway features: --tokenizer loads before serving; /v1/tokenize answers on the data "
-          "plane and /v1/tokenizers manages them",
-          "[integration][features]") {
+TEST_CASE(
+    "gateway features: --tokenizer loads before serving; /v1/tokenize answers on the data "
+    "plane and /v1/tokenizers manages them",
+    "[integration][features]") {
   smg::test::GatewayProcess gateway(with_keys({"--tokenizer", "llama2=" + llama2_file()}));
   auto client = gateway.client();
 
   // The start-up tokenizer is there at once: no job, no wait. No worker is needed either: the
   // gateway answers itself.
   const std::string text = "Hello smg, tokenize me!";
-  auto tokens = post_json(client, "/v1/tokenize", kUserKey, {{"model", "llama2"}, {"prompt", text}});
+  auto tokens =
+      post_json(client, "/v1/tokenize", kUserKey, {{"model", "llama2"}, {"prompt", text}});
   REQUIRE(tokens);
   INFO(tokens->body);
   REQUIRE(tokens->status == 200);
@@ -88,8 +90,8 @@ TEST_CASE("gateway features: --tokenizer loads before serving; /v1/tokenize answ
         "Tokenizer for model 'nope' not found. Available: llama2");
 
   // No key: the data plane's 401, before any tokenizer work.
-  auto anonymous = client.Post("/v1/tokenize", R"({"model":"llama2","prompt":"x"})",
-                               "application/json");
+  auto anonymous =
+      client.Post("/v1/tokenize", R"({"model":"llama2","prompt":"x"})", "application/json");
   REQUIRE(anonymous);
   CHECK(anonymous->status == 401);
 
@@ -102,10 +104,12 @@ TEST_CASE("gateway features: --tokenizer loads before serving; /v1/tokenize answ
   REQUIRE(submitted);
   REQUIRE(submitted->status == 202);
   const std::string id = json_body(submitted)["id"];
-  CHECK(smg::test::eventually([&] {
-    auto status = client.Get(("/v1/tokenizers/" + id + "/status").c_str(), bearer(kAdminKey));
-    return status && status->status == 200 && json_body(status)["status"] == "completed";
-  }, 30s));
+  CHECK(smg::test::eventually(
+      [&] {
+        auto status = client.Get(("/v1/tokenizers/" + id + "/status").c_str(), bearer(kAdminKey));
+        return status && status->status == 200 && json_body(status)["status"] == "completed";
+      },
+      30s));
   auto listed = client.Get("/v1/tokenizers", bearer(kAdminKey));
   REQUIRE(listed);
   REQUIRE(listed->status == 200);
@@ -139,9 +143,9 @@ TEST_CASE("gateway features: /parse routes answer admins with SMG's shapes",
           "[integration][features]") {
   smg::test::GatewayProcess gateway(with_keys({}));
   auto client = gateway.client();
-  json tools = json::array({{{"type", "function"},
-                             {"function", {{"name", "get_weather"},
-                                           {"parameters", {{"type", "object"}}}}}}});
+  json tools = json::array(
+      {{{"type", "function"},
+        {"function", {{"name", "get_weather"}, {"parameters", {{"type", "object"}}}}}}});
   auto calls = post_json(client, "/parse/function_call", kAdminKey,
                          {{"text", R"({"name":"get_weather","arguments":{"city":"Paris"}})"},
                           {"tool_call_parser", "json"},
@@ -156,9 +160,9 @@ TEST_CASE("gateway features: /parse routes answer admins with SMG's shapes",
   CHECK(json::parse(parsed["tool_calls"][0]["function"]["arguments"].get<std::string>()) ==
         json{{"city", "Paris"}});
 
-  auto reasoning = post_json(client, "/parse/reasoning", kAdminKey,
-                             {{"text", "<think>plan</think>answer"},
-                              {"reasoning_parser", "deepseek_r1"}});
+  auto reasoning =
+      post_json(client, "/parse/reasoning", kAdminKey,
+                {{"text", "<think>plan</think>answer"}, {"reasoning_parser", "deepseek_r1"}});
   REQUIRE(reasoning);
   REQUIRE(reasoning->status == 200);
   CHECK(json_body(reasoning)["reasoning_text"] == "plan");
@@ -168,7 +172,8 @@ TEST_CASE("gateway features: /parse routes answer admins with SMG's shapes",
                            {{"text", "x"}, {"reasoning_parser", "nope"}});
   REQUIRE(unknown);
   CHECK(unknown->status == 400);
-  CHECK(json_body(unknown) == json{{"error", "Unknown reasoning parser: nope"}, {"success", false}});
+  CHECK(json_body(unknown) ==
+        json{{"error", "Unknown reasoning parser: nope"}, {"success", false}});
 
   auto as_user = post_json(client, "/parse/reasoning", kUserKey,
                            {{"text", "x"}, {"reasoning_parser", "deepseek_r1"}});
@@ -176,19 +181,21 @@ TEST_CASE("gateway features: /parse routes answer admins with SMG's shapes",
   CHECK(as_user->status == 403);
 }
 
-TEST_CASE("gateway features: with --enable-wasm a module loaded over /wasm changes responses; "
-          "without it /wasm is 400 wasm_disabled",
-          "[integration][features]") {
+TEST_CASE(
+    "gateway features: with --enable-wasm a module loaded over /wasm changes responses; "
+    "without it /wasm is 400 wasm_disabled",
+    "[integration][features]") {
   smg::test::GatewayFixtureOptions options =
       smg::test::fixture_options(1, with_keys({"--enable-wasm"}), {"m1"});
   smg::test::GatewayFixture fx(options);
   REQUIRE(fx.wait_until_healthy(1));
   auto client = fx.gateway().client();
   const std::string module = std::string(SMG_WASM_EXAMPLES_DIR) + "/add_header.wasm";
-  json add = {{"modules", json::array({{{"name", "add-header"},
-                                        {"file_path", module},
-                                        {"module_type", "Middleware"},
-                                        {"attach_points", json::array({{{"Middleware", "OnResponse"}}})}}})}};
+  json add = {{"modules",
+               json::array({{{"name", "add-header"},
+                             {"file_path", module},
+                             {"module_type", "Middleware"},
+                             {"attach_points", json::array({{{"Middleware", "OnResponse"}}})}}})}};
   auto as_user = post_json(client, "/wasm", kUserKey, add);
   REQUIRE(as_user);
   CHECK(as_user->status == 403);
@@ -235,9 +242,10 @@ TEST_CASE("gateway features: with --enable-wasm a module loaded over /wasm chang
         std::string::npos);
 }
 
-TEST_CASE("gateway features: --service-discovery turns ready pods into workers the gateway routes "
-          "to, and removes them when the pod goes",
-          "[integration][features]") {
+TEST_CASE(
+    "gateway features: --service-discovery turns ready pods into workers the gateway routes "
+    "to, and removes them when the pod goes",
+    "[integration][features]") {
   smg::test::TempDir dir;
   smg::test::write_self_signed_cert(dir.file("api.crt"), dir.file("api.key"));
   smg::test::write_file(dir.file("token"), "token-0\n");
@@ -251,10 +259,9 @@ TEST_CASE("gateway features: --service-discovery turns ready pods into workers t
   smg::test::DevWorkerProcess worker({"m1"});
   api.put_pod(smg::test::FakeKubeApi::pod("w-0", "127.0.0.1", worker.port()));
 
-  smg::test::GatewayProcess gateway(
-      with_keys({"--service-discovery", "--selector", "app=sglang-worker",
-                 "--service-discovery-namespace", "llm", "--kubeconfig", dir.file("kubeconfig"),
-                 "--health-check-interval-secs", "1"}));
+  smg::test::GatewayProcess gateway(with_keys(
+      {"--service-discovery", "--selector", "app=sglang-worker", "--service-discovery-namespace",
+       "llm", "--kubeconfig", dir.file("kubeconfig"), "--health-check-interval-secs", "1"}));
   auto client = gateway.client();
   auto workers_urls = [&] {
     std::vector<std::string> urls;
@@ -268,11 +275,13 @@ TEST_CASE("gateway features: --service-discovery turns ready pods into workers t
       [&] { return workers_urls() == std::vector<std::string>{worker.url()}; }, 15s);
   INFO("gateway stderr: " << gateway.err());
   REQUIRE(discovered);
-  REQUIRE(smg::test::eventually([&] {
-    auto chat = client.Post("/v1/chat/completions", bearer(kUserKey),
-                            smg::test::chat_body("m1", "hi"), "application/json");
-    return chat && chat->status == 200;
-  }, 15s));
+  REQUIRE(smg::test::eventually(
+      [&] {
+        auto chat = client.Post("/v1/chat/completions", bearer(kUserKey),
+                                smg::test::chat_body("m1", "hi"), "application/json");
+        return chat && chat->status == 200;
+      },
+      15s));
   auto metrics = client.Get("/metrics", bearer(kAdminKey));
   REQUIRE(metrics);
   CHECK(metrics->body.find("smg_discovery_workers_discovered{source=\"kubernetes\"} 1") !=

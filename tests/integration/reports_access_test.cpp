@@ -181,26 +181,31 @@ TEST_CASE("reports access: content maintenance by caller token and by browser ad
   CHECK(browser_purge->status == 200);
 }
 
-TEST_CASE("reports access: another domain reusing a victim's request id cannot block its deletion "
-          "(attack probe, finding 11)",
-          "[reports][content][integration]") {
+TEST_CASE(
+    "reports access: another domain reusing a victim's request id cannot block its deletion "
+    "(attack probe, finding 11)",
+    "[reports][content][integration]") {
   ReportsGateway gateway;
   auto client = gateway.client();
   // The victim's request, then an attacker in other/prod sending the same x-request-id later
   // (newer, so a lookup by id alone finds the attacker's record first).
-  REQUIRE(client.Post("/v1/chat/completions", token("app", {{"x-request-id", "shared-id-1"}}),
-                      kChat, "application/json")->status == 200);
+  REQUIRE(client
+              .Post("/v1/chat/completions", token("app", {{"x-request-id", "shared-id-1"}}), kChat,
+                    "application/json")
+              ->status == 200);
   wait_for_records(client, 1);
-  REQUIRE(client.Post("/v1/chat/completions", token("other", {{"x-request-id", "shared-id-1"}}),
-                      kChat, "application/json")->status == 200);
+  REQUIRE(client
+              .Post("/v1/chat/completions", token("other", {{"x-request-id", "shared-id-1"}}),
+                    kChat, "application/json")
+              ->status == 200);
   wait_for_records(client, 2);
   auto deleted = client.Delete("/v1/content-captures/shared-id-1", token("cleaner"));
   REQUIRE(deleted);
   INFO(deleted->body);
   CHECK(deleted->status == 200);
   CHECK(json::parse(deleted->body)["domain"] == "example/prod");
-  json evidence = json_of(client.Get("/admin/reports/api/request-evidence?request_id=shared-id-1",
-                                     as_admin("admin")));
+  json evidence = json_of(
+      client.Get("/admin/reports/api/request-evidence?request_id=shared-id-1", as_admin("admin")));
   CHECK(evidence["request"]["domain"] == "example/prod");
   CHECK(evidence["content"].is_null());  // the victim's capture is gone
   // Again: the cleaner's own domain answers (nothing left), never the attacker's record.

@@ -164,7 +164,7 @@ TEST_CASE("request log: a client's model string is stored capped (attack probe, 
   auto res = client.Post("/v1/chat/completions", token("app", {{"x-request-id", "huge-model-1"}}),
                          body.dump(), "application/json");
   REQUIRE(res);
-  CHECK(res->status == 404);  // no worker serves it
+  CHECK(res->status == 404);       // no worker serves it
   CHECK(res->body.size() < 2048);  // the error names at most 256 bytes of it
   wait_for_records(client, 1);
   json record = get_record(client, "huge-model-1")["request"];

@@ -449,7 +449,8 @@ contexts:
 clusters:
 - name: stand-in
   cluster:
-    server: )" + server_url + R"(
+    server: )" +
+         server_url + R"(
     certificate-authority: api.crt
 users:
 - name: discovery

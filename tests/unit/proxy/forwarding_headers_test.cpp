@@ -2,11 +2,12 @@
 // headers, those Connection names and the library's pseudo-headers stay behind; the gateway
 // sets X-Forwarded-For/-Proto and adds its Via token, which it recognises when a request comes
 // back to it.
+#include "server/proxy/forwarding_headers.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 
 #include "server/http/header_syntax.h"
-#include "server/proxy/forwarding_headers.h"
 
 namespace {
 
@@ -30,11 +31,11 @@ TEST_CASE("forwarding headers: hop-by-hop and Connection-named headers stay on t
                                {"X-Third", "3"},
                                {"HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA"},
                                {"X-Kept", "yes"}});
-  for (const char* name : {"Connection", "keep-alive", "TE", "Trailer", "Transfer-Encoding",
-                           "Upgrade", "Proxy-Connection", "HTTP2-Settings", "x-secret-hop",
-                           "X-OTHER", "X-Third", "REMOTE_ADDR", "remote_port", "LOCAL_ADDR",
-                           "LOCAL_PORT", "X-Forwarded-For", "X-Forwarded-Proto", "Forwarded",
-                           "Via"}) {
+  for (const char* name :
+       {"Connection", "keep-alive", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+        "Proxy-Connection", "HTTP2-Settings", "x-secret-hop", "X-OTHER", "X-Third", "REMOTE_ADDR",
+        "remote_port", "LOCAL_ADDR", "LOCAL_PORT", "X-Forwarded-For", "X-Forwarded-Proto",
+        "Forwarded", "Via"}) {
     INFO(name);
     CHECK(smg::proxy::is_hop_by_hop(name, request));
   }
@@ -65,7 +66,8 @@ TEST_CASE("forwarding headers: a request carrying our Via token came back to us"
   const std::string& token = smg::proxy::via_token();
   CHECK(smg::proxy::arrived_through_us(request_with({{"Via", "1.1 " + token}})));
   CHECK(smg::proxy::arrived_through_us(request_with({{"via", "1.0 a, 1.1 " + token + " (smg)"}})));
-  CHECK(smg::proxy::arrived_through_us(request_with({{"Via", "1.1 other"}, {"Via", "HTTP/1.1 " + token}})));
+  CHECK(smg::proxy::arrived_through_us(
+      request_with({{"Via", "1.1 other"}, {"Via", "HTTP/1.1 " + token}})));
   CHECK_FALSE(smg::proxy::arrived_through_us(request_with({})));
   CHECK_FALSE(smg::proxy::arrived_through_us(request_with({{"Via", "1.1 smg-0000000000000000"}})));
   CHECK_FALSE(smg::proxy::arrived_through_us(request_with({{"Via", token}})));  // no protocol

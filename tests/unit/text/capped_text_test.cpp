@@ -1,9 +1,9 @@
 // Client-supplied text that is stored or logged is capped (attack probe, finding 8: a 50 MB
 // `model` became a 50 MB request-log row).
+#include "common/text/capped_text.h"
+
 #include <catch2/catch.hpp>
 #include <string>
-
-#include "common/text/capped_text.h"
 
 using smg::text::capped_client_text;
 using smg::text::kTruncatedMarker;

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/eventually.h"
 #include "tests/support/scripted_http_client.h"
 
 using namespace smg::workers;
@@ -119,11 +120,7 @@ TEST_CASE("workers: health skips draining workers and runs in the background",
   CHECK(gone->status() == WorkerStatus::kDraining);
 
   f.checker.start();
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (kept->status() != WorkerStatus::kReady && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  CHECK(kept->status() == WorkerStatus::kReady);
+  CHECK(smg::test::eventually([&] { return kept->status() == WorkerStatus::kReady; }));
   auto stop_started = std::chrono::steady_clock::now();
   f.checker.stop();  // interval is 10 s; stop must not wait for it
   CHECK(std::chrono::steady_clock::now() - stop_started < std::chrono::seconds(2));
@@ -180,11 +177,8 @@ TEST_CASE("workers: health probes in parallel so a hung worker delays no one",
   auto fast = *registry.add(std::move(fast_spec));
 
   std::thread pass([&] { checker.check_now(); });
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (fast->status() != WorkerStatus::kReady && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  CHECK(fast->status() == WorkerStatus::kReady);
+  CHECK(smg::test::eventually([&] { return fast->status() == WorkerStatus::kReady; },
+                              std::chrono::seconds(10), std::chrono::milliseconds(2)));
   CHECK(slow->status() == WorkerStatus::kPending);
   http.release();
   pass.join();

@@ -1,5 +1,7 @@
 // Worker targets (attack probe, finding 12): link-local and cloud metadata hosts are refused in
 // every spelling a resolver would accept, unless the operator allows them; ordinary hosts pass.
+#include "server/workers/worker_target.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -9,7 +11,6 @@
 #include "common/clock/clock.h"
 #include "server/workers/worker_body.h"
 #include "server/workers/worker_registry.h"
-#include "server/workers/worker_target.h"
 
 namespace {
 
@@ -23,15 +24,14 @@ smg::Status check(const std::string& url, bool allow = false) {
 
 TEST_CASE("worker target: metadata and link-local hosts are refused in every spelling",
           "[workers][target]") {
-  for (const char* url : {"http://169.254.169.254", "http://169.254.169.254:80/latest",
-                          "http://0xa9fea9fe", "http://0xA9FEA9FE:8080", "http://2852039166",
-                          "http://0251.0376.0251.0376", "http://169.254.43518",
-                          "http://169.254.1.1:8000", "http://100.100.100.200",
-                          "http://[fd00:ec2::254]", "http://[FD00:EC2::254]:80",
-                          "http://[::ffff:169.254.169.254]", "http://[::ffff:a9fe:a9fe]",
-                          "http://[64:ff9b::169.254.169.254]", "http://[fe80::1]:8000",
-                          "http://metadata.google.internal", "http://METADATA.GOOGLE.INTERNAL.",
-                          "http://metadata", "http://instance-data:80"}) {
+  for (const char* url :
+       {"http://169.254.169.254", "http://169.254.169.254:80/latest", "http://0xa9fea9fe",
+        "http://0xA9FEA9FE:8080", "http://2852039166", "http://0251.0376.0251.0376",
+        "http://169.254.43518", "http://169.254.1.1:8000", "http://100.100.100.200",
+        "http://[fd00:ec2::254]", "http://[FD00:EC2::254]:80", "http://[::ffff:169.254.169.254]",
+        "http://[::ffff:a9fe:a9fe]", "http://[64:ff9b::169.254.169.254]", "http://[fe80::1]:8000",
+        "http://metadata.google.internal", "http://METADATA.GOOGLE.INTERNAL.", "http://metadata",
+        "http://instance-data:80"}) {
     INFO(url);
     auto status = check(url);
     CHECK_FALSE(status.ok());
@@ -42,10 +42,10 @@ TEST_CASE("worker target: metadata and link-local hosts are refused in every spe
 }
 
 TEST_CASE("worker target: ordinary hosts pass", "[workers][target]") {
-  for (const char* url : {"http://127.0.0.1:8000", "http://10.0.0.7:8000", "http://[::1]:8000",
-                          "http://[fd00::1]", "http://169.253.255.255", "http://169.255.0.1",
-                          "http://worker-0.llm.svc:8000", "http://metadata-service.local",
-                          "https://gpu.example.com/v1", "http://100.100.100.201"}) {
+  for (const char* url :
+       {"http://127.0.0.1:8000", "http://10.0.0.7:8000", "http://[::1]:8000", "http://[fd00::1]",
+        "http://169.253.255.255", "http://169.255.0.1", "http://worker-0.llm.svc:8000",
+        "http://metadata-service.local", "https://gpu.example.com/v1", "http://100.100.100.201"}) {
     INFO(url);
     CHECK(check(url).ok());
   }

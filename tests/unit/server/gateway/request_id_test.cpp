@@ -1,11 +1,9 @@
 #include "server/gateway/request_id.h"
 
 #include <catch2/catch.hpp>
-
-#include <regex>
 #include <chrono>
+#include <regex>
 #include <set>
-#include <thread>
 
 using smg::server::generate_request_id;
 using smg::server::Request;
@@ -69,12 +67,17 @@ TEST_CASE("request id: generated ids have the documented format and differ",
 }
 
 TEST_CASE("request id: generated ids sort by the time they were made", "[gateway][request_id]") {
-  std::string earlier = generate_request_id();
-  std::this_thread::sleep_for(std::chrono::milliseconds(3));
-  std::string later = generate_request_id();
-  CHECK(earlier < later);
-  // The leading 12 hex digits are the current Unix time in milliseconds.
-  auto ms = std::stoll(later.substr(4, 12), nullptr, 16);
+  // One millisecond apart is enough, whatever the random part.
+  const int64_t t = 1'764'000'000'000;
+  for (int i = 0; i < 50; ++i) {
+    std::string earlier = generate_request_id(t + i);
+    std::string later = generate_request_id(t + i + 1);
+    CHECK(earlier < later);
+    CHECK(std::stoll(earlier.substr(4, 12), nullptr, 16) == t + i);
+  }
+  // Without a time given, the leading 12 hex digits are the current Unix time in milliseconds.
+  std::string now_id = generate_request_id();
+  auto ms = std::stoll(now_id.substr(4, 12), nullptr, 16);
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                  std::chrono::system_clock::now().time_since_epoch()).count();
   CHECK(ms <= now);

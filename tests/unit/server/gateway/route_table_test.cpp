@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+using smg::server::BodyLimit;
 using smg::server::classify_route;
 using smg::server::route_class_name;
 using smg::server::RouteClass;
@@ -144,4 +145,31 @@ TEST_CASE("route table: admin reports and content-capture routes", "[gateway][ro
   CHECK_FALSE(classify_route("GET", "/v1/content-captures/abc-1").method_allowed);
   CHECK(classify_route("GET", "/admin/reports/api/request/a/b").route_class == RouteClass::kNotFound);
   CHECK(std::string(route_class_name(RouteClass::kContent)) == "content");
+}
+
+TEST_CASE("route table: a tokenizer's job status takes one id segment before /status",
+          "[gateway][routes]") {
+  RouteMatch status = classify_route("GET", "/v1/tokenizers/0190-ab/status");
+  CHECK(status.route_class == RouteClass::kControlPlane);
+  CHECK(status.name == "tokenizer_status");
+  CHECK(status.resource == "0190-ab");
+  CHECK(status.method_allowed);
+  RouteMatch post = classify_route("POST", "/v1/tokenizers/x/status");
+  CHECK_FALSE(post.method_allowed);
+  CHECK(post.allow == "GET");
+  // ("/v1/tokenizers/status" is the tokenizer named "status".)
+  for (const char* path : {"/v1/tokenizers//status", "/v1/tokenizers/a/b/status",
+                           "/v1/tokenizers/a/statusx", "/v1/tokenizers/a/status/"}) {
+    INFO(path);
+    CHECK(classify_route("GET", path).route_class == RouteClass::kNotFound);
+  }
+}
+
+TEST_CASE("route table: each route carries its body limit", "[gateway][routes]") {
+  CHECK(classify_route("POST", "/v1/chat/completions").body_limit == BodyLimit::kPayload);
+  CHECK(classify_route("POST", "/v1/tokenize").body_limit == BodyLimit::kPayload);
+  CHECK(classify_route("POST", "/wasm").body_limit == BodyLimit::kModule);
+  CHECK(classify_route("POST", "/workers").body_limit == BodyLimit::kSmall);
+  CHECK(classify_route("POST", "/parse/reasoning").body_limit == BodyLimit::kSmall);
+  CHECK(classify_route("POST", "/admin/auth/logout").body_limit == BodyLimit::kSmall);
 }

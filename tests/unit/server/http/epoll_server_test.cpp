@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "server/http/listener.h"
+#include "tests/support/eventually.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/text_search.h"
+#include "tests/support/waitable_counter.h"
 
 using namespace std::chrono_literals;
 using smg::server::Listener;
@@ -124,11 +126,7 @@ TEST_CASE("epoll server: 40 keep-alive connections hold no thread each", "[http]
     CHECK(ask(fd, "/again").find("echo /again") != std::string::npos);
   }
   // Threads the stall monitor may have added on a loaded machine retire once idle.
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (thread_count() > before && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-  }
-  CHECK(thread_count() <= before);
+  CHECK(smg::test::eventually([&] { return thread_count() <= before; }, 5s, 20ms));
   for (int fd : connections) ::close(fd);
   ::close(warm);
 }
@@ -155,12 +153,12 @@ TEST_CASE("epoll server: streams hand their thread off and never starve short re
           "[http][epoll]") {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
-  std::atomic<int> streaming{0};
+  smg::test::WaitableCounter streaming;
   RunningListener server(loopback(2), [&](Request& request) {
     if (request.path != "/stream") return smg::server::text_response(200, "short");
     Response response = smg::server::text_response(200, "", "text/event-stream");
     response.stream = [&, released](StreamSink& sink) {
-      ++streaming;
+      streaming.increment();
       released.wait();
       return sink.write("data: done\n\n");
     };
@@ -174,11 +172,9 @@ TEST_CASE("epoll server: streams hand their thread off and never starve short re
       return res && res->status == 200 && res->body == "data: done\n\n";
     }));
   }
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (streaming < 12 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(5ms);
-  }
-  REQUIRE(streaming == 12);  // twelve streams held at once on two serving threads
+  // Twelve streams held at once on two serving threads.
+  REQUIRE(streaming.wait_for(12, 5s));
+  CHECK(streaming.value() == 12);
   httplib::Client client("127.0.0.1", server.port());
   auto started = std::chrono::steady_clock::now();
   auto res = client.Get("/short");
@@ -193,8 +189,12 @@ TEST_CASE("epoll server: handlers that block for long make the stall monitor add
           "[http][epoll]") {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
-  RunningListener server(loopback(1), [released](Request& request) {
-    if (request.path == "/slow") released.wait();
+  smg::test::WaitableCounter entered;
+  RunningListener server(loopback(1), [released, &entered](Request& request) {
+    if (request.path == "/slow") {
+      entered.increment();
+      released.wait();
+    }
     return smg::server::text_response(200, "ok");
   });
   std::vector<std::future<bool>> slow;
@@ -205,7 +205,8 @@ TEST_CASE("epoll server: handlers that block for long make the stall monitor add
       return res && res->status == 200;
     }));
   }
-  std::this_thread::sleep_for(100ms);
+  // All three hold a thread: one serving thread had to become three.
+  REQUIRE(entered.wait_for(3, 5s));
   httplib::Client client("127.0.0.1", server.port());
   auto started = std::chrono::steady_clock::now();
   auto res = client.Get("/fast");
@@ -219,10 +220,10 @@ TEST_CASE("epoll server: a burst of 300 blocking requests gets threads fast",
           "[http][epoll]") {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
-  std::atomic<int> blocked{0};
+  smg::test::WaitableCounter blocked;
   RunningListener server(loopback(2), [released, &blocked](Request& request) {
     if (request.path == "/slow") {
-      ++blocked;
+      blocked.increment();
       released.wait();
     }
     return smg::server::text_response(200, "ok");
@@ -237,11 +238,10 @@ TEST_CASE("epoll server: a burst of 300 blocking requests gets threads fast",
   }
   // One monitor period per thread (the old rule) would need ~1.5 s to reach them all.
   auto began = std::chrono::steady_clock::now();
-  while (blocked < 300 && std::chrono::steady_clock::now() - began < 10s) {
-    std::this_thread::sleep_for(5ms);
-  }
+  bool all_blocked = blocked.wait_for(300, 10s);
   auto took = std::chrono::steady_clock::now() - began;
-  CHECK(blocked == 300);
+  CHECK(all_blocked);
+  CHECK(blocked.value() == 300);
   CHECK(took < 1s);
   httplib::Client client("127.0.0.1", server.port());
   auto res = client.Get("/fast");

@@ -1,0 +1,66 @@
+// server.tokenizers, server.wasm and server.allow_link_local_workers in the serve YAML, and the
+// start-up refusals they lead to.
+#include <catch2/catch.hpp>
+
+#include "common/config/yaml_reader.h"
+#include "server/gateway/gateway_runtime.h"
+#include "server/gateway/serve_config_yaml.h"
+
+using smg::server::ServeConfig;
+
+namespace {
+
+smg::Status load(const std::string& text, ServeConfig& config) {
+  auto root = smg::config::YamlReader::load_string(text);
+  REQUIRE(root.ok());
+  return smg::server::load_serve_config(*root, config);
+}
+
+}  // namespace
+
+TEST_CASE("serve config: server.tokenizers, server.wasm and allow_link_local_workers",
+          "[gateway][config]") {
+  ServeConfig config;
+  REQUIRE(load(R"(server:
+  allow_link_local_workers: true
+  tokenizers:
+    - {name: llama3, source: /models/llama3/tokenizer.json}
+    - {name: qwen, source: Qwen/Qwen3-0.6B}
+  wasm:
+    enabled: true
+    max_memory_pages: 16
+)",
+               config)
+              .ok());
+  CHECK(config.allow_link_local_workers);
+  REQUIRE(config.tokenizers.size() == 2);
+  CHECK(config.tokenizers[0].name == "llama3");
+  CHECK(config.tokenizers[0].source == "/models/llama3/tokenizer.json");
+  CHECK(config.tokenizers[1].source == "Qwen/Qwen3-0.6B");
+  CHECK(config.wasm.enabled);
+}
+
+TEST_CASE("serve config: a tokenizer entry without a source, or with an unknown key, is an error",
+          "[gateway][config]") {
+  ServeConfig missing;
+  smg::Status no_source = load("server:\n  tokenizers:\n    - {name: a}\n", missing);
+  CHECK_FALSE(no_source.ok());
+  CHECK(no_source.message().find("server.tokenizers[0].source") != std::string::npos);
+  ServeConfig extra;
+  CHECK_FALSE(load("server:\n  tokenizers:\n    - {name: a, source: b, revision: c}\n", extra).ok());
+}
+
+TEST_CASE("serve config: WASM modules at start-up need WASM enabled", "[gateway][config]") {
+  ServeConfig config;
+  REQUIRE(load(R"(server:
+  wasm:
+    modules:
+      - {name: m, file_path: /srv/wasm/m.wasm, attach_points: [on-request]}
+)",
+               config)
+              .ok());
+  auto runtime = smg::server::GatewayRuntime::build(config);
+  REQUIRE_FALSE(runtime.ok());
+  CHECK(runtime.status().message() ==
+        "server.wasm.modules: needs --enable-wasm or server.wasm.enabled: true");
+}
