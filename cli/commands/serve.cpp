@@ -141,6 +141,15 @@ void add_tuning_flags(CLI::App& cmd, ServeFlags& f) {
                  "Time a client has to send a whole request head (408 past it)")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  cmd.add_option("--request-body-timeout-secs", c.request_body_timeout_secs,
+                 "Time a request body has from the end of its head, before "
+                 "--request-body-min-rate extends it (408 past it)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd.add_option("--request-body-min-rate", c.request_body_min_rate,
+                 "Bytes per second of body that extend its time by one second each (0: off)")
+      ->check(CLI::Range(0, 1 << 30))
+      ->capture_default_str();
 }
 
 void apply_durations(ServeFlags& f) {

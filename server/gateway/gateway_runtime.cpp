@@ -312,6 +312,8 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   listen.max_threads = config.max_threads;
   listen.max_connections = config.max_connections;
   listen.head_timeout = std::chrono::seconds(config.request_head_timeout_secs);
+  listen.body_timeout = std::chrono::seconds(config.request_body_timeout_secs);
+  listen.body_min_rate = static_cast<std::size_t>(config.request_body_min_rate);
   Gateway* gateway = runtime->gateway_.get();
   runtime->listener_ = std::make_unique<Listener>(
       listen, [gateway](Request& request) { return gateway->handle(request); },

@@ -120,6 +120,8 @@ struct ServeConfig {
   std::size_t max_threads = 2048;  // HTTP serving threads, streams included
   std::size_t max_connections = 10000;  // open client connections; past it closed at once
   int request_head_timeout_secs = 10;   // the whole request head must arrive in this time
+  int request_body_timeout_secs = 20;   // a body's base allowance, from the head's end
+  int request_body_min_rate = 500;      // bytes/s that extend it by a second each; 0: off
 
   // --service-discovery and companions / server.discovery; off by default.
   discovery::DiscoveryConfig discovery;

@@ -152,13 +152,15 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
   if (size == 1 && offset_ < size_) {
     char c = buffer_[offset_++];
     *ptr = c;
-    if (in_head_) watch_head_byte(c);
+    if (in_head_) {
+      watch_head_byte(c);
+    } else {
+      ++body_bytes_;
+    }
     return 1;
   }
   ssize_t n = read_bytes(ptr, size);
-  if (n > 0 && in_head_) {
-    watch_head(std::string_view(ptr, static_cast<std::size_t>(n)));
-  }
+  if (n > 0) watch_head(std::string_view(ptr, static_cast<std::size_t>(n)));
   return n;
 }
 
@@ -172,6 +174,8 @@ void ConnectionStream::begin_request() {
   bare_lf_ = false;
   head_too_large_ = false;
   head_timed_out_ = false;
+  body_bytes_ = 0;
+  body_too_slow_ = false;
   head_deadline_ =
       std::chrono::steady_clock::now() +
       std::chrono::duration_cast<std::chrono::steady_clock::duration>(timeouts_.head_timeout);
@@ -182,10 +186,17 @@ void ConnectionStream::begin_request() {
 // Follows the request head line by line until its empty line: httplib rejects a line longer
 // than CPPHTTPLIB_HEADER_MAX_LENGTH with a bare 400, and this lets the listener answer 431.
 void ConnectionStream::watch_head(std::string_view bytes) {
-  for (char c : bytes) {
-    if (!in_head_) return;
-    watch_head_byte(c);
-  }
+  std::size_t i = 0;
+  for (; i < bytes.size() && in_head_; ++i) watch_head_byte(bytes[i]);
+  body_bytes_ += bytes.size() - i;
+}
+
+std::chrono::steady_clock::time_point ConnectionStream::body_deadline() const {
+  auto allowance = timeouts_.body_timeout + std::chrono::microseconds(std::chrono::seconds(1)) *
+                                                static_cast<int64_t>(body_bytes_ /
+                                                                     timeouts_.body_min_rate);
+  return body_started_ +
+         std::chrono::duration_cast<std::chrono::steady_clock::duration>(allowance);
 }
 
 void ConnectionStream::watch_head_byte(char c) {
@@ -201,6 +212,7 @@ void ConnectionStream::watch_head_byte(char c) {
   if (++head_lines_ > kMaxHeaderFields + 2) head_too_large_ = true;
   in_head_ = line_length_ > 1;  // "\r\n" alone: the head is over
   line_length_ = 0;
+  if (!in_head_) body_started_ = std::chrono::steady_clock::now();
 }
 
 ssize_t ConnectionStream::receive(char* into, size_t capacity, short& wait) {
@@ -243,11 +255,18 @@ ssize_t ConnectionStream::read_bytes(char* ptr, size_t size) {
   auto deadline = std::chrono::steady_clock::now() + timeouts_.read_timeout;
   bool head_bound = in_head_ && head_deadline_ < deadline;
   if (head_bound) deadline = head_deadline_;
+  bool body_bound = false;
+  if (!in_head_ && timeouts_.body_min_rate > 0 && n == kWouldBlock) {
+    auto body_by = body_deadline();
+    body_bound = body_by < deadline;
+    if (body_bound) deadline = body_by;
+  }
   while (n == kWouldBlock) {
     auto left = std::chrono::duration_cast<std::chrono::microseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || !poll_for(wait, left)) {
       if (head_bound) head_timed_out_ = true;
+      if (body_bound) body_too_slow_ = true;
       return -1;
     }
     n = receive(into, capacity, wait);

@@ -35,6 +35,11 @@ struct ConnectionTimeouts {
   // The whole request head, from its first byte to its empty line (slowloris): past it the
   // request is answered 408 and the connection closed.
   std::chrono::microseconds head_timeout{std::chrono::seconds(10)};
+  // The body, as Apache's mod_reqtimeout bounds it: body_timeout from the end of the head, plus
+  // one second for every body_min_rate bytes received. A body slower than that is answered 408
+  // and the connection closed; 0 turns the rate off (read_timeout per read still holds).
+  std::chrono::microseconds body_timeout{std::chrono::seconds(20)};
+  std::size_t body_min_rate = 500;  // bytes per second
 };
 
 class ConnectionStream final : public httplib::Stream {
@@ -79,6 +84,8 @@ class ConnectionStream final : public httplib::Stream {
   bool bare_lf() const { return bare_lf_; }
   // The head did not arrive within timeouts.head_timeout (answer 408).
   bool head_timed_out() const { return head_timed_out_; }
+  // The body fell under timeouts.body_min_rate (answer 408).
+  bool body_too_slow() const { return body_too_slow_; }
   static constexpr std::size_t kMaxHeadBytes = 64 * 1024;
   static constexpr std::size_t kMaxHeaderFields = 100;
   // The next write is a response head whose body write follows at once: hold it for that write.
@@ -108,7 +115,10 @@ class ConnectionStream final : public httplib::Stream {
   ssize_t receive(char* into, size_t capacity, short& wait);
   bool send_all(const char* head, size_t head_size, const char* body, size_t body_size);
   bool send_tls(const char* data, size_t size);
+  // Follows head bytes; the bytes after the head's end count as body.
   void watch_head(std::string_view bytes);
+  // The time by which the body must have advanced past body_bytes_ (body_min_rate).
+  std::chrono::steady_clock::time_point body_deadline() const;
   void watch_head_byte(char c);
   bool poll_for(short events, std::chrono::microseconds timeout) const;
 
@@ -133,6 +143,9 @@ class ConnectionStream final : public httplib::Stream {
   bool head_too_large_ = false;
   bool head_timed_out_ = false;
   std::chrono::steady_clock::time_point head_deadline_{};
+  std::chrono::steady_clock::time_point body_started_{};  // the head's end
+  std::size_t body_bytes_ = 0;                              // read since then
+  bool body_too_slow_ = false;
   bool handled_ = false;
   std::optional<Request> head_;
   bool close_requested_ = false;

@@ -95,7 +95,9 @@ void json_engine_error(const httplib::Request&, httplib::Response& res) {
       (connection->long_header_line() || connection->head_too_large())) {
     res.status = 431;
   }
-  if (res.status == 400 && connection != nullptr && connection->head_timed_out()) {
+  bool body_too_slow = connection != nullptr && connection->body_too_slow();
+  if (res.status == 400 && connection != nullptr &&
+      (connection->head_timed_out() || body_too_slow)) {
     res.status = 408;
   }
   // Nothing after an error on a connection is ever read as a request (RFC 9112 desync).
@@ -107,7 +109,8 @@ void json_engine_error(const httplib::Request&, httplib::Response& res) {
     message = "Request body too large";
   } else if (res.status == 408) {
     type = "request_timeout";
-    message = "The request head did not arrive in time";
+    message = body_too_slow ? "The request body arrived too slowly"
+                            : "The request head did not arrive in time";
   } else if (res.status == 431) {
     type = "request_header_fields_too_large";
     message = connection != nullptr && connection->head_too_large()
@@ -198,7 +201,8 @@ class Listener::Engine {
     EpollServerOptions epoll;
     epoll.threads = {.members = serving_threads(options),
                      .max_threads = options.max_threads};
-    epoll.timeouts = {options.read_timeout, options.write_timeout, options.head_timeout};
+    epoll.timeouts = {options.read_timeout, options.write_timeout, options.head_timeout,
+                      options.body_timeout, options.body_min_rate};
     epoll.max_connections = options.max_connections;
     epoll.keep_alive = {options.keep_alive_max_requests, options.keep_alive_timeout};
     epoll.tls = tls_ ? tls_->get() : nullptr;

@@ -37,6 +37,9 @@ struct ListenerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds head_timeout{10};  // the whole request head (slowloris): 408 past it
+  // A body gets body_timeout plus a second per body_min_rate bytes (0: no rate); 408 past it.
+  std::chrono::seconds body_timeout{20};
+  std::size_t body_min_rate = 500;
   std::size_t max_connections = 0;        // --max-connections; 0: no cap
   int listen_backlog = 4096;
   // Threads serving the epoll set while nothing blocks (serving_threads.h); 0: four per core

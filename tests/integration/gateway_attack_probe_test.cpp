@@ -409,3 +409,51 @@ TEST_CASE(
       },
       10s));
 }
+
+TEST_CASE(
+    "probe 3: a body dripped under --request-body-min-rate gets 408 and the connection closes; "
+    "a fast body of the same length is served",
+    "[integration][probe]") {
+  smg::test::DevWorkerProcess worker({"m1"});
+  smg::test::GatewayProcess gateway(keyed({"--request-body-timeout-secs", "1",
+                                           "--request-body-min-rate", "4096", "--worker-urls",
+                                           worker.url()}));
+  const std::string body = smg::test::chat_body("m1", std::string(20000, 'x'));
+  const std::string head = "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: "
+                           "Bearer " + kUserKey + "\r\nContent-Type: application/json\r\n"
+                           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  {  // 100 bytes every 100 ms: 1 KB/s, a quarter of the rate; the 20 KB body would take 20 s
+    int fd = smg::test::connect_loopback(gateway.port());
+    REQUIRE(fd >= 0);
+    auto started = std::chrono::steady_clock::now();
+    smg::test::send_all(fd, head);
+    smg::test::RawReply reply;
+    for (std::size_t sent = 0; sent < body.size() && !reply.closed; sent += 100) {
+      ::send(fd, body.data() + sent, std::min<std::size_t>(100, body.size() - sent), MSG_NOSIGNAL);
+      auto part = smg::test::read_until_quiet(fd, 100ms);
+      reply.text += part.text;
+      reply.closed = part.closed;
+    }
+    if (!reply.closed) {
+      auto rest = smg::test::read_until_quiet(fd, 2000ms);
+      reply.text += rest.text;
+      reply.closed = rest.closed;
+    }
+    ::close(fd);
+    auto took = std::chrono::steady_clock::now() - started;
+    INFO(reply.text);
+    CHECK(smg::test::first_status(reply.text) == 408);
+    CHECK(reply.text.find("The request body arrived too slowly") != std::string::npos);
+    CHECK(reply.closed);
+    CHECK(took < 8s);  // 1 s plus a second per 4 KiB received, not 30 s per read
+  }
+  // The same body at once: well over the rate, served.
+  REQUIRE(smg::test::poll_until(
+      [&] {
+        auto ready = smg::test::json_body(gateway.client().Get("/readiness"));
+        return ready.is_object() && ready.value("healthy_workers", -1) == 1;
+      },
+      15s));
+  auto reply = smg::test::raw_exchange(gateway.port(), head + body);
+  CHECK(smg::test::first_status(reply.text) == 200);
+}
