@@ -1,14 +1,13 @@
-// The dev worker's routes on an httplib::Server: OpenAI data plane (chat, completions,
+// The dev worker's routes, as the Handler of its Listener: OpenAI data plane (chat, completions,
 // embeddings, models), SGLang extras (/generate, /get_model_info, /get_server_info, /get_load,
 // /flush_cache), /health and /dev/stats, plus the x-dev-* test hooks documented in dev_worker.h.
-// Thread-safety: handlers run concurrently on httplib's threads; DevRoutes itself is immutable
-// after install() except for its atomic id counter.
+// An unknown method and path is 404 not_found_error.
+// Thread-safety: handle() runs concurrently on the listener's pool threads; DevRoutes itself is
+// immutable after construction except for its atomic id counter.
 //
 //   DevRoutes routes(options, stats, stopping);
-//   routes.install(server);   // `routes` must outlive the server's listen()
+//   server::Listener listener(engine_options, [&](server::Request& r) { return routes.handle(r); });
 #pragma once
-
-#include <httplib.h>
 
 #include <atomic>
 #include <chrono>
@@ -17,10 +16,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/devworker/dev_stats.h"
 #include "server/devworker/dev_worker_options.h"
 #include "server/devworker/openai_api.h"
+#include "server/http/exchange.h"
 
 namespace smg::devworker {
 
@@ -34,35 +36,43 @@ struct TestHooks {
 class DevRoutes {
  public:
   DevRoutes(const DevWorkerOptions& options, DevStats& stats, const std::atomic<bool>& stopping);
-  void install(httplib::Server& server);
+  server::Response handle(server::Request& request);
 
  private:
-  using DataHandler = std::function<void(const httplib::Request&, httplib::Response&,
-                                         const TestHooks&, std::shared_ptr<void> in_flight)>;
-  void install_control_routes(httplib::Server& server);
-  void install_error_handlers(httplib::Server& server);
-  httplib::Server::Handler data_plane(DataHandler handler);
-  httplib::Server::Handler control(httplib::Server::Handler handler);
-  bool authorized(const httplib::Request& req) const;
+  using Request = server::Request;
+  using Response = server::Response;
+  using Handler = std::function<Response(Request&)>;
+  using DataHandler =
+      std::function<Response(const Request&, const TestHooks&, std::shared_ptr<void> in_flight)>;
+  struct Route {
+    std::string method;
+    std::string path;
+    Handler handler;
+  };
+  void add(std::string method, std::string path, Handler handler);
+  void install_routes();
+  void install_control_routes();
+  Handler data_plane(DataHandler handler);
+  Handler control(std::function<Response(const Request&)> handler);
+  bool authorized(const Request& req) const;
   bool serves(const std::string& model) const;
   ResponseIds next_ids(const char* prefix);
   std::chrono::milliseconds stream_delay(const TestHooks& hooks) const;
   void pause(const TestHooks& hooks) const;
 
-  void chat(const httplib::Request&, httplib::Response&, const TestHooks&, std::shared_ptr<void>);
-  void completions(const httplib::Request&, httplib::Response&, const TestHooks&,
-                   std::shared_ptr<void>);
-  void embed(const httplib::Request&, httplib::Response&, const TestHooks&, std::shared_ptr<void>);
-  void generate(const httplib::Request&, httplib::Response&, const TestHooks&,
-                std::shared_ptr<void>);
-  void models(httplib::Response& res) const;
-  void server_info(httplib::Response& res) const;
+  Response chat(const Request&, const TestHooks&, std::shared_ptr<void>);
+  Response completions(const Request&, const TestHooks&, std::shared_ptr<void>);
+  Response embed(const Request&, const TestHooks&, std::shared_ptr<void>);
+  Response generate(const Request&, const TestHooks&, std::shared_ptr<void>);
+  Response models() const;
+  Response server_info() const;
 
   const DevWorkerOptions& options_;
   DevStats& stats_;
   const std::atomic<bool>& stopping_;
   std::atomic<std::uint64_t> next_id_{0};
   const std::int64_t started_at_;
+  std::vector<Route> routes_;  // filled by the constructor, read-only after
 };
 
 }  // namespace smg::devworker

@@ -6,8 +6,7 @@
 #include <utility>
 
 #include "server/devworker/dev_routes.h"
-#include "server/http/epoll_server.h"
-#include "server/http/parsing_server.h"
+#include "server/http/listener.h"
 
 namespace smg::devworker {
 namespace {
@@ -18,12 +17,15 @@ Status bind_failed(const DevWorkerOptions& options) {
                     " (address in use or not available)");
 }
 
-server::EpollServerOptions engine_options(const DevWorkerOptions& options) {
+server::ListenerOptions engine_options(const DevWorkerOptions& options) {
   std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  server::EpollServerOptions engine;
-  engine.threads.members = std::clamp<std::size_t>(2 * cores, 2, 32);
-  engine.threads.max_threads = std::max<std::size_t>(options.max_threads, engine.threads.members);
-  engine.keep_alive.idle_timeout = std::chrono::seconds(5);
+  server::ListenerOptions engine;
+  engine.host = options.host;
+  engine.port = options.port;
+  engine.listen_backlog = options.listen_backlog;
+  engine.serving_threads = std::clamp<std::size_t>(2 * cores, 2, 32);
+  engine.max_threads = std::max<std::size_t>(options.max_threads, engine.serving_threads);
+  engine.keep_alive_timeout = std::chrono::seconds(5);
   return engine;
 }
 
@@ -52,20 +54,14 @@ Result<int> DevWorker::start() {
   if (Status status = validate(); !status.ok()) {
     return status;
   }
-  auto parser = std::make_unique<server::ParsingServer>();
   auto routes = std::make_unique<DevRoutes>(options_, stats_, stopping_);
-  routes->install(*parser);
-  auto engine = std::make_unique<server::EpollServer>(
+  auto engine = std::make_unique<server::Listener>(
       engine_options(options_),
-      [parser = parser.get()](server::ConnectionStream& stream, bool close, bool& closed) {
-        return parser->process(stream, close, closed);
-      });
-  auto port = engine->bind(options_.host, options_.port, options_.listen_backlog);
+      [routes = routes.get()](server::Request& request) { return routes->handle(request); });
+  auto port = engine->bind();
   if (!port.ok()) {
     return bind_failed(options_);
   }
-  parser->set_listening_socket(engine->listening_socket());
-  parser_ = std::move(parser);
   server_ = std::move(engine);
   routes_ = std::move(routes);
   port_ = *port;
@@ -77,14 +73,12 @@ void DevWorker::stop() {
   if (!server_) {
     return;
   }
-  stopping_ = true;
-  parser_->set_listening_socket(INVALID_SOCKET);  // open streams end
+  stopping_ = true;  // open streams and delayed answers end
   server_->stop();
   if (serve_thread_.joinable()) {
     serve_thread_.join();  // serve() returns after every request in progress ended
   }
   server_.reset();
-  parser_.reset();
   routes_.reset();
 }
 

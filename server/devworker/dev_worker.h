@@ -1,9 +1,10 @@
 // DevWorker: a built-in OpenAI-compatible inference worker for trying smg and for tests.
 // Deterministic echo model: a chat reply is "echo: " + the last user message; usage counts
 // whitespace-separated tokens; embeddings are unit vectors (dimension 16) derived from SHA-256
-// of each input; streams send one SSE event per reply word. It runs on the gateway's epoll engine
-// (idle keep-alive connections cost no thread; a stream or a delayed answer hands its thread off),
-// so it serves hundreds of concurrent slow streams (up to max_threads) while /health stays fast.
+// of each input; streams send one SSE event per reply word. It runs on the gateway's engine (a
+// server::Listener: idle keep-alive connections cost no thread; a stream or a delayed answer holds
+// a blocking-pool thread), so it serves hundreds of concurrent slow streams (up to max_threads)
+// while /health stays fast.
 //
 // Routes: GET /health, /v1/models, /get_model_info, /get_server_info, /get_load, /dev/stats;
 // POST /v1/chat/completions, /v1/completions, /v1/embeddings, /generate, /flush_cache.
@@ -41,8 +42,7 @@
 #include "server/devworker/dev_worker_options.h"
 
 namespace smg::server {
-class EpollServer;
-class ParsingServer;
+class Listener;
 }  // namespace smg::server
 
 namespace smg::devworker {
@@ -75,8 +75,7 @@ class DevWorker {
   DevStats stats_;
   std::atomic<bool> stopping_{false};
   std::unique_ptr<DevRoutes> routes_;
-  std::unique_ptr<server::ParsingServer> parser_;
-  std::unique_ptr<server::EpollServer> server_;
+  std::unique_ptr<server::Listener> server_;
   std::thread serve_thread_;
   std::atomic<int> port_{0};
 };

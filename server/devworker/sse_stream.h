@@ -1,16 +1,14 @@
-// Sends a prepared list of Server-Sent Events on an httplib response, one `data: <payload>\n\n`
-// event at a time with a delay between them, then `data: [DONE]\n\n`. Counts the stream in
-// DevStats: completed when [DONE] was written, aborted otherwise. A client that goes away is
-// noticed within ~50 ms even during a long delay (the sink is polled while waiting), and so is a
-// worker that is stopping.
-// Thread-safety: the stream runs on httplib's connection thread; `stats` and `stopping` must
-// outlive the response.
+// A streamed Response of a prepared list of Server-Sent Events, one `data: <payload>\n\n` event
+// at a time with a delay between them, then `data: [DONE]\n\n`. Counts the stream in DevStats:
+// completed when [DONE] was written, aborted otherwise (the client left, the worker stopped, or
+// the stream never ran). A client that goes away is noticed within ~50 ms even during a long
+// delay (the sink is polled while waiting), and so is a worker that is stopping.
+// Thread-safety: the stream runs on a listener pool thread; `stats` and `stopping` must outlive
+// the response.
 //
 //   SseStream stream{std::move(events), std::chrono::milliseconds(20)};
-//   send_sse(res, std::move(stream), stats, stats.begin_request(), stopping);
+//   return sse_response(std::move(stream), stats, stats.begin_request(), stopping);
 #pragma once
-
-#include <httplib.h>
 
 #include <atomic>
 #include <chrono>
@@ -19,6 +17,7 @@
 #include <vector>
 
 #include "server/devworker/dev_stats.h"
+#include "server/http/exchange.h"
 
 namespace smg::devworker {
 
@@ -28,12 +27,12 @@ struct SseStream {
 };
 
 // `in_flight` is held until the stream ends (see DevStats::begin_request).
-void send_sse(httplib::Response& res, SseStream stream, DevStats& stats,
-              std::shared_ptr<void> in_flight, const std::atomic<bool>& stopping);
+server::Response sse_response(SseStream stream, DevStats& stats, std::shared_ptr<void> in_flight,
+                              const std::atomic<bool>& stopping);
 
 // Sleeps `delay`, in slices, while the client is still there and the worker is not stopping.
 // Returns false as soon as either is no longer true.
-bool wait_while_connected(httplib::DataSink& sink, std::chrono::milliseconds delay,
+bool wait_while_connected(const server::StreamSink& sink, std::chrono::milliseconds delay,
                           const std::atomic<bool>& stopping);
 
 }  // namespace smg::devworker

@@ -1,6 +1,6 @@
-// The gateway's own view of an HTTP exchange, independent of the HTTP engine (cpp-httplib today),
-// so that auth, routing and proxy decisions never touch engine types. The engine adapter
-// (server/http/httplib_adapter.*) converts at the edge.
+// The gateway's own view of an HTTP exchange, independent of the HTTP engine (Boost.Beast on
+// Asio today), so that auth, routing and proxy decisions never touch engine types. The listener
+// (server/http/listener.h, request_head.h) converts at the edge.
 //
 //   smg::server::Response r = smg::server::json_response(200, {{"ok", true}});
 //   r.set_header("x-request-id", id);
@@ -57,8 +57,8 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string content_type = "application/json";
   std::string body;
-  // When set, the body is produced by this function (chunked transfer), called exactly once on
-  // the serving thread; returning false aborts the response.
+  // When set, the body is produced by this function (chunked transfer), called once on a
+  // blocking-pool thread (never for a HEAD request); returning false aborts the response.
   std::function<bool(StreamSink&)> stream;
 
   // Replaces any header of that name.

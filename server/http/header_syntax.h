@@ -21,9 +21,14 @@ bool is_header_name(std::string_view name);
 // control character.
 bool is_header_value(std::string_view value);
 
-// REMOTE_ADDR, REMOTE_PORT, LOCAL_ADDR, LOCAL_PORT: what cpp-httplib adds to a request's headers
-// (after any the client sent under the same names). The listener drops them all; the peer is in
-// Request::remote_addr.
+// A %XX escape of a control character other than HTAB (%0d, %0a, %00, ...): legal field
+// content, but a worker whose HTTP library percent-decodes header values (cpp-httplib 0.11 does)
+// would read a line break there, so the listener refuses it as it refuses a raw one.
+bool holds_encoded_control(std::string_view value);
+
+// REMOTE_ADDR, REMOTE_PORT, LOCAL_ADDR, LOCAL_PORT: what cpp-httplib adds to a request's headers,
+// and so what a worker or tool built on it may trust. A client's headers of those names are
+// dropped by the listener; the peer is in Request::remote_addr.
 bool is_library_pseudo_header(std::string_view name);
 
 // The name of the first header whose name or value breaks the rules above, or nullopt. The

@@ -1,12 +1,16 @@
-// Listener: the HTTP(S) engine edge. Owns a cpp-httplib server, turns each httplib request into a
+// Listener: the HTTP(S) engine edge. Reads each request (Boost.Beast's parser), turns it into a
 // smg::server::Request, calls the gateway's handler and writes the smg::server::Response back
 // (streamed bodies as chunked transfer). Everything gateway-specific stays out of this file, so the
 // engine can be swapped without touching auth, routing or the proxy.
 //
-// HTTP and HTTPS run on smg's EpollServer (epoll_server.h): idle keep-alive connections (and TLS
-// handshakes) wait in epoll, a few serving threads parse (httplib's parser) and answer whatever is
-// readable, and a streamed response hands its thread off so streams never starve short requests.
-// Thread-safety: bind/serve/stop from one controlling thread; the handler runs on many threads.
+// HTTP and HTTPS run on Boost.Asio: a fixed set of I/O threads (io_threads) runs one io_context,
+// and every connection is a coroutine (connection.h), so an idle keep-alive connection or a TLS
+// handshake in progress holds no thread. The Handler and the HeadScreen are synchronous (they
+// may block: bcrypt, SQLite, upstream calls), so they run on a bounded blocking pool
+// (blocking_pool.h), never on an I/O thread; a streamed body's callback too, for as long as the
+// stream lasts, so streams never starve short requests.
+// Thread-safety: bind/serve from one controlling thread, stop() from any; the handler runs on many
+// threads.
 //
 //   Listener listener(options, [&](Request& r) { return gateway.handle(r); });
 //   auto port = listener.bind();          // Result<int>
@@ -42,10 +46,11 @@ struct ListenerOptions {
   std::size_t body_min_rate = 500;
   std::size_t max_connections = 0;        // --max-connections; 0: no cap
   int listen_backlog = 4096;
-  // Threads serving the epoll set while nothing blocks (serving_threads.h); 0: four per core
-  // (at least 4, at most 64).
+  std::size_t io_threads = 0;       // threads running the connections' coroutines; 0: one per core
+  // Blocking-pool threads kept ready for handlers (more start on demand, up to max_threads, and
+  // retire when idle); 0: one per core, at least 2.
   std::size_t serving_threads = 0;
-  std::size_t max_threads = 2048;  // serving threads plus threads relaying streams, at most
+  std::size_t max_threads = 2048;  // blocking-pool threads (handlers, screens, streams), at most
 };
 
 using Handler = std::function<Response(Request&)>;

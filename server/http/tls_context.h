@@ -1,6 +1,7 @@
 // TlsContext: the OpenSSL server context of an HTTPS listener: the certificate chain and private
 // key from PEM files (checked to belong together), TLS 1.2 or newer, no compression and no
-// client-initiated renegotiation. Connections (connection_stream.h) each get an SSL from it.
+// client-initiated renegotiation. The listener hands it to Asio (asio::ssl::context), and each
+// connection (connection.h) gets an SSL from it.
 // Thread-safety: immutable after load(); SSL objects may be created from any thread.
 //
 //   auto tls = TlsContext::load("cert.pem", "key.pem");   // reason "tls_invalid" on failure

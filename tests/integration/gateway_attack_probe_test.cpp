@@ -282,6 +282,10 @@ TEST_CASE("probe 3, 4, 5: framing and head bounds are enforced, and the connecti
       {"a transfer coding other than chunked",
        start + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 400},
       {"a bare-LF header line", start + "X-Bare: 1\n" + length + "\r\n" + kBody, 400},
+      {"a chunk size with a leading space and 0x",
+       start + "Transfer-Encoding: chunked\r\n\r\n 0x44\r\n" + std::string(0x44, 'a') +
+           "\r\n0\r\n\r\n",
+       400},
       {"101 header fields", many_headers + length + "\r\n" + kBody, 431},
       {"a 72 KiB head", big_head + length + "\r\n" + kBody, 431},
   };

@@ -1,4 +1,4 @@
-// HTTPS on the epoll engine through the Listener, in-process (a certificate made with OpenSSL's
+// HTTPS on the Asio engine through the Listener, in-process (a certificate made with OpenSSL's
 // API): requests over TLS, pipelined requests in one TLS record (decrypted bytes waiting inside
 // OpenSSL), the 431 for an over-long header line, clients that never finish a handshake, and
 // cleartext sent to the TLS port.
@@ -39,8 +39,18 @@ class TlsListener {
     options.tls_cert_path = dir_.file("cert.pem");
     options.tls_key_path = dir_.file("key.pem");
     listener_ = std::make_unique<Listener>(options, [](Request& request) {
-      return smg::server::text_response(
+      smg::server::Response response = smg::server::text_response(
           200, request.path + (request.tls ? " over tls" : " in clear"));
+      if (request.path == "/stream") {
+        response.stream = [](smg::server::StreamSink& sink) {
+          for (int i = 0; i < 3; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            if (!sink.write("data: " + std::to_string(i) + "\n\n")) return false;
+          }
+          return true;
+        };
+      }
+      return response;
     });
     auto port = listener_->bind();
     REQUIRE(port.ok());
@@ -107,6 +117,22 @@ TEST_CASE("tls engine: requests over TLS are served and marked tls", "[http][tls
     REQUIRE(res);
     CHECK(res->status == 200);
     CHECK(res->body == "/hello over tls");
+  }
+}
+
+TEST_CASE("tls engine: a streamed response over TLS, then the same connection again",
+          "[http][tls]") {
+  TlsListener server;
+  httplib::SSLClient client("127.0.0.1", server.port());
+  client.enable_server_certificate_verification(false);
+  for (int i = 0; i < 2; ++i) {
+    auto streamed = client.Get("/stream");
+    REQUIRE(streamed);
+    CHECK(streamed->status == 200);
+    CHECK(streamed->body == "data: 0\n\ndata: 1\n\ndata: 2\n\n");
+    auto after = client.Get("/after");
+    REQUIRE(after);
+    CHECK(after->body == "/after over tls");
   }
 }
 

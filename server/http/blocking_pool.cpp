@@ -1,0 +1,74 @@
+#include "server/http/blocking_pool.h"
+
+#include <algorithm>
+
+namespace smg::server {
+
+BlockingPool::BlockingPool(BlockingPoolOptions options) : options_(options) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::size_t warm = std::min(options_.min_threads, std::max<std::size_t>(options_.max_threads, 1));
+  for (std::size_t i = 0; i < warm; ++i) spawn_locked();
+}
+
+BlockingPool::~BlockingPool() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  stopping_ = true;
+  wake_.notify_all();
+  exited_.wait(lock, [this] { return threads_.empty(); });
+  join_finished_locked();
+}
+
+void BlockingPool::submit(Task task) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  queue_.push_back(std::move(task));
+  // Every queued task beyond the idle threads gets a thread of its own while the cap allows:
+  // a burst of blocking calls must not wait for each other.
+  if (queue_.size() > idle_ && threads_.size() < std::max<std::size_t>(options_.max_threads, 1)) {
+    spawn_locked();
+  } else {
+    wake_.notify_one();
+  }
+}
+
+std::size_t BlockingPool::thread_count() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return threads_.size();
+}
+
+void BlockingPool::spawn_locked() {
+  join_finished_locked();
+  auto self = threads_.emplace(threads_.end());
+  *self = std::thread([this, self] { work_loop(self); });
+}
+
+void BlockingPool::join_finished_locked() {
+  // A finished thread has left work_loop's last lock: joining it here cannot wait on us.
+  for (auto& thread : finished_) thread.join();
+  finished_.clear();
+}
+
+void BlockingPool::work_loop(std::list<std::thread>::iterator self) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    ++idle_;
+    bool woke = wake_.wait_for(lock, options_.idle_timeout,
+                               [this] { return !queue_.empty() || stopping_; });
+    --idle_;
+    if (!queue_.empty()) {
+      {
+        Task task = std::move(queue_.front());
+        queue_.pop_front();
+        lock.unlock();
+        task();
+      }  // the task's captures die unlocked: they may post to an io_context
+      lock.lock();
+      continue;
+    }
+    if (stopping_ || (!woke && threads_.size() > options_.min_threads)) break;
+  }
+  finished_.push_back(std::move(*self));
+  threads_.erase(self);
+  exited_.notify_all();
+}
+
+}  // namespace smg::server
