@@ -38,6 +38,7 @@ std::size_t BlockingPool::thread_count() const {
 void BlockingPool::spawn_locked() {
   join_finished_locked();
   auto self = threads_.emplace(threads_.end());
+  ++idle_;
   *self = std::thread([this, self] { work_loop(self); });
 }
 
@@ -47,14 +48,15 @@ void BlockingPool::join_finished_locked() {
   finished_.clear();
 }
 
+// idle_ counts the threads not running a task (a new one included, before it first waits), so
+// submit() starts a thread exactly when the queue outgrows them.
 void BlockingPool::work_loop(std::list<std::thread>::iterator self) {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    ++idle_;
     bool woke = wake_.wait_for(lock, options_.idle_timeout,
                                [this] { return !queue_.empty() || stopping_; });
-    --idle_;
     if (!queue_.empty()) {
+      --idle_;
       {
         Task task = std::move(queue_.front());
         queue_.pop_front();
@@ -62,10 +64,12 @@ void BlockingPool::work_loop(std::list<std::thread>::iterator self) {
         task();
       }  // the task's captures die unlocked: they may post to an io_context
       lock.lock();
+      ++idle_;
       continue;
     }
     if (stopping_ || (!woke && threads_.size() > options_.min_threads)) break;
   }
+  --idle_;
   finished_.push_back(std::move(*self));
   threads_.erase(self);
   exited_.notify_all();

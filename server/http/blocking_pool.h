@@ -113,7 +113,7 @@ class BlockingPool {
   std::deque<Task> queue_;               // guarded by mutex_
   std::list<std::thread> threads_;       // running; guarded by mutex_
   std::vector<std::thread> finished_;    // exited, to be joined; guarded by mutex_
-  std::size_t idle_ = 0;     // threads waiting for a task; guarded by mutex_
+  std::size_t idle_ = 0;     // threads not running a task; guarded by mutex_
   bool stopping_ = false;    // guarded by mutex_
 };
 

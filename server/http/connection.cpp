@@ -205,7 +205,10 @@ awaitable<bool> Connection<Stream>::handshake() {
 template <class Stream>
 awaitable<bool> Connection<Stream>::await_request() {
   if (buffer_.size() > 0) co_return true;  // pipelined
-  if (shared_.stopping) co_return false;
+  if (shared_.stopping) {
+    abrupt_ = true;  // no answer in flight: nothing to linger for
+    co_return false;
+  }
   idle_ = true;
   deadline_.arm(Clock::now() + shared_.options.keep_alive_timeout);
   beast::error_code error;
@@ -235,7 +238,7 @@ awaitable<bool> Connection<Stream>::serve_request() {
   bool close = !parser.keep_alive() || shared_.stopping ||
                served_ >= shared_.options.keep_alive_max_requests;
   Response response = co_await handle(*head);
-  close = close || asks_to_close(response);
+  close = close || asks_to_close(response) || shared_.stopping;  // stop() came meanwhile
   bool sent = co_await respond(response, close, head_only);
   co_return sent && !close;
 }
@@ -250,10 +253,13 @@ awaitable<std::optional<Request>> Connection<Stream>::read_head(Parser& parser) 
   std::optional<EngineRefusal> refusal;
   if (error) {
     std::string_view unparsed(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-    // A request line that stalls is closed without an answer, as nginx does.
+    // A request line that stalls is closed without an answer, as nginx does. (Beast consumes
+    // the lines it has parsed: a parsed request line has set the target.)
+    bool request_line = !parser.get().target().empty() ||
+                        unparsed.find("\r\n") != std::string_view::npos;
     if (error != asio::error::timed_out) {
       refusal = refusal_for_parse_error(error, unparsed);
-    } else if (unparsed.find("\r\n") != std::string_view::npos) {
+    } else if (request_line) {
       refusal = head_timeout_refusal();
     }
     if (!refusal) abrupt_ = true;

@@ -15,7 +15,7 @@ std::size_t thread_count(std::size_t requested) {
 }  // namespace
 
 IoRuntime::IoRuntime(std::size_t threads)
-    : threads_(thread_count(threads)), context_(static_cast<int>(threads_)) {}
+    : threads_(thread_count(threads)) {}
 
 void IoRuntime::run() {
   std::vector<std::thread> others;
