@@ -138,7 +138,7 @@ class Connection final : public ConnectionControl,
   awaitable<void> refuse(EngineRefusal refusal);
   template <class Ready, class NextDeadline>
   awaitable<beast::error_code> parse_until(Parser& parser, Ready ready, NextDeadline next,
-                                           std::uint64_t& consumed);
+                                           std::uint64_t& consumed, std::uint64_t limit);
   template <class Buffers>
   awaitable<bool> write(Buffers buffers);
   static awaitable<void> watch_client(std::shared_ptr<Connection> self);
@@ -249,7 +249,7 @@ awaitable<std::optional<Request>> Connection<Stream>::read_head(Parser& parser) 
   std::uint64_t consumed = 0;
   beast::error_code error = co_await parse_until(
       parser, [](Parser& p) { return p.is_header_done(); }, [deadline] { return deadline; },
-      consumed);
+      consumed, kMaxHeadBytes);
   std::optional<EngineRefusal> refusal;
   if (error) {
     std::string_view unparsed(static_cast<const char*>(buffer_.data().data()), buffer_.size());
@@ -312,7 +312,7 @@ awaitable<bool> Connection<Stream>::read_body(Parser& parser) {
   std::uint64_t consumed = 0;
   beast::error_code error = co_await parse_until(
       parser, [](Parser& p) { return p.is_done(); },
-      [&] { return body_deadline(options, started, consumed); }, consumed);
+      [&] { return body_deadline(options, started, consumed); }, consumed, 0);
   if (!error) co_return true;
   std::optional<EngineRefusal> refusal = error == asio::error::timed_out
                                              ? std::optional(body_too_slow_refusal())
@@ -326,12 +326,15 @@ awaitable<bool> Connection<Stream>::read_body(Parser& parser) {
 }
 
 // Parses what the buffer holds and reads more until ready(parser); each read runs under the
-// deadline next() gives at that moment. A read past its deadline returns timed_out.
+// deadline next() gives at that moment. A read past its deadline returns timed_out. With a
+// `limit`, more than that many bytes without being ready is header_limit: Beast applies its own
+// header_limit to what one put() sees, and it consumes a head line by line as lines arrive.
 template <class Stream>
 template <class Ready, class NextDeadline>
 awaitable<beast::error_code> Connection<Stream>::parse_until(Parser& parser, Ready ready,
                                                              NextDeadline next,
-                                                             std::uint64_t& consumed) {
+                                                             std::uint64_t& consumed,
+                                                             std::uint64_t limit) {
   for (;;) {
     beast::error_code error;
     if (buffer_.size() > 0) {
@@ -342,6 +345,8 @@ awaitable<beast::error_code> Connection<Stream>::parse_until(Parser& parser, Rea
       if (ready(parser)) co_return beast::error_code{};
       if (used > 0 && buffer_.size() > 0) continue;
     }
+    // Not ready and Beast needs more: everything buffered belongs to what is being parsed.
+    if (limit > 0 && consumed + buffer_.size() >= limit) co_return http::error::header_limit;
     deadline_.arm(next());
     std::size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadSize), with(error));
     buffer_.commit(n);

@@ -310,6 +310,18 @@ TEST_CASE("listener: a header line over 8 KiB is answered 431 with a JSON error"
   CHECK(answer.find(std::string(64, 'a')) == std::string::npos);  // never echoed
   CHECK(handled == 0);
 
+  SECTION("a head over 64 KiB, arriving in pieces, is 431 too") {
+    int next = connect_to(server.port());
+    send_text(next, "GET / HTTP/1.1\r\nHost: x\r\n");
+    for (int i = 0; i < 80; ++i) {
+      send_quietly(next, "X-Big" + std::to_string(i) + ": " + std::string(900, 'b') + "\r\n");
+    }
+    send_quietly(next, "\r\n");
+    std::string refused = read_until_closed(next, 3000ms);
+    ::close(next);
+    CHECK(refused.rfind("HTTP/1.1 431", 0) == 0);
+    CHECK(refused.find("over 64 KiB") != std::string::npos);
+  }
   SECTION("a long header that fits is still served") {
     int next = connect_to(server.port());
     std::string fits = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'b') +
