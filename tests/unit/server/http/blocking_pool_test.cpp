@@ -60,7 +60,7 @@ TEST_CASE("blocking pool: an exception reaches the awaiting coroutine", "[http][
   CHECK_THROWS_AS(result.get(), std::runtime_error);
 }
 
-TEST_CASE("blocking pool: blocked tasks get threads of their own, up to max_threads",
+TEST_CASE("blocking pool: blocked tasks get threads of their own up to max_threads",
           "[http][pool]") {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();

@@ -368,7 +368,7 @@ TEST_CASE("listener: 500 idle connections cost no thread and /health still answe
   ::close(warm);
 }
 
-TEST_CASE("listener: the request carries the decoded path, the query and the peer",
+TEST_CASE("listener: the request carries the decoded path and query and the peer",
           "[http][listener]") {
   std::promise<Request> seen;
   RunningListener server(loopback(2), [&](Request& request) {
@@ -394,7 +394,7 @@ TEST_CASE("listener: the request carries the decoded path, the query and the pee
   CHECK_FALSE(request.tls);
 }
 
-TEST_CASE("listener: responses are framed by the engine; HEAD gets the head only",
+TEST_CASE("listener: responses are framed by the engine and HEAD gets the head only",
           "[http][listener]") {
   RunningListener server(loopback(2), [](Request& request) {
     Response response = smg::server::text_response(201, "body of " + request.method);
@@ -543,7 +543,7 @@ TEST_CASE("listener: stop() closes idle connections at once and lets a request f
   ::close(busy);
 }
 
-TEST_CASE("listener: the head screen runs before the body; a refusal closes the connection",
+TEST_CASE("listener: the head screen runs before the body and a refusal closes the connection",
           "[http][listener]") {
   std::atomic<int> handled{0};
   RunningListener server(
@@ -575,7 +575,7 @@ TEST_CASE("listener: the head screen runs before the body; a refusal closes the 
   CHECK(handled == 1);
 }
 
-TEST_CASE("listener: a head over the head timeout is 408; a stalled request line just closes",
+TEST_CASE("listener: a head over the head timeout is 408 and a stalled request line just closes",
           "[http][listener][attack]") {
   ListenerOptions options = loopback(2);
   options.head_timeout = 1s;

@@ -107,7 +107,7 @@ TEST_CASE("request head: a body method without framing is 411", "[http][head][at
   CHECK(status_of("PATCH /workers/1 HTTP/1.1\r\nHost: gw\r\n\r\n") == 411);
 }
 
-TEST_CASE("request head: bounds are 431 (fields, line, head) and 414 (target)",
+TEST_CASE("request head: bounds are 431 (fields or line or head) and 414 (target)",
           "[http][head][attack]") {
   std::string many = kPost;
   for (int i = 0; i < 101; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";
@@ -122,7 +122,7 @@ TEST_CASE("request head: bounds are 431 (fields, line, head) and 414 (target)",
   CHECK(status_of("GET /" + std::string(9000, 'p') + " HTTP/1.1\r\nHost: gw\r\n\r\n") == 414);
 }
 
-TEST_CASE("request head: a bad chunk size is 400, a too large body 413", "[http][head][attack]") {
+TEST_CASE("request head: a bad chunk size is 400 and a too large body 413", "[http][head][attack]") {
   auto error = boost::beast::http::make_error_code(http::error::bad_chunk);
   auto refusal = smg::server::refusal_for_parse_error(error, "");
   REQUIRE(refusal);
@@ -139,7 +139,7 @@ TEST_CASE("request head: a bad chunk size is 400, a too large body 413", "[http]
       boost::asio::error::make_error_code(boost::asio::error::connection_reset), ""));
 }
 
-TEST_CASE("request head: to_request keeps the headers, drops pseudo-header names",
+TEST_CASE("request head: to_request keeps the headers but drops pseudo-header names",
           "[http][head]") {
   Parsed parsed = parse(
       "GET /a%2Fb?x=1&x=2 HTTP/1.1\r\nHost: gw\r\nX-Kept: yes\r\nREMOTE_ADDR: 6.6.6.6\r\n"

@@ -5,7 +5,7 @@
 using smg::server::percent_decode;
 using smg::server::split_target;
 
-TEST_CASE("request target: the path is percent-decoded, '+' kept", "[http][target]") {
+TEST_CASE("request target: the path is percent-decoded with '+' kept", "[http][target]") {
   CHECK(split_target("/workers/a%2Fb+c").path == "/workers/a/b+c");
   CHECK(split_target("/caf%C3%A9").path == "/caf\xc3\xa9");
   CHECK(split_target("/").path == "/");
@@ -18,7 +18,7 @@ TEST_CASE("request target: malformed escapes stay as written", "[http][target]")
   CHECK(percent_decode("%4a%4A", false) == "JJ");
 }
 
-TEST_CASE("request target: a decoded CR, LF or NUL stays for the gateway to refuse",
+TEST_CASE("request target: a decoded CR or LF or NUL stays for the gateway to refuse",
           "[http][target][attack]") {
   CHECK(split_target("/workers%0a").path == "/workers\n");
   CHECK(split_target("/a%0d%0ab").path == "/a\r\nb");

@@ -5,7 +5,7 @@
 using smg::server::Response;
 using smg::server::response_head;
 
-TEST_CASE("response head: status line, headers, type and length", "[http][response]") {
+TEST_CASE("response head: status line and headers and type and length", "[http][response]") {
   Response response = smg::server::text_response(404, "nope");
   response.add_header("Set-Cookie", "a=1");
   response.add_header("Set-Cookie", "b=2");
@@ -25,7 +25,7 @@ TEST_CASE("response head: framing headers are the engine's", "[http][response]")
         "Connection: close\r\n\r\n");
 }
 
-TEST_CASE("response head: 204 and 304 carry no length; unknown codes get a reason",
+TEST_CASE("response head: 204 and 304 carry no length and unknown codes get a reason",
           "[http][response]") {
   Response empty;
   empty.status = 204;

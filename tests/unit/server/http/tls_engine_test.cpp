@@ -120,7 +120,7 @@ TEST_CASE("tls engine: requests over TLS are served and marked tls", "[http][tls
   }
 }
 
-TEST_CASE("tls engine: a streamed response over TLS, then the same connection again",
+TEST_CASE("tls engine: a streamed response over TLS and then the same connection again",
           "[http][tls]") {
   TlsListener server;
   httplib::SSLClient client("127.0.0.1", server.port());
