@@ -66,7 +66,8 @@ bool parse(http::request_parser<http::string_body>& parser, std::string_view& in
       if (used > 0 && !buffered.empty()) continue;
     }
     if (input.empty()) return false;  // the client went away mid-request
-    std::size_t n = std::min<std::size_t>(input.size(), 1 + (input[0] % 61));
+    std::size_t n =
+        std::min<std::size_t>(input.size(), 1 + static_cast<unsigned char>(input[0]) % 61);
     buffered.append(input.substr(0, n));
     input.remove_prefix(n);
   }
