@@ -36,6 +36,8 @@ using Parser = http::request_parser<GrowingStringBody>;
 using TlsStream = asio::ssl::stream<tcp::socket>;
 
 constexpr std::size_t kReadSize = 16 * 1024;
+// An idle connection waits with a small buffer: 500 of them should cost little memory.
+constexpr std::size_t kIdleReadSize = 1024;
 // After a response that closes the connection, what the client still sends is read and dropped
 // for a while: closing a socket with unread bytes resets the connection, and a reset can destroy
 // the response before the client has read it (nginx's lingering close).
@@ -210,9 +212,10 @@ awaitable<bool> Connection<Stream>::await_request() {
     co_return false;
   }
   idle_ = true;
+  buffer_.shrink_to_fit();  // what the last request grew it to
   deadline_.arm(Clock::now() + shared_.options.keep_alive_timeout);
   beast::error_code error;
-  std::size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadSize), with(error));
+  std::size_t n = co_await stream_.async_read_some(buffer_.prepare(kIdleReadSize), with(error));
   buffer_.commit(n);
   deadline_.disarm();
   idle_ = false;

@@ -546,11 +546,12 @@ TEST_CASE("listener: stop() closes idle connections at once and lets a request f
 TEST_CASE("listener: the head screen runs before the body and a refusal closes the connection",
           "[http][listener]") {
   std::atomic<int> handled{0};
+  std::atomic<bool> screened{false};
   RunningListener server(
       loopback(2),
       [&](Request& request) {
         ++handled;
-        CHECK(request.screen_state != nullptr);  // what the screen decided reaches the handler
+        screened = request.screen_state != nullptr;  // what the screen decided reaches it
         return smg::server::text_response(200, "body " + request.body);
       },
       [](Request& head) -> std::optional<Response> {
@@ -573,6 +574,7 @@ TEST_CASE("listener: the head screen runs before the body and a refusal closes t
   CHECK(read_until_closed(fd, 3000ms).find("body hi") != std::string::npos);
   ::close(fd);
   CHECK(handled == 1);
+  CHECK(screened);
 }
 
 TEST_CASE("listener: a head over the head timeout is 408 and a stalled request line just closes",
