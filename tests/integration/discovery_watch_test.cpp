@@ -10,7 +10,7 @@ using smg::workers::WorkerStatus;
 
 TEST_CASE("discovery: ready pods become workers that answer; not-ready ones do not",
           "[integration][discovery]") {
-  DevWorkerProcess w0, w1;
+  PodWorkerProcess w0, w1;
   DiscoveryHarness harness;
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   auto other = FakeKubeApi::pod("other-app", "127.0.0.1", 9);
@@ -43,7 +43,7 @@ TEST_CASE("discovery: ready pods become workers that answer; not-ready ones do n
 
 TEST_CASE("discovery: deleted, not-ready, terminating and deselected pods are drained",
           "[integration][discovery]") {
-  DevWorkerProcess w0, w1, w2, w3, manual;
+  PodWorkerProcess w0, w1, w2, w3, manual;
   DiscoveryHarness harness;
   smg::workers::WorkerSpec hand;
   hand.url = manual.url();
@@ -86,7 +86,7 @@ TEST_CASE("discovery: deleted, not-ready, terminating and deselected pods are dr
 }
 
 TEST_CASE("discovery: the same URL with a new pod uid is replaced", "[integration][discovery]") {
-  DevWorkerProcess w0;
+  PodWorkerProcess w0;
   DiscoveryHarness harness;
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   harness.start_discovery();
@@ -105,7 +105,7 @@ TEST_CASE("discovery: the same URL with a new pod uid is replaced", "[integratio
 
 TEST_CASE("discovery: a dropped watch resumes from the last version without losing an event",
           "[integration][discovery]") {
-  DevWorkerProcess w0, w1;
+  PodWorkerProcess w0, w1;
   DiscoveryHarness harness;
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   harness.start_discovery();
@@ -128,7 +128,7 @@ TEST_CASE("discovery: a dropped watch resumes from the last version without losi
 }
 
 TEST_CASE("discovery: 410 Gone makes the watcher list again", "[integration][discovery]") {
-  DevWorkerProcess w0, w1, w2;
+  PodWorkerProcess w0, w1, w2;
   DiscoveryHarness harness;
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   harness.api().put_pod(FakeKubeApi::pod("w-1", "127.0.0.1", w1.port));
@@ -158,7 +158,7 @@ TEST_CASE("discovery: 410 Gone makes the watcher list again", "[integration][dis
 }
 
 TEST_CASE("discovery: a rotated token file is used", "[integration][discovery]") {
-  DevWorkerProcess w0, w1;
+  PodWorkerProcess w0, w1;
   DiscoveryHarness harness("token-0");
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   harness.start_discovery();
@@ -178,7 +178,7 @@ TEST_CASE("discovery: a rotated token file is used", "[integration][discovery]")
 }
 
 TEST_CASE("discovery: the API down at start-up, and back later", "[integration][discovery]") {
-  DevWorkerProcess w0, manual;
+  PodWorkerProcess w0, manual;
   DiscoveryHarness harness;
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   harness.api().stop();
