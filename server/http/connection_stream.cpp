@@ -149,19 +149,20 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
   // which the listener turns into 431), and nothing more of it is buffered.
   if (head_too_large_) return -1;
   // httplib reads a request head one byte per call: serve those from the buffer directly.
+  if (bad_chunk()) return -1;
   if (size == 1 && offset_ < size_) {
     char c = buffer_[offset_++];
     *ptr = c;
     if (in_head_) {
       watch_head_byte(c);
-    } else {
-      ++body_bytes_;
+      return 1;
     }
-    return 1;
+    ++body_bytes_;
+    return watch_body(std::string_view(ptr, 1)) ? 1 : -1;
   }
   ssize_t n = read_bytes(ptr, size);
-  if (n > 0) watch_head(std::string_view(ptr, static_cast<std::size_t>(n)));
-  return n;
+  if (n <= 0) return n;
+  return watch(std::string_view(ptr, static_cast<std::size_t>(n))) ? n : -1;
 }
 
 void ConnectionStream::begin_request() {
@@ -176,6 +177,7 @@ void ConnectionStream::begin_request() {
   head_timed_out_ = false;
   body_bytes_ = 0;
   body_too_slow_ = false;
+  chunked_.reset();
   head_deadline_ =
       std::chrono::steady_clock::now() +
       std::chrono::duration_cast<std::chrono::steady_clock::duration>(timeouts_.head_timeout);
@@ -183,12 +185,14 @@ void ConnectionStream::begin_request() {
   head_.reset();
 }
 
-// Follows the request head line by line until its empty line: httplib rejects a line longer
-// than CPPHTTPLIB_HEADER_MAX_LENGTH with a bare 400, and this lets the listener answer 431.
-void ConnectionStream::watch_head(std::string_view bytes) {
+// Follows the request head line by line until its empty line (httplib rejects a line longer
+// than CPPHTTPLIB_HEADER_MAX_LENGTH with a bare 400, and this lets the listener answer 431), then
+// counts and checks the body's bytes.
+bool ConnectionStream::watch(std::string_view bytes) {
   std::size_t i = 0;
   for (; i < bytes.size() && in_head_; ++i) watch_head_byte(bytes[i]);
   body_bytes_ += bytes.size() - i;
+  return watch_body(bytes.substr(i));
 }
 
 std::chrono::steady_clock::time_point ConnectionStream::body_deadline() const {

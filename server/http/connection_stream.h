@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/http/chunked_framing.h"
 #include "server/http/exchange.h"
 
 namespace smg::server {
@@ -86,6 +87,11 @@ class ConnectionStream final : public httplib::Stream {
   bool head_timed_out() const { return head_timed_out_; }
   // The body fell under timeouts.body_min_rate (answer 408).
   bool body_too_slow() const { return body_too_slow_; }
+  // The current request's body is chunked: every body byte is checked against RFC 9112's chunk
+  // grammar (chunked_framing.h), and the first that breaks it reads as a broken connection.
+  void expect_chunked_body() { chunked_.emplace(); }
+  // The chunked body broke the grammar (answer 400).
+  bool bad_chunk() const { return chunked_ && chunked_->failed(); }
   static constexpr std::size_t kMaxHeadBytes = 64 * 1024;
   static constexpr std::size_t kMaxHeaderFields = 100;
   // The next write is a response head whose body write follows at once: hold it for that write.
@@ -115,8 +121,11 @@ class ConnectionStream final : public httplib::Stream {
   ssize_t receive(char* into, size_t capacity, short& wait);
   bool send_all(const char* head, size_t head_size, const char* body, size_t body_size);
   bool send_tls(const char* data, size_t size);
-  // Follows head bytes; the bytes after the head's end count as body.
-  void watch_head(std::string_view bytes);
+  // Follows head bytes; the bytes after the head's end count as body and are checked by
+  // watch_body. False when they break the chunk grammar.
+  bool watch(std::string_view bytes);
+  // Body bytes handed to the parser: false when they break the chunk grammar.
+  bool watch_body(std::string_view bytes) { return !chunked_ || chunked_->accept(bytes); }
   // The time by which the body must have advanced past body_bytes_ (body_min_rate).
   std::chrono::steady_clock::time_point body_deadline() const;
   void watch_head_byte(char c);
@@ -146,6 +155,7 @@ class ConnectionStream final : public httplib::Stream {
   std::chrono::steady_clock::time_point body_started_{};  // the head's end
   std::size_t body_bytes_ = 0;                              // read since then
   bool body_too_slow_ = false;
+  std::optional<ChunkedFraming> chunked_;
   bool handled_ = false;
   std::optional<Request> head_;
   bool close_requested_ = false;

@@ -111,6 +111,8 @@ void json_engine_error(const httplib::Request&, httplib::Response& res) {
     type = "request_timeout";
     message = body_too_slow ? "The request body arrived too slowly"
                             : "The request head did not arrive in time";
+  } else if (res.status == 400 && connection != nullptr && connection->bad_chunk()) {
+    message = "The chunked request body breaks RFC 9112 chunk framing";
   } else if (res.status == 431) {
     type = "request_header_fields_too_large";
     message = connection != nullptr && connection->head_too_large()
@@ -266,6 +268,10 @@ Listener::Listener(ListenerOptions options, Handler handler, HeadScreen screen)
     ConnectionStream* connection = current_connection();
     if (refuse_invalid_headers(req, res) || refuse_bad_framing(req, res, connection)) {
       return httplib::Server::HandlerResponse::Handled;
+    }
+    // httplib reads chunk sizes with strtoul (" 0x44" passes): the stream checks the grammar.
+    if (connection != nullptr && req.has_header("Transfer-Encoding")) {
+      connection->expect_chunked_body();
     }
     if (!screen_) return httplib::Server::HandlerResponse::Unhandled;
     Request head = to_request(req);
