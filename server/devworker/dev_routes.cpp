@@ -288,6 +288,11 @@ void DevRoutes::install(httplib::Server& server) {
   server.Get("/v1/models",
              data_plane([this](const httplib::Request&, httplib::Response& res, const TestHooks&,
                                std::shared_ptr<void>) { models(res); }));
+  server.Get("/v1/models/(.+)",
+             data_plane([this](const httplib::Request& req, httplib::Response& res,
+                               const TestHooks&, std::shared_ptr<void>) {
+               model(req.matches[1].str(), res);
+             }));
   server.Post("/v1/chat/completions",
               data_plane(std::bind(&DevRoutes::chat, this, _1, _2, _3, _4)));
   server.Post("/v1/completions",
@@ -344,6 +349,16 @@ void DevRoutes::models(httplib::Response& res) const {
         {{"id", id}, {"object", "model"}, {"created", started_at_}, {"owned_by", "smg-dev"}});
   }
   send_json(res, 200, {{"object", "list"}, {"data", std::move(data)}});
+}
+
+void DevRoutes::model(const std::string& id, httplib::Response& res) const {
+  for (const auto& served : options_.models) {
+    if (served != id) continue;
+    return send_json(
+        res, 200,
+        {{"id", id}, {"object", "model"}, {"created", started_at_}, {"owned_by", "smg-dev"}});
+  }
+  send_error(res, 404, "invalid_request_error", "The model does not exist", "model_not_found");
 }
 
 void DevRoutes::server_info(httplib::Response& res) const {

@@ -56,6 +56,7 @@ class DevRoutes {
   void generate(const httplib::Request&, httplib::Response&, const TestHooks&,
                 std::shared_ptr<void>);
   void models(httplib::Response& res) const;
+  void model(const std::string& id, httplib::Response& res) const;
   void server_info(httplib::Response& res) const;
 
   const DevWorkerOptions& options_;
