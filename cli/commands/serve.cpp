@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli/commands/commands.h"
+#include "cli/commands/serve_flag_groups.h"
 #include "cli/exit_codes.h"
 #include "common/apikey/generate.h"
 #include "common/log/logger.h"
@@ -111,7 +112,8 @@ void add_tuning_flags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_option("--queue-size", c.queue_size, "Requests that may wait")->capture_default_str();
   cmd.add_option("--queue-timeout-secs", c.queue_timeout_secs)->capture_default_str();
   cmd.add_option("--request-timeout-secs", c.request_timeout_secs)->capture_default_str();
-  cmd.add_option("--max-payload-size", c.max_payload_size, "Bytes")->capture_default_str();
+  cmd.add_option("--max-payload-size", c.max_payload_size,
+                 "Largest data-plane request body in bytes (413 past it)")->capture_default_str();
   cmd.add_option("--retry-max-retries", c.retry.max_retries)->capture_default_str();
   cmd.add_option("--retry-initial-backoff-ms", f.retry_initial_ms)->capture_default_str();
   cmd.add_option("--retry-max-backoff-ms", f.retry_max_ms)->capture_default_str();
@@ -225,7 +227,12 @@ int run_serve(ServeFlags& flags, CliContext& context) {
   auto runtime = server::GatewayRuntime::build(config);
   if (!runtime.ok()) throw UsageError(runtime.status().message());
   auto port = (*runtime)->start();
-  if (!port.ok()) throw CommandError(kExitUsage, port.status().message());
+  // A port in use exits 1 (as dev-worker); an unusable certificate is a usage error (2).
+  if (!port.ok()) {
+    bool unavailable = port.status().code() == Code::kUnavailable;
+    throw CommandError(unavailable ? kExitFailure : kExitUsage,
+                       listen_failure_message(port.status()));
+  }
   std::string base = std::string((*runtime)->tls() ? "https" : "http") + "://" +
                      (config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host) +
                      ":" + std::to_string(*port);
@@ -270,6 +277,7 @@ void register_serve_command(CLI::App& app, CliContext& context) {
   auto* cmd = app.add_subcommand("serve", "Run the gateway (SMG-compatible flags)");
   add_core_flags(*cmd, *flags);
   add_tuning_flags(*cmd, *flags);
+  group_serve_flags(*cmd);
   cmd->callback([flags, &context] { context.exit_code = run_serve(*flags, context); });
 }
 

@@ -9,6 +9,7 @@
 #include "cli/exit_codes.h"
 #include "cli/remote/target.h"
 #include "cli/shell/tokenizer.h"
+#include "cli/usage/suggest.h"
 
 namespace smg::cli::shell {
 namespace {
@@ -94,8 +95,12 @@ bool ShellSession::refused(CLI::App& app, const std::vector<std::string>& comman
   }
   // CLI11 alone would say only "A subcommand is required": name the word that is not one.
   if (!is_command(app, command.front())) {
-    *base_.err << "smgctl: unknown command \"" << command.front()
-               << "\" (TAB lists the commands, help describes them)\n";
+    // One line: the screen is the user's, and TAB lists the commands anyway.
+    std::vector<std::string> names;
+    for (const CLI::App* sub : completion::visible_subcommands(app)) names.push_back(sub->get_name());
+    *base_.err << "smgctl: unknown command \"" << command.front() << "\"";
+    if (auto near = suggest(command.front(), names)) *base_.err << "; did you mean \"" << *near << "\"?";
+    *base_.err << " (TAB lists the commands, help describes them)\n";
     return true;
   }
   if (kRefusedInShell.contains(command.front())) {
@@ -118,8 +123,7 @@ ShellSession::Next ShellSession::run_builtin(const std::vector<std::string>& wor
     return Next::kContinue;
   }
   if (first == "help") {
-    std::vector<std::string> args(words.begin() + 1, words.end());
-    args.push_back("--help");
+    std::vector<std::string> args(words.begin(), words.end());  // `smgctl help WORDS...`
     CliContext context = line_context();
     last_exit_code_ = deps_.run(context, std::move(args));
     return Next::kContinue;

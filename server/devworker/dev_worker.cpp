@@ -12,12 +12,6 @@
 namespace smg::devworker {
 namespace {
 
-Status bind_failed(const DevWorkerOptions& options) {
-  return Status(Code::kUnavailable, "dev_worker_bind_failed",
-                "cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                    " (address in use or not available)");
-}
-
 server::EpollServerOptions engine_options(const DevWorkerOptions& options) {
   std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
   server::EpollServerOptions engine;
@@ -62,7 +56,7 @@ Result<int> DevWorker::start() {
       });
   auto port = engine->bind(options_.host, options_.port, options_.listen_backlog);
   if (!port.ok()) {
-    return bind_failed(options_);
+    return port.status();  // "cannot listen on HOST:PORT: Address already in use"
   }
   parser->set_listening_socket(engine->listening_socket());
   parser_ = std::move(parser);

@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 namespace smg::server {
@@ -83,20 +84,27 @@ Result<int> EpollServer::bind(const std::string& host, int port, int backlog) {
   if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) {
     return failed;
   }
+  int bind_errno = 0;
   for (addrinfo* ai = found; ai != nullptr && listen_fd_ < 0; ai = ai->ai_next) {
     int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int yes = 1;
     if (fd >= 0 && ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) == 0 &&
         ::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(fd, backlog) == 0) {
       listen_fd_ = fd;
-    } else if (fd >= 0) {
-      ::close(fd);
+    } else {
+      bind_errno = errno;
+      if (fd >= 0) ::close(fd);
     }
   }
   ::freeaddrinfo(found);
   sockaddr_storage bound{};
   socklen_t len = sizeof bound;
   if (listen_fd_ < 0 || ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &len) != 0) {
+    // "address already in use", "permission denied": the cause, in the OS's words.
+    if (bind_errno != 0) {
+      return Status(Code::kUnavailable, "listen_failed",
+                    failed.message() + ": " + std::strerror(bind_errno));
+    }
     return failed;
   }
   if (Status opened = open_event_fds(); !opened.ok()) {

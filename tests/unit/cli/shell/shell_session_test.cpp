@@ -106,12 +106,12 @@ TEST_CASE("shell session: the prompt shows the server when no context is set", "
   CHECK(session.prompt() == "smg(gw.example:8443)> ");
 }
 
-TEST_CASE("shell session: help runs --help of the named command", "[shell]") {
+TEST_CASE("shell session: help runs smgctl help of the named command", "[shell]") {
   Harness h;
   auto session = h.make();
-  session.execute("help jwt");
+  session.execute("help jwt verify");
   REQUIRE(h.ran.size() == 1);
-  CHECK(h.ran[0] == std::vector<std::string>{"jwt", "--help"});
+  CHECK(h.ran[0] == std::vector<std::string>{"help", "jwt", "verify"});
 }
 
 TEST_CASE("shell session: completes commands builtins and worker ids", "[shell]") {
