@@ -13,7 +13,7 @@
 #include "cli/output/printer.h"
 #include "cli/remote/gateway_client.h"
 #include "cli/remote/wait_ready.h"
-#include "common/config/duration.h"
+#include "cli/usage/duration_option.h"
 #include "common/http/form.h"
 
 namespace smg::cli {
@@ -34,7 +34,7 @@ struct AddOptions {
   std::string url;
   WorkerFields fields;
   bool wait = false;
-  std::string timeout = "60s";
+  std::chrono::milliseconds timeout{60000};
   bool quiet = false;
 };
 
@@ -84,15 +84,9 @@ json worker_body(CliContext& context, const WorkerFields& fields) {
   return body;
 }
 
-std::chrono::milliseconds parse_timeout(const std::string& text) {
-  bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-  auto ms = config::parse_duration_ms(digits ? text + "s" : text);
-  if (!ms.ok() || *ms <= 0) throw UsageError("--timeout must look like 30s, 5m or 90");
-  return std::chrono::milliseconds(*ms);
-}
-
 void run_add(CliContext& context, const AddOptions& options) {
-  auto timeout = parse_timeout(options.timeout);
+  auto timeout = options.timeout;
+  if (timeout.count() <= 0) throw UsageError("--timeout must be more than 0s");
   json body = worker_body(context, options.fields);
   body["url"] = options.url;
   GatewayClient client(resolve_target(context));
@@ -154,8 +148,8 @@ void register_add(CLI::App& group, CliContext& context) {
   add->add_option("URL", options->url, "Worker base URL, e.g. http://10.0.0.7:8000")->required();
   add_field_flags(*add, options->fields);
   add->add_flag("--wait", options->wait, "Wait until the worker is ready");
-  add->add_option("--timeout", options->timeout, "How long --wait waits (30s, 5m)")
-      ->capture_default_str();
+  add_duration_option(*add, "--timeout", options->timeout, "How long --wait waits (90, 30s, 5m)",
+                      "60s");
   add->add_flag("-q,--quiet", options->quiet, "Worker id only");
   add->callback([&context, options] { run_add(context, *options); });
 }

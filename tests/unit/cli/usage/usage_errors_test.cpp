@@ -109,6 +109,24 @@ TEST_CASE("usage errors: flags and values in plain words, in the order typed", "
   }
 }
 
+TEST_CASE("usage errors: every duration flag takes 90, 90s, 5m, 1h and names a bad one",
+          "[cli]") {
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"audit", "tail", "--since", "soon"},
+        {"workers", "add", "http://w:8000", "--timeout", "5 min"},
+        {"tokenizers", "add", "t", "/m", "--wait-timeout", "1.5h"},
+        {"login", "--timeout", "forever"}}) {
+    auto r = run(args);
+    INFO(r.err);
+    CHECK(r.code == smg::cli::kExitUsage);
+    CHECK(has(r.err, "wants a duration like 90, 90s, 5m or 1h, got \""));
+  }
+  // A bare number is seconds: the value parses, and the command's own check runs.
+  auto zero = run({"workers", "add", "http://w:8000", "--timeout", "0"});
+  CHECK(zero.code == smg::cli::kExitUsage);
+  CHECK(has(zero.err, "--timeout must be more than 0s"));
+}
+
 TEST_CASE("smgctl help COMMAND... prints that command's help", "[cli]") {
   auto workers = run({"help", "workers"});
   CHECK(workers.code == smg::cli::kExitOk);
