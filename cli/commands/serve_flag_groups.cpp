@@ -15,6 +15,7 @@ constexpr FlagHelp kServeFlags[] = {
     {"--config", "Config and state", ""},
     {"--data-dir", "Config and state", ""},
     {"--dev", "Config and state", ""},
+    {"--dev-new-keys", "Config and state", ""},
     {"--host", "Listener", ""},
     {"--port", "Listener", ""},
     {"--max-connections", "Listener", ""},
