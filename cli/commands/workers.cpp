@@ -8,11 +8,13 @@
 #include <vector>
 
 #include "cli/commands/commands.h"
+#include "cli/exit_codes.h"
 #include "cli/input/password_input.h"
 #include "cli/output/json_cells.h"
 #include "cli/output/printer.h"
 #include "cli/remote/gateway_client.h"
 #include "cli/remote/wait_ready.h"
+#include "cli/remote/worker_ref.h"
 #include "cli/usage/duration_option.h"
 #include "common/http/form.h"
 
@@ -108,8 +110,18 @@ void run_add(CliContext& context, const AddOptions& options) {
   print_view(context, view, options.quiet);
 }
 
+// A worker named by id, unique id prefix or URL: the full id (one GET /workers when not whole).
+std::string worker_id_for(const GatewayClient& client, const std::string& text) {
+  if (is_full_worker_id(text)) return text;
+  json listed = require_ok(client.call("GET", "/workers"));
+  auto id = match_worker(array_at(listed, "workers"), text);
+  if (!id.ok()) throw CommandError(exit_code_for(id.status()), id.status().message());
+  return *id;
+}
+
 void add_field_flags(CLI::App& command, WorkerFields& fields) {
-  command.add_option("--model-id", fields.model_id, "Model the worker serves");
+  // --model, as everywhere else in smgctl; --model-id (SMG's field name) still works.
+  command.add_option("--model,--model-id", fields.model_id, "Model the worker serves");
   command.add_flag("--api-key-stdin", fields.api_key_stdin,
                    "Read the worker's API key from stdin (or a no-echo prompt)");
   command.add_option("--priority", fields.priority, "Routing priority (non-negative)");
@@ -133,11 +145,12 @@ void register_list_get(CLI::App& group, CliContext& context) {
 
   auto id = std::make_shared<std::string>();
   auto* get = group.add_subcommand("get", "Show one worker");
-  get->add_option("ID", *id, "Worker id")->required();
+  get->add_option("WORKER", *id, "Worker id, unique id prefix or URL")->required();
   get->add_flag("-q,--quiet", *quiet, "Worker id only");
   get->callback([&context, id, quiet] {
     GatewayClient client(resolve_target(context));
-    json worker = require_ok(client.call("GET", "/workers/" + http::percent_encode(*id)));
+    std::string worker_id = worker_id_for(client, *id);
+    json worker = require_ok(client.call("GET", "/workers/" + http::percent_encode(worker_id)));
     print_workers(context, worker, json::array({worker}), *quiet);
   });
 }
@@ -158,21 +171,23 @@ void register_remove_update(CLI::App& group, CliContext& context) {
   auto id = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   auto* remove = group.add_subcommand("remove", "Remove a worker (in-flight requests drain)");
-  remove->add_option("ID", *id, "Worker id")->required();
+  remove->add_option("WORKER", *id, "Worker id, unique id prefix or URL")->required();
   remove->add_flag("-q,--quiet", *quiet, "Worker id only");
   remove->callback([&context, id, quiet] {
     GatewayClient client(resolve_target(context));
-    json answer = require_ok(client.call("DELETE", "/workers/" + http::percent_encode(*id)));
+    std::string worker_id = worker_id_for(client, *id);
+    json answer =
+        require_ok(client.call("DELETE", "/workers/" + http::percent_encode(worker_id)));
     View view;
     view.document = answer;
-    view.ids = {*id};
+    view.ids = {worker_id};
     view.message = cell(answer, "message");
     print_view(context, view, *quiet);
   });
 
   auto fields = std::make_shared<WorkerFields>();
   auto* update = group.add_subcommand("update", "Change a worker's mutable fields (merge)");
-  update->add_option("ID", *id, "Worker id")->required();
+  update->add_option("WORKER", *id, "Worker id, unique id prefix or URL")->required();
   add_field_flags(*update, *fields);
   update->add_option("--remove-label", fields->remove_labels, "Label key to remove (repeatable)");
   update->add_flag("-q,--quiet", *quiet, "Worker id only");
@@ -180,7 +195,9 @@ void register_remove_update(CLI::App& group, CliContext& context) {
     json body = worker_body(context, *fields);
     if (body.empty()) throw UsageError("nothing to update: pass at least one field flag");
     GatewayClient client(resolve_target(context));
-    json worker = require_ok(client.call("PATCH", "/workers/" + http::percent_encode(*id), &body));
+    std::string worker_id = worker_id_for(client, *id);
+    json worker =
+        require_ok(client.call("PATCH", "/workers/" + http::percent_encode(worker_id), &body));
     print_workers(context, worker, json::array({worker}), *quiet);
   });
 }

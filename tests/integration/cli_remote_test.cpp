@@ -99,6 +99,13 @@ TEST_CASE("cli remote: workers add list get update remove in table and json", "[
   CHECK(got.exit_code == 0);
   CHECK(got.out.find(id) != std::string::npos);
   CHECK(json_of(cli.run(as_admin(server, {"workers", "get", id, "-o", "json"})))["url"] == url);
+  // A unique id prefix or the worker's URL names it too.
+  CHECK(json_of(cli.run(as_admin(server, {"workers", "get", id.substr(0, 6), "-o", "json"})))["id"] ==
+        id);
+  CHECK(json_of(cli.run(as_admin(server, {"workers", "get", url, "-o", "json"})))["id"] == id);
+  auto none = cli.run(as_admin(server, {"workers", "get", "http://nowhere:1"}));
+  CHECK(none.exit_code == 1);
+  CHECK(none.err.find("no worker matches \"http://nowhere:1\"") != std::string::npos);
 
   auto updated = cli.run(as_admin(
       server, {"workers", "update", id, "--priority", "5", "--label", "tier=gold", "-o", "json"}));
