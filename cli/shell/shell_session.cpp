@@ -5,6 +5,7 @@
 
 #include "cli/app.h"
 #include "cli/completion/completer.h"
+#include "cli/completion/context_names.h"
 #include "cli/completion/worker_ids.h"
 #include "cli/exit_codes.h"
 #include "cli/remote/target.h"
@@ -52,6 +53,9 @@ ShellSession::ShellSession(const CliContext& base, Deps deps)
   }
   if (!deps_.worker_ids) {
     deps_.worker_ids = completion::fetch_worker_ids;
+  }
+  if (!deps_.context_names) {
+    deps_.context_names = completion::stored_context_names;
   }
 }
 
@@ -138,6 +142,13 @@ void ShellSession::use_context(const std::vector<std::string>& words) {
     last_exit_code_ = kExitUsage;
     return;
   }
+  auto names = deps_.context_names();
+  if (std::find(names.begin(), names.end(), words[1]) == names.end()) {
+    *base_.err << "smgctl: no context named \"" << words[1]
+               << "\" (see `context list`; TAB completes the names)\n";
+    last_exit_code_ = kExitUsage;
+    return;
+  }
   base_.global.context = words[1];
   *base_.out << "Using context " << words[1] << " for this session.\n";
   last_exit_code_ = kExitOk;
@@ -162,11 +173,17 @@ Completions ShellSession::complete(std::string_view line_before_cursor) const {
   auto app = make_app(context);
   completion::DynamicSources sources;
   sources.worker_ids = [this, &context] { return deps_.worker_ids(context); };
+  sources.context_names = deps_.context_names;
   Completions result;
   result.current = partial.current;
   result.in_quotes = partial.open_quote != 0;
   for (auto& candidate : completion::complete(*app, partial.words, partial.current, sources)) {
     result.candidates.push_back(std::move(candidate.word));
+  }
+  if (partial.words.size() == 1 && partial.words[0] == "use") {
+    for (const std::string& name : deps_.context_names()) {
+      if (name.starts_with(partial.current)) result.candidates.push_back(name);
+    }
   }
   if (partial.words.empty()) {
     for (std::string builtin : {"exit", "help", "quit", "use"}) {
