@@ -60,6 +60,17 @@ TEST_CASE("cli contexts: set use list and precedence against a gateway", "[cli-r
   CHECK(use_unknown.exit_code == 2);
   CHECK(use_unknown.err.find("no context named \"nosuch\"") != std::string::npos);
   CHECK(run({"--context", "nosuch", "workers", "list"}).exit_code == 2);
+  // A refused stored key names its context and the command that replaces it.
+  REQUIRE(run({"context", "set", "stale", "--server", server, "--token-stdin"},
+              "sk-stale-not-a-key\n")
+              .exit_code == 0);
+  auto stale = run({"--context", "stale", "workers", "list"});
+  CHECK(stale.exit_code == 3);
+  CHECK(stale.err.find("the gateway refused the key stored in context \"stale\"; replace it: "
+                       "smgctl context set stale --token-stdin") != std::string::npos);
+  CHECK(stale.err.find("sk-stale-not-a-key") == std::string::npos);
+  REQUIRE(run({"context", "use", "prod"}).exit_code == 0);
+  REQUIRE(run({"context", "delete", "stale"}).exit_code == 0);
 
   auto listed = run({"context", "list"});
   CHECK(listed.out.find("*        prod  " + server + "  api_key") != std::string::npos);

@@ -224,11 +224,13 @@ TEST_CASE("cli remote: 401 without or with a wrong token and 403 with a user key
     auto anonymous = cli.run(none);
     CHECK(anonymous.exit_code == 3);
     CHECK(anonymous.err.find("(HTTP 401)") != std::string::npos);
+    CHECK(anonymous.err.find("no credential was sent") != std::string::npos);
     auto wrong = none;
     wrong.insert(wrong.end(), {"--token", "sk-not-a-real-key"});
     auto rejected = cli.run(wrong);
     CHECK(rejected.exit_code == 3);
     CHECK(rejected.err.find("sk-not-a-real-key") == std::string::npos);
+    CHECK(rejected.err.find("the gateway refused the --token credential") != std::string::npos);
     auto user = none;
     user.insert(user.end(), {"--token", kUserKey});
     auto forbidden = cli.run(user);
