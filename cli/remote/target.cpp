@@ -114,7 +114,9 @@ std::string unauthenticated_message(const RemoteTarget& target,
       return server_message + ": the gateway refused the key stored in context \"" +
              target.context_name + "\"; replace it: smgctl context set " + target.context_name +
              " --token-stdin";
-    case Source::kNone: break;
+    case Source::kNone:
+      if (!target.token.empty()) return server_message + ": the gateway refused the credential";
+      break;
   }
   if (!target.skipped_context.empty()) {
     return server_message + ": no credential was sent (context \"" + target.skipped_context +
