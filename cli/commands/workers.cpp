@@ -103,7 +103,7 @@ void run_add(CliContext& context, const AddOptions& options) {
   view.document = accepted;
   view.ids = {id};
   view.table = [accepted, id] {
-    Table table({"WORKER_ID", "URL", "STATUS"});
+    Table table({"ID", "URL", "STATUS"});  // the same header as workers list
     table.add_row({id, cell(accepted, "url"), cell(accepted, "status")});
     return table;
   };

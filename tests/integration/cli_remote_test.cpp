@@ -124,6 +124,11 @@ TEST_CASE("cli remote: workers add list get update remove in table and json", "[
     for (const auto& output : {second.out, second.err, all.out}) {
       CHECK(output.find(kWorkerKey) == std::string::npos);
     }
+    // The add table names its columns as workers list does.
+    auto third = cli.run(as_admin(server, {"workers", "add", "http://127.0.0.1:9"}));
+    REQUIRE(third.exit_code == 0);
+    CHECK(third.out.rfind("ID", 0) == 0);
+    CHECK(third.out.find("WORKER_ID") == std::string::npos);
   }
   SECTION("409 for a duplicate URL and 404 for an unknown id exit 1 with the server's message") {
     auto duplicate = cli.run(as_admin(server, {"workers", "add", url}));
