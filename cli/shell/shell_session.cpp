@@ -10,7 +10,7 @@
 #include "cli/exit_codes.h"
 #include "cli/remote/target.h"
 #include "cli/shell/tokenizer.h"
-#include "cli/usage/suggest.h"
+#include "common/text/suggest.h"
 
 namespace smg::cli::shell {
 namespace {
@@ -103,7 +103,7 @@ bool ShellSession::refused(CLI::App& app, const std::vector<std::string>& comman
     std::vector<std::string> names;
     for (const CLI::App* sub : completion::visible_subcommands(app)) names.push_back(sub->get_name());
     *base_.err << "smgctl: unknown command \"" << command.front() << "\"";
-    if (auto near = suggest(command.front(), names)) *base_.err << "; did you mean \"" << *near << "\"?";
+    if (auto near = text::suggest(command.front(), names)) *base_.err << "; did you mean \"" << *near << "\"?";
     *base_.err << " (TAB lists the commands, help describes them)\n";
     return true;
   }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "cli/usage/suggest.h"
+#include "common/text/suggest.h"
 
 namespace smg::cli {
 namespace {
@@ -57,7 +57,7 @@ std::string in_quotes(const std::string& word) { return "\"" + word + "\""; }
 
 std::string unknown_command(const CLI::App& level, const std::string& word) {
   std::string message = command_path(level) + ": unknown command " + in_quotes(word);
-  if (auto near = suggest(word, subcommand_names(level))) {
+  if (auto near = text::suggest(word, subcommand_names(level))) {
     message += "; did you mean " + in_quotes(*near) + "?";
   }
   return message + "\n\n" + command_list(level) + "Run '" + command_path(level) +
@@ -70,13 +70,13 @@ std::string unexpected(const CLI::App& level, const std::vector<std::string>& ex
   if (first.starts_with('-')) {
     std::string flag = first.substr(0, first.find('='));
     message += "unknown flag " + flag;
-    if (auto near = suggest(flag, flag_names(level))) message += "; did you mean " + *near + "?";
+    if (auto near = text::suggest(flag, flag_names(level))) message += "; did you mean " + *near + "?";
   } else {
     message += extras.size() == 1 ? "unexpected argument " : "unexpected arguments ";
     for (std::size_t i = 0; i < extras.size(); ++i) {
       message += (i > 0 ? " " : "") + in_quotes(extras[i]);
     }
-    if (auto near = suggest(first, subcommand_names(level))) {
+    if (auto near = text::suggest(first, subcommand_names(level))) {
       message += "; did you mean " + in_quotes(*near) + "?";
     }
   }

@@ -5,7 +5,7 @@
 
 #include "cli/app.h"
 #include "cli/exit_codes.h"
-#include "cli/usage/suggest.h"
+#include "common/text/suggest.h"
 
 namespace {
 
@@ -34,19 +34,19 @@ bool has(const std::string& text, const std::string& part) {
 
 TEST_CASE("suggest: synonyms, typos and unique prefixes", "[cli]") {
   const std::vector<std::string> commands = {"add", "get", "list", "remove", "update"};
-  CHECK(smg::cli::suggest("rm", commands) == "remove");
-  CHECK(smg::cli::suggest("delete", commands) == "remove");
-  CHECK(smg::cli::suggest("ls", commands) == "list");
-  CHECK(smg::cli::suggest("remvoe", commands) == "remove");  // a swap is one edit
-  CHECK(smg::cli::suggest("lst", commands) == "list");
-  CHECK(smg::cli::suggest("upd", commands) == "update");  // prefix
-  CHECK_FALSE(smg::cli::suggest("frobnicate", commands));
-  CHECK_FALSE(smg::cli::suggest("", commands));
-  CHECK(smg::cli::suggest("--prot", {"--port", "--host"}) == "--port");
-  CHECK(smg::cli::suggest("rm", {"add"}) == std::nullopt);  // no remove to map to
-  CHECK(smg::cli::edit_distance("kitten", "sitting") == 3);
-  CHECK(smg::cli::edit_distance("ab", "ba") == 1);
-  CHECK(smg::cli::edit_distance("", "abc") == 3);
+  CHECK(smg::text::suggest("rm", commands) == "remove");
+  CHECK(smg::text::suggest("delete", commands) == "remove");
+  CHECK(smg::text::suggest("ls", commands) == "list");
+  CHECK(smg::text::suggest("remvoe", commands) == "remove");  // a swap is one edit
+  CHECK(smg::text::suggest("lst", commands) == "list");
+  CHECK(smg::text::suggest("upd", commands) == "update");  // prefix
+  CHECK_FALSE(smg::text::suggest("frobnicate", commands));
+  CHECK_FALSE(smg::text::suggest("", commands));
+  CHECK(smg::text::suggest("--prot", {"--port", "--host"}) == "--port");
+  CHECK(smg::text::suggest("rm", {"add"}) == std::nullopt);  // no remove to map to
+  CHECK(smg::text::edit_distance("kitten", "sitting") == 3);
+  CHECK(smg::text::edit_distance("ab", "ba") == 1);
+  CHECK(smg::text::edit_distance("", "abc") == 3);
 }
 
 TEST_CASE("usage errors: an incomplete or unknown command lists that level's commands", "[cli]") {

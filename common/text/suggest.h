@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace smg::cli {
+namespace smg::text {
 
 // Optimal string alignment distance between a and b.
 std::size_t edit_distance(std::string_view a, std::string_view b);
@@ -21,4 +21,4 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // without their leading dashes ("--worker-url" is close to "--url" only by edit distance).
 std::optional<std::string> suggest(std::string_view typed, const std::vector<std::string>& names);
 
-}  // namespace smg::cli
+}  // namespace smg::text

@@ -1,9 +1,9 @@
-#include "cli/usage/suggest.h"
+#include "common/text/suggest.h"
 
 #include <algorithm>
 #include <utility>
 
-namespace smg::cli {
+namespace smg::text {
 namespace {
 
 // Words of git, kubectl, gh and docker for what smgctl names otherwise.
@@ -75,4 +75,4 @@ std::optional<std::string> suggest(std::string_view typed, const std::vector<std
   return prefixed;
 }
 
-}  // namespace smg::cli
+}  // namespace smg::text
