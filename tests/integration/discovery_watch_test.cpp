@@ -34,8 +34,8 @@ TEST_CASE("discovery: ready pods become workers that answer; not-ready ones do n
   REQUIRE(eventually([&] { return harness.has(w1.url()); }));
   CHECK(chat_status(harness.worker_at(w1.url())->url()) == 200);
   CHECK(harness.api().lists() == 1);  // by WATCH, not by listing again
+  CHECK(eventually([&] { return harness.service().stats().registrations == 2; }));
   auto stats = harness.service().stats();
-  CHECK(stats.registrations == 2);
   CHECK(stats.api_reachable);
   CHECK(harness.metrics().render().find(
             "smg_discovery_workers_discovered{source=\"kubernetes\"} 2") != std::string::npos);
@@ -80,7 +80,8 @@ TEST_CASE("discovery: deleted, not-ready, terminating and deselected pods are dr
     REQUIRE(eventually([&] { return !harness.has(w3.url()); }));
   }
   CHECK(harness.discovered() == 3);
-  CHECK(harness.service().stats().deregistrations == 1);
+  // Counted just after the registry changes: wait for the count, not only the registry.
+  CHECK(eventually([&] { return harness.service().stats().deregistrations == 1; }));
   CHECK(harness.has(manual.url()));  // hand-added: never touched
   CHECK(harness.registry().size() == 4);
 }
