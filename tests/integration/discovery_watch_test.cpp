@@ -8,7 +8,7 @@
 using namespace smg::test;
 using smg::workers::WorkerStatus;
 
-TEST_CASE("discovery: ready pods become workers that answer; not-ready ones do not",
+TEST_CASE("discovery: ready pods become workers that answer, not-ready ones do not",
           "[integration][discovery]") {
   PodWorkerProcess w0, w1;
   DiscoveryHarness harness;

@@ -80,7 +80,7 @@ TEST_CASE("probe 6: a path with invalid UTF-8 leaves /admin/audit answering vali
   CHECK(found);
 }
 
-TEST_CASE("probe 10: hop-by-hop and pseudo-headers never reach the worker; X-Forwarded-* are ours",
+TEST_CASE("probe 10: hop-by-hop and pseudo-headers never reach the worker, X-Forwarded-* are ours",
           "[integration][probe]") {
   smg::test::WireWorker worker;
   smg::test::GatewayProcess gateway(
@@ -325,7 +325,7 @@ TEST_CASE("probe 3, 4, 5: framing and head bounds are enforced, and the connecti
   CHECK(worker.data_requests().size() == 2);
 }
 
-TEST_CASE("probe 9: control-plane 405s come after authentication, audited; a CR/LF path is 400",
+TEST_CASE("probe 9: control-plane 405s come after authentication, audited, a CR/LF path is 400",
           "[integration][probe]") {
   smg::test::GatewayProcess gateway(keyed({}));
   auto client = gateway.client();
@@ -383,7 +383,7 @@ TEST_CASE("probe, also seen: a worker's empty-bodied error is relayed as the wor
 }
 
 TEST_CASE(
-    "probe 3: a head dripped byte by byte gets 408 at the head deadline; connections past "
+    "probe 3: a head dripped byte by byte gets 408 at the head deadline, connections past "
     "--max-connections are closed at once and counted",
     "[integration][probe]") {
   smg::test::GatewayProcess gateway(
@@ -434,7 +434,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "probe 3: a body dripped under --request-body-min-rate gets 408 and the connection closes; "
+    "probe 3: a body dripped under --request-body-min-rate gets 408 and the connection closes, "
     "a fast body of the same length is served",
     "[integration][probe]") {
   smg::test::DevWorkerProcess worker({"m1"});
