@@ -4,6 +4,8 @@
 
 #include "cli/commands/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/usage/examples.h"
+#include "cli/usage/usage_errors.h"
 #include "common/version/version.h"
 
 namespace smg::cli {
@@ -41,6 +43,7 @@ void register_commands(CLI::App& app, CliContext& context) {
   register_shell_command(app, context);
   register_completion_commands(app, context);
   register_man_command(app, context);
+  register_help_command(app, context);
 }
 
 }  // namespace
@@ -53,6 +56,7 @@ std::unique_ptr<CLI::App> make_app(CliContext& context) {
   app->set_version_flag("--version", std::string("smgctl ") + version::smg_version());
   add_global_options(*app, context.global);
   register_commands(*app, context);
+  add_examples(*app);  // after every command exists: the table names them all
   return app;
 }
 
@@ -71,14 +75,9 @@ int run_cli(CliContext& context, std::vector<std::string> args) {
     *context.out << e.what() << "\n";
     return kExitOk;
   } catch (const CLI::ParseError& e) {
-    // CLI11's own codes (105, 106, ...) become the documented usage code. An unknown command
-    // word only shows up as "a subcommand is required"; name the word instead.
-    const auto extra = app->remaining();
-    if (app->get_subcommands().empty() && !extra.empty() && extra.front().rfind('-', 0) != 0) {
-      *context.err << "smgctl: unknown command \"" << extra.front() << "\" (see smgctl --help)\n";
-    } else {
-      *context.err << "smgctl: " << e.what() << "\n";
-    }
+    // CLI11's own codes (105, 106, ...) become the documented usage code, and its messages plain
+    // words naming the command, with that level's commands or a "did you mean".
+    *context.err << describe_parse_error(*app, e);
     return kExitUsage;
   } catch (const UsageError& e) {
     *context.err << "smgctl: " << e.what() << "\n";

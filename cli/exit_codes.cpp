@@ -12,4 +12,12 @@ int exit_code_for(const Status& status) {
   }
 }
 
+std::string listen_failure_message(const Status& status) {
+  std::string message = status.message();
+  if (message.find("in use") != std::string::npos) {
+    message += " (another smgctl serve? try --port 0)";
+  }
+  return message;
+}
+
 }  // namespace smg::cli

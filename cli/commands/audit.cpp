@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -15,8 +16,8 @@
 #include "cli/exit_codes.h"
 #include "cli/output/printer.h"
 #include "cli/output/structured.h"
+#include "cli/usage/duration_option.h"
 #include "common/clock/clock.h"
-#include "common/config/duration.h"
 
 namespace smg::cli {
 namespace {
@@ -25,11 +26,16 @@ constexpr auto kFilePollInterval = std::chrono::milliseconds(200);
 
 struct TailOptions {
   bool follow = false;
-  std::string since;
+  std::optional<std::chrono::milliseconds> since;
   std::string principal;
   std::string outcome;
   std::string file;
 };
+
+// ?since= for the gateway: whole seconds, a spelling every gateway version accepts.
+std::string since_text(const TailOptions& options) {
+  return options.since ? seconds_text(*options.since) : "";
+}
 
 // Prints one event in the chosen format and flushes, so a pipe sees it at once.
 void print_event(CliContext& context, const nlohmann::json& event) {
@@ -60,9 +66,7 @@ void print_lines(CliContext& context, const AuditFilter& filter,
 }
 
 void tail_file(CliContext& context, const TailOptions& options, AuditFilter filter) {
-  if (!options.since.empty()) {
-    filter.since_ms = unix_now_ms() - *config::parse_duration_ms(options.since);
-  }
+  if (options.since) filter.since_ms = unix_now_ms() - options.since->count();
   FileFollower follower(options.file);
   auto lines = follower.poll();
   check(lines.status());
@@ -84,16 +88,13 @@ void tail_remote(CliContext& context, const TailOptions& options, const AuditFil
     if (matches(filter, event)) print_event(context, event);
   };
   if (options.follow) {
-    check(follow_audit(client, options.since, sink, *context.err));
+    check(follow_audit(client, since_text(options), sink, *context.err));
   } else {
-    check(fetch_audit(client, options.since, sink));
+    check(fetch_audit(client, since_text(options), sink));
   }
 }
 
 void run_tail(CliContext& context, const TailOptions& options) {
-  if (!options.since.empty() && !config::parse_duration_ms(options.since).ok()) {
-    throw UsageError("--since must look like 90s, 15m, 8h or 7d");
-  }
   AuditFilter filter;
   filter.principal = options.principal;
   filter.outcome = options.outcome;
@@ -112,7 +113,8 @@ void register_audit_commands(CLI::App& app, CliContext& context) {
   auto options = std::make_shared<TailOptions>();
   auto* tail = group->add_subcommand("tail", "Print audit events (from a gateway or --file)");
   tail->add_flag("-f,--follow", options->follow, "Keep printing new events as they happen");
-  tail->add_option("--since", options->since, "Only events newer than this (90s, 15m, 8h, 7d)");
+  add_duration_option(*tail, "--since", options->since,
+                      "Only events newer than this (90, 90s, 15m, 8h, 7d)");
   tail->add_option("--principal", options->principal, "Only this principal, e.g. api_key:ci");
   tail->add_option("--outcome", options->outcome, "Only this outcome")
       ->check(CLI::IsMember({"success", "denied", "unauthenticated"}));

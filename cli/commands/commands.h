@@ -25,6 +25,8 @@ void register_parse_commands(CLI::App& app, CliContext& context);
 void register_loads_commands(CLI::App& app, CliContext& context);  // loads, flush-cache
 void register_audit_commands(CLI::App& app, CliContext& context);
 void register_completion_commands(CLI::App& app, CliContext& context);
+// smgctl help [COMMAND...]: the help of any command, as `COMMAND --help` prints it.
+void register_help_command(CLI::App& app, CliContext& context);
 void register_man_command(CLI::App& app, CliContext& context);
 void register_shell_command(CLI::App& app, CliContext& context);
 

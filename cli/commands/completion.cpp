@@ -7,6 +7,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/completion/completer.h"
+#include "cli/completion/context_names.h"
 #include "cli/completion/scripts.h"
 #include "cli/completion/worker_ids.h"
 
@@ -21,6 +22,7 @@ void print_candidates(CLI::App& root, CliContext& context, std::vector<std::stri
   }
   completion::DynamicSources sources;
   sources.worker_ids = [&context] { return completion::fetch_worker_ids(context); };
+  sources.context_names = completion::stored_context_names;
   for (const auto& candidate : completion::complete(root, words, current, sources)) {
     *context.out << candidate.word;
     if (!candidate.description.empty()) {

@@ -46,7 +46,7 @@ void run_dev_worker(DevWorkerFlags& flags, CliContext& context) {
   devworker::DevWorker worker(flags.options);
   auto port = worker.start();
   if (!port.ok()) {
-    throw CommandError(kExitFailure, port.status().message());
+    throw CommandError(kExitFailure, listen_failure_message(port.status()));
   }
   *context.out << "dev-worker listening on http://" << flags.options.host << ":" << *port
                << std::endl;  // flushed: tests read the port from this line

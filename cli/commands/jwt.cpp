@@ -140,19 +140,36 @@ jwt::IdentityOptions identity_options(const VerifyOptions& options) {
   return identity;
 }
 
+// What this verification did not check, so "verified" never reads as more than it was.
+std::vector<std::string> unchecked_claims(const jwt::VerifyPolicy& policy) {
+  std::vector<std::string> unchecked;
+  if (policy.issuer.empty()) unchecked.push_back("iss");
+  if (policy.audience.empty()) unchecked.push_back("aud");
+  return unchecked;
+}
+
 void print_verified(const jwt::VerifiedJwt& verified, const Principal& principal,
-                    CliContext& context) {
+                    const jwt::VerifyPolicy& policy, CliContext& context) {
   std::ostream& out = *context.out;
+  std::vector<std::string> unchecked = unchecked_claims(policy);
   if (context.json_output()) {
     json doc{{"valid", true},           {"subject", principal.display_name},
              {"role", role_name(principal.role)}, {"claims", verified.claims},
-             {"header", verified.header}};
+             {"header", verified.header}, {"unchecked", unchecked}};
     out << doc.dump(2) << "\n";
     return;
   }
   out << "Signature: verified (" << verified.alg
-      << (verified.key_id.empty() ? "" : ", kid " + verified.key_id) << ")\n"
-      << "Subject: " << principal.display_name << "\nRole: " << role_name(principal.role)
+      << (verified.key_id.empty() ? "" : ", kid " + verified.key_id) << ")\n";
+  if (!unchecked.empty()) {
+    out << "Not checked:";
+    for (const auto& claim : unchecked) {
+      out << " " << claim << (claim == "iss" ? " (no --issuer or --issuer-check)"
+                                             : " (no --audience)");
+    }
+    out << "\n";
+  }
+  out << "Subject: " << principal.display_name << "\nRole: " << role_name(principal.role)
       << "\nClaims:\n" << verified.claims.dump(2) << "\n";
   print_times(verified.claims, out);
 }
@@ -184,7 +201,7 @@ void run_verify(const VerifyOptions& options, CliContext& context) {
   if (!principal.ok()) {
     fail_verify(principal.status());
   }
-  print_verified(*verified, *principal, context);
+  print_verified(*verified, *principal, policy, context);
 }
 
 }  // namespace
@@ -202,16 +219,21 @@ void register_jwt_commands(CLI::App& app, CliContext& context) {
   auto options = std::make_shared<VerifyOptions>();
   CLI::App* verify = group->add_subcommand("verify", "Verify a token as the gateway would");
   verify->add_option("token", options->token, "The token, or - to read it from stdin")->required();
-  verify->add_option("--jwks", options->jwks, "JWKS URL or file");
+  // Each flag also answers to the name `smgctl serve` gives it (--jwt-issuer, ...), so a serve
+  // command line's JWT flags can be pasted here as they are.
+  verify->add_option("--jwks,--jwt-jwks-uri", options->jwks, "JWKS URL or file");
   verify->add_option("--key", options->key_file, "PEM public key file (SPKI)");
-  verify->add_option("--issuer", options->issuer, "Issuer URL: discover its JWKS, require iss");
-  verify->add_option("--audience", options->audience, "Require this value in aud");
-  verify->add_option("--issuer-check", options->issuer_check, "Require iss to equal this");
-  verify->add_option("--leeway", options->leeway, "Clock skew allowed, seconds")
+  verify->add_option("--issuer,--jwt-issuer", options->issuer,
+                     "Issuer URL: discover its JWKS, require iss");
+  verify->add_option("--audience,--jwt-audience", options->audience, "Require this value in aud");
+  verify->add_option("--issuer-check", options->issuer_check,
+                     "Require iss to equal this (with --jwks or --key)");
+  verify->add_option("--leeway,--jwt-leeway-secs", options->leeway, "Clock skew allowed, seconds")
       ->capture_default_str();
-  verify->add_option("--role-claim", options->role_claim, "Claim holding roles")
+  verify->add_option("--role-claim,--jwt-role-claim", options->role_claim, "Claim holding roles")
       ->capture_default_str();
-  verify->add_option("--role-mapping", options->role_mappings, "IDP_VALUE=admin|user, repeatable");
+  verify->add_option("--role-mapping,--jwt-role-mapping", options->role_mappings,
+                     "IDP_VALUE=admin|user, repeatable");
   verify->callback([options, &context] { run_verify(*options, context); });
 }
 

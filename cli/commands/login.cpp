@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands/commands.h"
+#include "cli/usage/duration_option.h"
 #include "cli/contexts/context_store.h"
 #include "cli/exit_codes.h"
 #include "cli/input/password_input.h"
@@ -31,7 +32,7 @@ struct LoginOptions {
   bool no_browser = false;
   bool client_secret_stdin = false;
   std::vector<std::string> scopes;
-  int timeout_seconds = 300;
+  std::chrono::milliseconds timeout{std::chrono::minutes(5)};
 };
 
 ContextStore open_store() {
@@ -95,7 +96,11 @@ Result<oidc::TokenSet> run_flow(CliContext& context, const LoginOptions& options
   bool can_open = browser_available() && !options.no_browser;
   bool use_device = options.device || (!options.pkce && !can_open);
   if (use_device) return device_login(seams, metadata, client, *context.err);
-  PkceOptions pkce{can_open, std::chrono::seconds(options.timeout_seconds)};
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options.timeout);
+  if (seconds.count() < 1 || seconds.count() > 3600) {
+    throw UsageError("login --timeout must be between 1s and 1h");
+  }
+  PkceOptions pkce{can_open, seconds};
   return pkce_login(seams, metadata, client, pkce, *context.err);
 }
 
@@ -217,10 +222,8 @@ void register_login_commands(CLI::App& app, CliContext& context) {
   login->add_flag("--no-browser", options->no_browser, "Print the URL, never open a browser");
   login->add_flag("--client-secret-stdin", options->client_secret_stdin,
                   "Read a client secret from stdin (confidential clients only)");
-  login
-      ->add_option("--timeout", options->timeout_seconds,
-                   "Seconds to wait for the browser login (--pkce)")
-      ->check(CLI::Range(1, 3600));
+  add_duration_option(*login, "--timeout", options->timeout,
+                      "How long to wait for the browser login (--pkce; 90, 30s, 5m)", "5m");
   login->callback([&context, options] { run_login(context, *options); });
 
   auto* logout =

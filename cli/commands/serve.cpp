@@ -8,8 +8,10 @@
 #include <thread>
 
 #include "cli/commands/commands.h"
+#include "cli/commands/serve_flag_groups.h"
 #include "cli/exit_codes.h"
-#include "common/apikey/generate.h"
+#include "cli/state/dev_keys.h"
+#include "cli/state/state_dir.h"
 #include "common/log/logger.h"
 #include "server/devworker/dev_worker.h"
 #include "server/gateway/gateway_runtime.h"
@@ -21,6 +23,7 @@ namespace {
 struct ServeFlags {
   server::ServeConfig config;
   bool dev = false;
+  bool dev_new_keys = false;
   int health_interval = 10, health_timeout = 5, cb_timeout = 60, cb_window = 120;
   int retry_initial_ms = 50, retry_max_ms = 30000;
   std::vector<std::string> selector;  // k=v items; replace server.discovery.selector when given
@@ -101,7 +104,10 @@ void add_core_flags(CLI::App& cmd, ServeFlags& f) {
                  "NAME=SOURCE tokenizer to load before serving (repeatable; file, directory or "
                  "Hub repository id)");
   cmd.add_flag("--enable-wasm", c.wasm.enabled, "Allow WASM middleware modules (/wasm)");
-  cmd.add_flag("--dev", f.dev, "Start a built-in test worker and print generated keys");
+  cmd.add_flag("--dev", f.dev,
+               "Start a built-in test worker, with keys and data kept under "
+               "$XDG_STATE_HOME/smgctl/dev");
+  cmd.add_flag("--dev-new-keys", f.dev_new_keys, "With --dev: replace the kept keys with new ones");
   add_discovery_flags(cmd, f);
 }
 
@@ -111,7 +117,8 @@ void add_tuning_flags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_option("--queue-size", c.queue_size, "Requests that may wait")->capture_default_str();
   cmd.add_option("--queue-timeout-secs", c.queue_timeout_secs)->capture_default_str();
   cmd.add_option("--request-timeout-secs", c.request_timeout_secs)->capture_default_str();
-  cmd.add_option("--max-payload-size", c.max_payload_size, "Bytes")->capture_default_str();
+  cmd.add_option("--max-payload-size", c.max_payload_size,
+                 "Largest data-plane request body in bytes (413 past it)")->capture_default_str();
   cmd.add_option("--retry-max-retries", c.retry.max_retries)->capture_default_str();
   cmd.add_option("--retry-initial-backoff-ms", f.retry_initial_ms)->capture_default_str();
   cmd.add_option("--retry-max-backoff-ms", f.retry_max_ms)->capture_default_str();
@@ -181,7 +188,14 @@ struct DevSetup {
   std::string admin_key, user_key, model = "smg-dev-echo";
 };
 
-DevSetup start_dev_worker(server::ServeConfig& config) {
+// --dev's keys and data live in smgctl's state folder, not wherever the command was run.
+DevSetup start_dev_worker(server::ServeConfig& config, bool new_keys) {
+  auto state = smgctl_state_dir();
+  if (!state.ok()) throw CommandError(kExitFailure, "serve --dev: " + state.status().message());
+  const std::string dir = *state + "/dev";
+  auto keys = load_dev_keys(dir, new_keys);
+  if (!keys.ok()) throw CommandError(kExitFailure, "serve --dev: " + keys.status().message());
+  if (config.data_dir == server::ServeConfig{}.data_dir) config.data_dir = dir + "/data";
   DevSetup dev;
   devworker::DevWorkerOptions options;
   options.models = {dev.model};
@@ -189,8 +203,8 @@ DevSetup start_dev_worker(server::ServeConfig& config) {
   auto port = dev.worker->start();
   if (!port.ok()) throw CommandError(kExitFailure, "dev worker: " + port.status().message());
   config.worker_urls.push_back("http://127.0.0.1:" + std::to_string(*port));
-  dev.admin_key = apikey::generate_api_key().reveal();
-  dev.user_key = apikey::generate_api_key().reveal();
+  dev.admin_key = keys->admin_key;
+  dev.user_key = keys->user_key;
   config.control_plane_api_keys.push_back("dev-admin:Dev Admin:admin:" + dev.admin_key);
   config.control_plane_api_keys.push_back("dev-user:Dev User:user:" + dev.user_key);
   return dev;
@@ -201,14 +215,20 @@ void print_dev_banner(std::ostream& out, const DevSetup& dev, const std::string&
       << ", model " << dev.model << ")\n"
       << "  admin key (control plane): " << dev.admin_key << "\n"
       << "  user key  (data plane):    " << dev.user_key << "\n"
-      << "These keys are shown once and live only as long as this process. Try:\n"
+      << "The keys are kept for the next --dev run (--dev-new-keys replaces them). Try:\n"
       << "  curl -s " << base << "/v1/chat/completions -H 'Authorization: Bearer " << dev.user_key
       << "' -H 'Content-Type: application/json' -d '{\"model\":\"" << dev.model
       << "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello smg\"}]}'\n"
       << "  curl -sN " << base << "/v1/chat/completions -H 'Authorization: Bearer "
       << dev.user_key << "' -H 'Content-Type: application/json' -d '{\"model\":\"" << dev.model
       << "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream please\"}]}'\n"
-      << "  curl -s " << base << "/workers -H 'Authorization: Bearer " << dev.admin_key << "'\n";
+      << "  curl -s " << base << "/workers -H 'Authorization: Bearer " << dev.admin_key << "'\n"
+      << "Manage it with smgctl (saves a context named dev):\n"
+      << "  printf '%s\\n' '" << dev.admin_key << "' | smgctl context set dev --server " << base
+      << " --token-stdin\n"
+      << "  smgctl --context dev workers list\n"
+      << "Point an OpenAI SDK at it:\n"
+      << "  export OPENAI_BASE_URL=" << base << "/v1 OPENAI_API_KEY=" << dev.user_key << "\n";
 }
 
 int run_serve(ServeFlags& flags, CliContext& context) {
@@ -221,11 +241,17 @@ int run_serve(ServeFlags& flags, CliContext& context) {
   log::configure({.level = level, .json = config.log_json});
   sigset_t signals = block_signals();
   DevSetup dev;
-  if (flags.dev) dev = start_dev_worker(config);
+  if (flags.dev_new_keys && !flags.dev) throw UsageError("--dev-new-keys needs --dev");
+  if (flags.dev) dev = start_dev_worker(config, flags.dev_new_keys);
   auto runtime = server::GatewayRuntime::build(config);
   if (!runtime.ok()) throw UsageError(runtime.status().message());
   auto port = (*runtime)->start();
-  if (!port.ok()) throw CommandError(kExitUsage, port.status().message());
+  // A port in use exits 1 (as dev-worker); an unusable certificate is a usage error (2).
+  if (!port.ok()) {
+    bool unavailable = port.status().code() == Code::kUnavailable;
+    throw CommandError(unavailable ? kExitFailure : kExitUsage,
+                       listen_failure_message(port.status()));
+  }
   std::string base = std::string((*runtime)->tls() ? "https" : "http") + "://" +
                      (config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host) +
                      ":" + std::to_string(*port);
@@ -270,6 +296,7 @@ void register_serve_command(CLI::App& app, CliContext& context) {
   auto* cmd = app.add_subcommand("serve", "Run the gateway (SMG-compatible flags)");
   add_core_flags(*cmd, *flags);
   add_tuning_flags(*cmd, *flags);
+  group_serve_flags(*cmd);
   cmd->callback([flags, &context] { context.exit_code = run_serve(*flags, context); });
 }
 

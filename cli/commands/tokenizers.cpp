@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/commands/commands.h"
+#include "cli/usage/duration_option.h"
 #include "cli/exit_codes.h"
 #include "cli/output/json_cells.h"
 #include "cli/output/printer.h"
@@ -90,7 +91,7 @@ json wait_for_load(const GatewayClient& client, const std::string& id, std::chro
 void register_add_remove(CLI::App& group, CliContext& context) {
   auto quiet = std::make_shared<bool>(false);
   auto wait = std::make_shared<bool>(false);
-  auto timeout = std::make_shared<int>(600);
+  auto timeout = std::make_shared<std::chrono::milliseconds>(std::chrono::minutes(10));
   auto id = std::make_shared<std::string>();
   auto source = std::make_shared<std::string>();
   auto source_flag = std::make_shared<std::string>();
@@ -100,7 +101,8 @@ void register_add_remove(CLI::App& group, CliContext& context) {
   add->add_option("--source", *source_flag, "The same as SOURCE")->excludes(positional);
   add->add_flag("-q,--quiet", *quiet, "Tokenizer id only");
   add->add_flag("--wait", *wait, "Wait until the load is completed or failed");
-  add->add_option("--wait-timeout", *timeout, "Seconds --wait waits")->capture_default_str();
+  add_duration_option(*add, "--wait-timeout", *timeout, "How long --wait waits (90, 30s, 10m)",
+                      "10m");
   add->callback([&context, id, source, source_flag, quiet, wait, timeout] {
     std::string from = source->empty() ? *source_flag : *source;
     if (from.empty()) throw UsageError("tokenizers add: SOURCE is required");
@@ -109,7 +111,8 @@ void register_add_remove(CLI::App& group, CliContext& context) {
     json answer = require_ok(client.call("POST", "/v1/tokenizers", &body));
     if (*wait) {
       std::string job_id = answer.value("id", std::string());
-      wait_for_load(client, job_id, std::chrono::seconds(*timeout), context);
+      wait_for_load(client, job_id, std::chrono::duration_cast<std::chrono::seconds>(*timeout),
+                    context);
       answer = require_ok(client.call("GET", tokenizer_path(job_id)));
     }
     print_tokenizers(context, answer, json::array({answer}), *quiet);

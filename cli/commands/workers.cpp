@@ -8,12 +8,14 @@
 #include <vector>
 
 #include "cli/commands/commands.h"
+#include "cli/exit_codes.h"
 #include "cli/input/password_input.h"
 #include "cli/output/json_cells.h"
 #include "cli/output/printer.h"
 #include "cli/remote/gateway_client.h"
 #include "cli/remote/wait_ready.h"
-#include "common/config/duration.h"
+#include "cli/remote/worker_ref.h"
+#include "cli/usage/duration_option.h"
 #include "common/http/form.h"
 
 namespace smg::cli {
@@ -34,7 +36,7 @@ struct AddOptions {
   std::string url;
   WorkerFields fields;
   bool wait = false;
-  std::string timeout = "60s";
+  std::chrono::milliseconds timeout{60000};
   bool quiet = false;
 };
 
@@ -84,15 +86,9 @@ json worker_body(CliContext& context, const WorkerFields& fields) {
   return body;
 }
 
-std::chrono::milliseconds parse_timeout(const std::string& text) {
-  bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-  auto ms = config::parse_duration_ms(digits ? text + "s" : text);
-  if (!ms.ok() || *ms <= 0) throw UsageError("--timeout must look like 30s, 5m or 90");
-  return std::chrono::milliseconds(*ms);
-}
-
 void run_add(CliContext& context, const AddOptions& options) {
-  auto timeout = parse_timeout(options.timeout);
+  auto timeout = options.timeout;
+  if (timeout.count() <= 0) throw UsageError("--timeout must be more than 0s");
   json body = worker_body(context, options.fields);
   body["url"] = options.url;
   GatewayClient client(resolve_target(context));
@@ -107,15 +103,25 @@ void run_add(CliContext& context, const AddOptions& options) {
   view.document = accepted;
   view.ids = {id};
   view.table = [accepted, id] {
-    Table table({"WORKER_ID", "URL", "STATUS"});
+    Table table({"ID", "URL", "STATUS"});  // the same header as workers list
     table.add_row({id, cell(accepted, "url"), cell(accepted, "status")});
     return table;
   };
   print_view(context, view, options.quiet);
 }
 
+// A worker named by id, unique id prefix or URL: the full id (one GET /workers when not whole).
+std::string worker_id_for(const GatewayClient& client, const std::string& text) {
+  if (is_full_worker_id(text)) return text;
+  json listed = require_ok(client.call("GET", "/workers"));
+  auto id = match_worker(array_at(listed, "workers"), text);
+  if (!id.ok()) throw CommandError(exit_code_for(id.status()), id.status().message());
+  return *id;
+}
+
 void add_field_flags(CLI::App& command, WorkerFields& fields) {
-  command.add_option("--model-id", fields.model_id, "Model the worker serves");
+  // --model, as everywhere else in smgctl; --model-id (SMG's field name) still works.
+  command.add_option("--model,--model-id", fields.model_id, "Model the worker serves");
   command.add_flag("--api-key-stdin", fields.api_key_stdin,
                    "Read the worker's API key from stdin (or a no-echo prompt)");
   command.add_option("--priority", fields.priority, "Routing priority (non-negative)");
@@ -139,11 +145,12 @@ void register_list_get(CLI::App& group, CliContext& context) {
 
   auto id = std::make_shared<std::string>();
   auto* get = group.add_subcommand("get", "Show one worker");
-  get->add_option("ID", *id, "Worker id")->required();
+  get->add_option("WORKER", *id, "Worker id, unique id prefix or URL")->required();
   get->add_flag("-q,--quiet", *quiet, "Worker id only");
   get->callback([&context, id, quiet] {
     GatewayClient client(resolve_target(context));
-    json worker = require_ok(client.call("GET", "/workers/" + http::percent_encode(*id)));
+    std::string worker_id = worker_id_for(client, *id);
+    json worker = require_ok(client.call("GET", "/workers/" + http::percent_encode(worker_id)));
     print_workers(context, worker, json::array({worker}), *quiet);
   });
 }
@@ -154,8 +161,8 @@ void register_add(CLI::App& group, CliContext& context) {
   add->add_option("URL", options->url, "Worker base URL, e.g. http://10.0.0.7:8000")->required();
   add_field_flags(*add, options->fields);
   add->add_flag("--wait", options->wait, "Wait until the worker is ready");
-  add->add_option("--timeout", options->timeout, "How long --wait waits (30s, 5m)")
-      ->capture_default_str();
+  add_duration_option(*add, "--timeout", options->timeout, "How long --wait waits (90, 30s, 5m)",
+                      "60s");
   add->add_flag("-q,--quiet", options->quiet, "Worker id only");
   add->callback([&context, options] { run_add(context, *options); });
 }
@@ -164,21 +171,23 @@ void register_remove_update(CLI::App& group, CliContext& context) {
   auto id = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   auto* remove = group.add_subcommand("remove", "Remove a worker (in-flight requests drain)");
-  remove->add_option("ID", *id, "Worker id")->required();
+  remove->add_option("WORKER", *id, "Worker id, unique id prefix or URL")->required();
   remove->add_flag("-q,--quiet", *quiet, "Worker id only");
   remove->callback([&context, id, quiet] {
     GatewayClient client(resolve_target(context));
-    json answer = require_ok(client.call("DELETE", "/workers/" + http::percent_encode(*id)));
+    std::string worker_id = worker_id_for(client, *id);
+    json answer =
+        require_ok(client.call("DELETE", "/workers/" + http::percent_encode(worker_id)));
     View view;
     view.document = answer;
-    view.ids = {*id};
+    view.ids = {worker_id};
     view.message = cell(answer, "message");
     print_view(context, view, *quiet);
   });
 
   auto fields = std::make_shared<WorkerFields>();
   auto* update = group.add_subcommand("update", "Change a worker's mutable fields (merge)");
-  update->add_option("ID", *id, "Worker id")->required();
+  update->add_option("WORKER", *id, "Worker id, unique id prefix or URL")->required();
   add_field_flags(*update, *fields);
   update->add_option("--remove-label", fields->remove_labels, "Label key to remove (repeatable)");
   update->add_flag("-q,--quiet", *quiet, "Worker id only");
@@ -186,7 +195,9 @@ void register_remove_update(CLI::App& group, CliContext& context) {
     json body = worker_body(context, *fields);
     if (body.empty()) throw UsageError("nothing to update: pass at least one field flag");
     GatewayClient client(resolve_target(context));
-    json worker = require_ok(client.call("PATCH", "/workers/" + http::percent_encode(*id), &body));
+    std::string worker_id = worker_id_for(client, *id);
+    json worker =
+        require_ok(client.call("PATCH", "/workers/" + http::percent_encode(worker_id), &body));
     print_workers(context, worker, json::array({worker}), *quiet);
   });
 }

@@ -134,6 +134,26 @@ bool wants_worker_id(const Walk& walk) {
   return words.size() >= 2 && words[0] == "workers" && kVerbs.contains(words[1]);
 }
 
+// The context name after `context use|delete` (the first argument only).
+bool wants_context_name(const Walk& walk) {
+  static const std::set<std::string> kVerbs = {"use", "delete"};
+  const auto& words = walk.command_words;
+  return walk.positionals == 0 && words.size() == 2 && words[0] == "context" &&
+         kVerbs.contains(words[1]);
+}
+
+bool is_context_option(const CLI::Option& option) { return option.check_lname("context"); }
+
+std::vector<Candidate> context_candidates(const DynamicSources& sources, const std::string& prefix,
+                                          const std::string& current) {
+  std::vector<Candidate> out;
+  if (!sources.context_names) return out;
+  for (const std::string& name : sources.context_names()) {
+    add_if_prefixed(out, prefix + name, "context", current);
+  }
+  return out;
+}
+
 std::vector<Candidate> word_candidates(const Walk& walk, const std::string& current,
                                        const DynamicSources& sources) {
   std::vector<Candidate> out;
@@ -147,19 +167,25 @@ std::vector<Candidate> word_candidates(const Walk& walk, const std::string& curr
       add_if_prefixed(out, id, "worker", current);
     }
   }
+  if (wants_context_name(walk)) {
+    for (auto& candidate : context_candidates(sources, "", current)) out.push_back(candidate);
+  }
   return out;
 }
 
 std::vector<Candidate> candidates_at(const Walk& walk, const std::string& current,
                                      const DynamicSources& sources) {
   if (walk.pending.option != nullptr) {
+    if (is_context_option(*walk.pending.option)) return context_candidates(sources, "", current);
     return value_candidates(*walk.pending.option, "", current);
   }
   if (!walk.options_ended && current.starts_with("-")) {
     if (auto eq = current.find('='); current.starts_with("--") && eq != std::string::npos) {
       const CLI::Option* option = find_option(walk.app, current.substr(0, eq)).option;
-      return option == nullptr ? std::vector<Candidate>{}
-                               : value_candidates(*option, current.substr(0, eq + 1), current);
+      if (option == nullptr) return {};
+      std::string prefix = current.substr(0, eq + 1);
+      if (is_context_option(*option)) return context_candidates(sources, prefix, current);
+      return value_candidates(*option, prefix, current);
     }
     return option_candidates(walk.app, current);
   }

@@ -24,6 +24,7 @@ struct Candidate {
 // completion never prints an error or blocks for long.
 struct DynamicSources {
   std::function<std::vector<std::string>()> worker_ids;
+  std::function<std::vector<std::string>()> context_names;  // --context, context use|delete
 };
 
 // Candidates for `current`, the word being typed after `words` (the words before it, without the

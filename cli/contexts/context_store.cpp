@@ -27,8 +27,9 @@ Result<CredentialMap> load_credentials(const std::string& path) {
 }
 
 Status context_not_found(const std::string& name) {
-  return not_found("context_not_found",
-                   "no context named \"" + name + "\" (see `smgctl context list`)");
+  // A name the user typed that names nothing is a usage error (exit 2), like --context NAME.
+  return invalid_argument("context_not_found",
+                          "no context named \"" + name + "\" (see `smgctl context list`)");
 }
 
 auto by_name(const std::string& name) {

@@ -5,6 +5,7 @@
 
 #include "cli/completion/completer.h"
 #include "cli/man/roff.h"
+#include "cli/usage/examples.h"
 #include "common/version/version.h"
 
 namespace smg::cli::man {
@@ -206,6 +207,20 @@ void write_files(RoffWriter& w) {
            "History of smgctl shell. Mode 0600 in a 0700 folder.");
 }
 
+// EXAMPLES: the command's own (add_examples puts them in its footer), then its subcommands'.
+void write_examples(RoffWriter& w, const CLI::App& command) {
+  std::vector<std::string> lines = split_footer(command.get_footer()).examples;
+  if (!visible_subcommands(command).empty() && command.get_parent() != nullptr) {
+    lines.clear();  // a group's page lists each subcommand's own examples instead
+    for (const CLI::App* sub : visible_subcommands(command)) {
+      for (auto& line : split_footer(sub->get_footer()).examples) lines.push_back(line);
+    }
+  }
+  if (lines.empty()) return;
+  w.section("EXAMPLES");
+  w.example_block(lines);
+}
+
 std::string root_summary(const CLI::App& root) {
   std::string summary = root.get_description();
   const std::string prefix = root.get_name() + ": ";
@@ -235,6 +250,7 @@ ManPage render_root(const CLI::App& root) {
   w.text("Accepted before or after the command.");
   write_options(w, root, true);
   write_exit_status(w);
+  write_examples(w, root);
   write_root_environment(w, root);
   write_files(w);
   write_see_also(w, pages);
@@ -251,9 +267,10 @@ ManPage render_command(const CLI::App& root, const CLI::App& command) {
   write_synopsis(w, command, {"smgctl"});
   w.section("DESCRIPTION");
   w.text(sentence(command.get_description()));
-  if (!command.get_footer().empty()) {
+  FooterParts footer = split_footer(command.get_footer());
+  if (!footer.text.empty()) {
     w.paragraph();
-    w.text(command.get_footer());
+    w.text(footer.text);
   }
   if (has_own_options(command)) {
     w.section("OPTIONS");
@@ -265,6 +282,7 @@ ManPage render_command(const CLI::App& root, const CLI::App& command) {
       write_command(w, *sub, {"smgctl", command.get_name()});
     }
   }
+  write_examples(w, command);
   w.section("GLOBAL OPTIONS");
   w.text("The global options of smgctl(1) apply here too:");
   write_options(w, root, false);

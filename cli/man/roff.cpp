@@ -76,4 +76,15 @@ void RoffWriter::raw(std::string_view roff_line) {
   out_ += "\n";
 }
 
+void RoffWriter::example_block(const std::vector<std::string>& lines) {
+  raw(".RS 4");
+  raw(".nf");
+  for (const auto& line : lines) {
+    out_ += escape(line);
+    out_ += "\n";
+  }
+  raw(".fi");
+  raw(".RE");
+}
+
 }  // namespace smg::cli::man

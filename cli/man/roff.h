@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace smg::cli::man {
 
@@ -29,6 +30,8 @@ class RoffWriter {
   void tagged(std::string_view tag_roff, std::string_view body);
   void text(std::string_view text);       // escaped, one output line per input line
   void raw(std::string_view roff_line);   // written as is
+  // Command lines, indented and unfilled (.RS 4 .nf ... .fi .RE), each escaped.
+  void example_block(const std::vector<std::string>& lines);
   const std::string& str() const { return out_; }
 
  private:

@@ -92,10 +92,11 @@ Status GatewayClient::transport_failure(const Status& status) const {
 
 Status GatewayClient::answer_failure(long status, const std::string& body) const {
   Status failure = http_error_status(status, body);
-  // A 401 for a `smgctl login` session means the session is over (revoked at the provider,
-  // or the gateway no longer trusts it): the fix is logging in again.
-  if (status == 401 && target_.oidc_session) {
-    return Status(failure.code(), failure.reason(), unauthenticated_message(target_, ""));
+  // A 401 names the credential that failed and the fix; for a `smgctl login` session it means
+  // the session is over (revoked at the provider, or no longer trusted): log in again.
+  if (status == 401) {
+    return Status(failure.code(), failure.reason(),
+                  unauthenticated_message(target_, failure.message()));
   }
   return failure;
 }

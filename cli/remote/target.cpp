@@ -52,7 +52,10 @@ void apply_context(RemoteTarget& target, const CliContext& context) {
   if (!chosen) return;
   bool same_server =
       target.server.empty() || target.server == without_trailing_slash(chosen->server);
-  if (!same_server && global.context.empty()) return;
+  if (!same_server && global.context.empty()) {
+    if (target.token.empty()) target.skipped_context = chosen->name;
+    return;
+  }
   target.context_name = chosen->name;
   if (target.server.empty()) target.server = without_trailing_slash(chosen->server);
   if (global.cacert.empty()) target.cacert = chosen->cacert;
@@ -63,9 +66,11 @@ void apply_context(RemoteTarget& target, const CliContext& context) {
   if (credential->oidc) {
     target.token = session_bearer(store, chosen->name);
     target.oidc_session = true;
+    target.source = RemoteTarget::Source::kLoginSession;
     return;
   }
   target.token = credential->bearer().reveal();
+  if (!target.token.empty()) target.source = RemoteTarget::Source::kContext;
 }
 
 }  // namespace
@@ -74,9 +79,11 @@ RemoteTarget resolve_target(const CliContext& context) {
   RemoteTarget target;
   target.server = without_trailing_slash(context.global.server);
   target.token = context.global.token;
+  if (!target.token.empty()) target.source = RemoteTarget::Source::kTokenFlag;
   if (target.token.empty()) {
-    if (const char* env = std::getenv("SMG_TOKEN"); env != nullptr) {
+    if (const char* env = std::getenv("SMG_TOKEN"); env != nullptr && env[0] != '\0') {
       target.token = env;
+      target.source = RemoteTarget::Source::kEnvironment;
     }
   }
   target.cacert = context.global.cacert;
@@ -94,8 +101,30 @@ RemoteTarget resolve_target(const CliContext& context) {
 
 std::string unauthenticated_message(const RemoteTarget& target,
                                     const std::string& server_message) {
+  using Source = RemoteTarget::Source;
   if (target.oidc_session) return session_expired_message(target.context_name);
-  return server_message;
+  switch (target.source) {
+    case Source::kLoginSession: return session_expired_message(target.context_name);
+    case Source::kTokenFlag:
+      return server_message + ": the gateway refused the --token credential";
+    case Source::kEnvironment:
+      return server_message + ": the gateway refused the SMG_TOKEN credential (unset it to use "
+                              "a context's)";
+    case Source::kContext:
+      return server_message + ": the gateway refused the key stored in context \"" +
+             target.context_name + "\"; replace it: smgctl context set " + target.context_name +
+             " --token-stdin";
+    case Source::kNone:
+      if (!target.token.empty()) return server_message + ": the gateway refused the credential";
+      break;
+  }
+  if (!target.skipped_context.empty()) {
+    return server_message + ": no credential was sent (context \"" + target.skipped_context +
+           "\" is for another server; add --context " + target.skipped_context +
+           " to send its credential here)";
+  }
+  return server_message + ": no credential was sent (pass --token-stdin via smgctl context set, "
+                          "or SMG_TOKEN)";
 }
 
 }  // namespace smg::cli

@@ -21,6 +21,11 @@ struct RemoteTarget {
   bool insecure = false;     // skip TLS verification
   std::string context_name;  // the context used, empty when flags alone decided
   bool oidc_session = false;  // `token` comes from `smgctl login` (see unauthenticated_message)
+  // Where `token` came from, for a 401 that names the credential that failed.
+  enum class Source { kNone, kTokenFlag, kEnvironment, kContext, kLoginSession };
+  Source source = Source::kNone;
+  // A context not used because --server named another server (its credential stays home).
+  std::string skipped_context;
 };
 
 // REQUIRES: nothing; throws UsageError with a one-line hint when no server can be found, the
@@ -29,8 +34,9 @@ struct RemoteTarget {
 // refresh the provider refuses throws CommandError(3, session_expired_message(context)).
 RemoteTarget resolve_target(const CliContext& context);
 
-// What to tell the user when the gateway answers 401: for an OIDC session, that it expired or was
-// revoked and `smgctl login` is needed; otherwise the server's own message.
+// What to tell the user when the gateway answers 401: which credential was refused (or that none
+// was sent, and why) and the command that fixes it; for an OIDC session, that it expired or was
+// revoked and `smgctl login` is needed. `server_message` is the gateway's own words.
 std::string unauthenticated_message(const RemoteTarget& target, const std::string& server_message);
 
 }  // namespace smg::cli

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "common/http/form.h"
@@ -9,7 +10,10 @@
 namespace smg::cli {
 namespace {
 
-constexpr auto kPollInterval = std::chrono::milliseconds(200);
+// Polls start at 200 ms and double up to 2 s: a worker that becomes ready at once is seen at
+// once, and a slow one costs the gateway (and its audit log) a request every 2 s, not 5 a second.
+constexpr auto kFirstPoll = std::chrono::milliseconds(200);
+constexpr auto kLongestPoll = std::chrono::milliseconds(2000);
 
 bool progress_wanted(const CliContext& context) {
   return context.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
@@ -27,6 +31,7 @@ Result<nlohmann::json> wait_until_ready(const GatewayClient& client, const std::
   const bool progress = progress_wanted(context);
   const auto start = std::chrono::steady_clock::now();
   std::string status = "unknown";
+  auto interval = kFirstPoll;
   for (;;) {
     auto worker = client.call("GET", "/workers/" + http::percent_encode(worker_id));
     if (!worker.ok()) return worker.status();
@@ -41,8 +46,11 @@ Result<nlohmann::json> wait_until_ready(const GatewayClient& client, const std::
       if (progress) *context.err << "\n";
       return worker;
     }
-    if (std::chrono::steady_clock::now() - start >= timeout) break;
-    std::this_thread::sleep_for(kPollInterval);
+    std::chrono::steady_clock::duration left = timeout - (std::chrono::steady_clock::now() - start);
+    if (left <= std::chrono::steady_clock::duration::zero()) break;
+    // At full precision: a remainder rounded down to 0 ms would poll in a busy loop.
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(interval, left));
+    interval = std::min(interval * 2, kLongestPoll);
   }
   if (progress) *context.err << "\n";
   return Status(

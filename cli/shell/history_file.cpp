@@ -5,8 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
+
+#include "cli/state/state_dir.h"
 
 namespace smg::cli::shell {
 namespace {
@@ -40,16 +41,9 @@ Status make_private_dirs(const std::string& dir) {
 }  // namespace
 
 Result<std::string> history_path() {
-  const char* state = std::getenv("XDG_STATE_HOME");
-  if (state != nullptr && state[0] == '/') {
-    return std::string(state) + "/smgctl/history";
-  }
-  const char* home = std::getenv("HOME");
-  if (home != nullptr && home[0] == '/') {
-    return std::string(home) + "/.local/state/smgctl/history";
-  }
-  return internal_error("no_home", "shell history disabled: neither XDG_STATE_HOME nor HOME is "
-                                   "set to an absolute path");
+  auto dir = smgctl_state_dir();
+  if (!dir.ok()) return internal_error("no_home", "shell history disabled: " + dir.status().message());
+  return *dir + "/history";
 }
 
 Result<std::string> prepare_history_file() {

@@ -5,10 +5,12 @@
 
 #include "cli/app.h"
 #include "cli/completion/completer.h"
+#include "cli/completion/context_names.h"
 #include "cli/completion/worker_ids.h"
 #include "cli/exit_codes.h"
 #include "cli/remote/target.h"
 #include "cli/shell/tokenizer.h"
+#include "common/text/suggest.h"
 
 namespace smg::cli::shell {
 namespace {
@@ -52,6 +54,9 @@ ShellSession::ShellSession(const CliContext& base, Deps deps)
   if (!deps_.worker_ids) {
     deps_.worker_ids = completion::fetch_worker_ids;
   }
+  if (!deps_.context_names) {
+    deps_.context_names = completion::stored_context_names;
+  }
 }
 
 CliContext ShellSession::line_context() const {
@@ -94,8 +99,12 @@ bool ShellSession::refused(CLI::App& app, const std::vector<std::string>& comman
   }
   // CLI11 alone would say only "A subcommand is required": name the word that is not one.
   if (!is_command(app, command.front())) {
-    *base_.err << "smgctl: unknown command \"" << command.front()
-               << "\" (TAB lists the commands, help describes them)\n";
+    // One line: the screen is the user's, and TAB lists the commands anyway.
+    std::vector<std::string> names;
+    for (const CLI::App* sub : completion::visible_subcommands(app)) names.push_back(sub->get_name());
+    *base_.err << "smgctl: unknown command \"" << command.front() << "\"";
+    if (auto near = text::suggest(command.front(), names)) *base_.err << "; did you mean \"" << *near << "\"?";
+    *base_.err << " (TAB lists the commands, help describes them)\n";
     return true;
   }
   if (kRefusedInShell.contains(command.front())) {
@@ -118,8 +127,7 @@ ShellSession::Next ShellSession::run_builtin(const std::vector<std::string>& wor
     return Next::kContinue;
   }
   if (first == "help") {
-    std::vector<std::string> args(words.begin() + 1, words.end());
-    args.push_back("--help");
+    std::vector<std::string> args(words.begin(), words.end());  // `smgctl help WORDS...`
     CliContext context = line_context();
     last_exit_code_ = deps_.run(context, std::move(args));
     return Next::kContinue;
@@ -131,6 +139,13 @@ ShellSession::Next ShellSession::run_builtin(const std::vector<std::string>& wor
 void ShellSession::use_context(const std::vector<std::string>& words) {
   if (words.size() != 2 || words[1].empty()) {
     *base_.err << "smgctl: usage: use CONTEXT\n";
+    last_exit_code_ = kExitUsage;
+    return;
+  }
+  auto names = deps_.context_names();
+  if (std::find(names.begin(), names.end(), words[1]) == names.end()) {
+    *base_.err << "smgctl: no context named \"" << words[1]
+               << "\" (see `context list`; TAB completes the names)\n";
     last_exit_code_ = kExitUsage;
     return;
   }
@@ -158,11 +173,17 @@ Completions ShellSession::complete(std::string_view line_before_cursor) const {
   auto app = make_app(context);
   completion::DynamicSources sources;
   sources.worker_ids = [this, &context] { return deps_.worker_ids(context); };
+  sources.context_names = deps_.context_names;
   Completions result;
   result.current = partial.current;
   result.in_quotes = partial.open_quote != 0;
   for (auto& candidate : completion::complete(*app, partial.words, partial.current, sources)) {
     result.candidates.push_back(std::move(candidate.word));
+  }
+  if (partial.words.size() == 1 && partial.words[0] == "use") {
+    for (const std::string& name : deps_.context_names()) {
+      if (name.starts_with(partial.current)) result.candidates.push_back(name);
+    }
   }
   if (partial.words.empty()) {
     for (std::string builtin : {"exit", "help", "quit", "use"}) {

@@ -28,6 +28,8 @@ class ShellSession {
     std::function<int(CliContext&, std::vector<std::string>)> run;
     // Live worker ids for completion; completion::fetch_worker_ids by default.
     std::function<std::vector<std::string>(const CliContext&)> worker_ids;
+    // Stored context names, for `use` and --context; completion::stored_context_names by default.
+    std::function<std::vector<std::string>()> context_names;
   };
   enum class Next { kContinue, kExit };
 

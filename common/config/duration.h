@@ -1,5 +1,6 @@
-// Durations in config and query strings: "90s", "15m", "8h", "30d" (a whole number and one
-// unit). Used by session TTLs, retention and `?since=`.
+// Durations in config, query strings and CLI flags: "90" (seconds), "90s", "15m", "8h", "30d"
+// (a whole number and at most one unit). Used by session TTLs, retention, `?since=` and every
+// smgctl duration flag.
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "common/text/suggest.h"
+
 namespace smg::config {
 namespace {
 
@@ -187,7 +189,17 @@ void YamlReader::check_keys(const Node& node, const std::vector<std::string>& kn
       error(path, "plaintext secrets are not allowed in config: name an environment variable "
                   "with the matching *_env key, or give a *_sha256 digest");
     } else if (std::find(known.begin(), known.end(), key) == known.end()) {
-      error(path, "unknown key");
+      // The line, a "did you mean" among this mapping's keys, and the keys that are valid here.
+      std::string message = "unknown key";
+      if (int line = entry.first.Mark().line; line >= 0) {
+        message += " (line " + std::to_string(line + 1) + ")";
+      }
+      if (auto near = text::suggest(key, known)) {
+        message += "; did you mean \"" + join(node.path, *near) + "\"?";
+      }
+      std::string valid;
+      for (const auto& name : known) valid += (valid.empty() ? "" : ", ") + name;
+      error(path, message + ". Valid keys here: " + valid);
     }
   }
 }

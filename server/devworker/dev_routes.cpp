@@ -264,15 +264,18 @@ Response DevRoutes::generate(const Request& req, const TestHooks& hooks,
   return send_json(200, generate_result(ids, *request, reply));
 }
 
-void DevRoutes::add(std::string method, std::string path, Handler handler) {
-  routes_.push_back({std::move(method), std::move(path), std::move(handler)});
+void DevRoutes::add(std::string method, std::string path, Handler handler, bool prefix) {
+  routes_.push_back({std::move(method), std::move(path), std::move(handler), prefix});
 }
 
 // GET routes answer HEAD too, as cpp-httplib's did.
 Response DevRoutes::handle(Request& request) {
   const std::string method = request.method == "HEAD" ? std::string("GET") : request.method;
   for (const auto& route : routes_) {
-    if (route.method == method && route.path == request.path) {
+    bool matches = route.prefix ? request.path.size() > route.path.size() &&
+                                      request.path.compare(0, route.path.size(), route.path) == 0
+                                : request.path == route.path;
+    if (route.method == method && matches) {
       try {
         return route.handler(request);
       } catch (...) {
@@ -298,6 +301,12 @@ void DevRoutes::install_routes() {
       data_plane([this](const Request&, const TestHooks&, std::shared_ptr<void>) {
         return models();
       }));
+  // GET /v1/models/{id}: ids may hold slashes ("org/model").
+  add("GET", "/v1/models/",
+      data_plane([this](const Request& req, const TestHooks&, std::shared_ptr<void>) {
+        return model(req.path.substr(std::string_view("/v1/models/").size()));
+      }),
+      true);
   add("POST", "/v1/chat/completions", data_plane(std::bind(&DevRoutes::chat, this, _1, _2, _3)));
   add("POST", "/v1/completions",
       data_plane(std::bind(&DevRoutes::completions, this, _1, _2, _3)));
@@ -328,6 +337,15 @@ Response DevRoutes::models() const {
         {{"id", id}, {"object", "model"}, {"created", started_at_}, {"owned_by", "smg-dev"}});
   }
   return send_json(200, {{"object", "list"}, {"data", std::move(data)}});
+}
+
+Response DevRoutes::model(const std::string& id) const {
+  for (const auto& served : options_.models) {
+    if (served != id) continue;
+    return send_json(
+        200, {{"id", id}, {"object", "model"}, {"created", started_at_}, {"owned_by", "smg-dev"}});
+  }
+  return send_error(404, "invalid_request_error", "The model does not exist", "model_not_found");
 }
 
 Response DevRoutes::server_info() const {

@@ -46,10 +46,11 @@ class DevRoutes {
       std::function<Response(const Request&, const TestHooks&, std::shared_ptr<void> in_flight)>;
   struct Route {
     std::string method;
-    std::string path;
+    std::string path;  // exact, or a prefix when it ends in '/' and `prefix` is set
     Handler handler;
+    bool prefix = false;
   };
-  void add(std::string method, std::string path, Handler handler);
+  void add(std::string method, std::string path, Handler handler, bool prefix = false);
   void install_routes();
   void install_control_routes();
   Handler data_plane(DataHandler handler);
@@ -65,6 +66,7 @@ class DevRoutes {
   Response embed(const Request&, const TestHooks&, std::shared_ptr<void>);
   Response generate(const Request&, const TestHooks&, std::shared_ptr<void>);
   Response models() const;
+  Response model(const std::string& id) const;
   Response server_info() const;
 
   const DevWorkerOptions& options_;

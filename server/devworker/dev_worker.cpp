@@ -11,12 +11,6 @@
 namespace smg::devworker {
 namespace {
 
-Status bind_failed(const DevWorkerOptions& options) {
-  return Status(Code::kUnavailable, "dev_worker_bind_failed",
-                "cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                    " (address in use or not available)");
-}
-
 server::ListenerOptions engine_options(const DevWorkerOptions& options) {
   std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
   server::ListenerOptions engine;
@@ -60,7 +54,7 @@ Result<int> DevWorker::start() {
       [routes = routes.get()](server::Request& request) { return routes->handle(request); });
   auto port = engine->bind();
   if (!port.ok()) {
-    return bind_failed(options_);
+    return port.status();  // "cannot listen on HOST:PORT: Address already in use"
   }
   server_ = std::move(engine);
   routes_ = std::move(routes);

@@ -358,6 +358,7 @@ Response Gateway::data_plane_handler(Request& request, const RouteMatch& match,
 Response Gateway::data_plane_route(Request& request, const RouteMatch& match,
                                    const AuthResult& auth, proxy::ForwardInfo& info) {
   if (match.name == "models") return parts_.proxy->list_models();
+  if (match.name == "model") return parts_.proxy->get_model(match.resource);
   // Tokenizers answer here, from the gateway's own registry; never forwarded to a worker.
   if (match.name == "tokenize") return parts_.tokenizers->tokenize(request);
   if (match.name == "detokenize") return parts_.tokenizers->detokenize(request);

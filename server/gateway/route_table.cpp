@@ -1,13 +1,15 @@
 #include "server/gateway/route_table.h"
 
 #include <array>
+#include <utility>
 
 namespace smg::server {
 namespace {
 
 struct RouteSpec {
-  // An exact path; a prefix ending in '/' that takes one id segment; or a pattern with one '*'
-  // that stands for an id segment ("/v1/tokenizers/*/status").
+  // An exact path; a prefix ending in '/' that takes one id segment; a prefix ending in "/**"
+  // that takes the rest of the path (model ids hold slashes: "meta-llama/Llama-3.1-8B"); or a
+  // pattern with one '*' that stands for an id segment ("/v1/tokenizers/*/status").
   std::string_view path;
   RouteClass route_class;
   std::string_view name;
@@ -30,6 +32,7 @@ constexpr std::array kRoutes = {
     RouteSpec{"/v1/tokenize", RouteClass::kDataPlane, "tokenize", "POST", kPayload},
     RouteSpec{"/v1/detokenize", RouteClass::kDataPlane, "detokenize", "POST", kPayload},
     RouteSpec{"/v1/models", RouteClass::kDataPlane, "models", "GET", kPayload},
+    RouteSpec{"/v1/models/**", RouteClass::kDataPlane, "model", "GET", kPayload},
     RouteSpec{"/workers", RouteClass::kControlPlane, "workers", "GET,POST"},
     RouteSpec{"/workers/", RouteClass::kControlPlane, "worker", "GET,PUT,PATCH,DELETE"},
     RouteSpec{"/v1/tokenizers", RouteClass::kControlPlane, "tokenizers", "GET,POST"},
@@ -82,7 +85,18 @@ bool method_listed(std::string_view methods, std::string_view method) {
 
 bool is_segment(std::string_view s) { return !s.empty() && s.find('/') == std::string_view::npos; }
 
+// Paths that are another route's path spelled differently (a trailing slash on a page).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 1> kAliases = {{
+    {"/admin/reports/", "/admin/reports"},
+}};
+
 bool path_matches(const RouteSpec& spec, std::string_view path, std::string_view& resource) {
+  if (spec.path.ends_with("/**")) {
+    std::string_view head = spec.path.substr(0, spec.path.size() - 2);
+    if (path.size() <= head.size() || !path.starts_with(head)) return false;
+    resource = path.substr(head.size());
+    return true;
+  }
   if (auto star = spec.path.find('*'); star != std::string_view::npos) {
     std::string_view head = spec.path.substr(0, star), tail = spec.path.substr(star + 1);
     if (path.size() < head.size() + tail.size() || !path.starts_with(head) ||
@@ -105,6 +119,9 @@ bool path_matches(const RouteSpec& spec, std::string_view path, std::string_view
 }  // namespace
 
 RouteMatch classify_route(std::string_view method, std::string_view path) {
+  for (const auto& [alias, canonical] : kAliases) {
+    if (path == alias) path = canonical;
+  }
   for (const auto& spec : kRoutes) {
     std::string_view resource;
     if (!path_matches(spec, path, resource)) {

@@ -329,6 +329,10 @@ Status load_serve_config_file(const std::string& path, ServeConfig& config) {
   auto root = config::YamlReader::load_file(path);
   if (!root.ok()) return root.status();
   Status loaded = load_serve_config(*root, config);
+  // Which file, as a compiler says it: "config.yaml: server.bogus: unknown key (line 2) ...".
+  if (!loaded.ok() && loaded.code() == Code::kInvalidArgument) {
+    loaded = Status(loaded.code(), loaded.reason(), path + ": " + loaded.message());
+  }
   // A relative policy_file is relative to the config file, as operators expect of an include.
   std::string& policy_file = config.admin_auth.authorization.policy_file;
   if (loaded.ok() && !policy_file.empty() && policy_file.front() != '/') {

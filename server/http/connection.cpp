@@ -18,6 +18,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "server/http/chunked_framing.h"
 #include "server/http/deadline.h"
 #include "server/http/growing_body.h"
 #include "server/http/request_head.h"
@@ -140,7 +141,8 @@ class Connection final : public ConnectionControl,
   awaitable<void> refuse(EngineRefusal refusal);
   template <class Ready, class NextDeadline>
   awaitable<beast::error_code> parse_until(Parser& parser, Ready ready, NextDeadline next,
-                                           std::uint64_t& consumed, std::uint64_t limit);
+                                           std::uint64_t& consumed, std::uint64_t limit,
+                                           ChunkedFraming* chunked = nullptr);
   template <class Buffers>
   awaitable<bool> write(Buffers buffers);
   static awaitable<void> watch_client(std::shared_ptr<Connection> self);
@@ -313,13 +315,20 @@ awaitable<bool> Connection<Stream>::read_body(Parser& parser) {
   }
   const Clock::time_point started = Clock::now();
   std::uint64_t consumed = 0;
+  std::optional<ChunkedFraming> chunked;
+  if (parser.chunked()) chunked.emplace();
   beast::error_code error = co_await parse_until(
       parser, [](Parser& p) { return p.is_done(); },
-      [&] { return body_deadline(options, started, consumed); }, consumed, 0);
+      [&] { return body_deadline(options, started, consumed); }, consumed, 0,
+      chunked ? &*chunked : nullptr);
+  if (!error && chunked && !chunked->done()) error = http::error::bad_chunk;  // never expected
   if (!error) co_return true;
   std::optional<EngineRefusal> refusal = error == asio::error::timed_out
                                              ? std::optional(body_too_slow_refusal())
                                              : refusal_for_parse_error(error, {});
+  // Whatever Beast called it (a bad line ending, a bad value in a trailer), in a chunked body it
+  // is a framing error.
+  if (refusal && refusal->status == 400 && chunked) refusal = chunked_body_refusal();
   if (refusal) {
     co_await refuse(std::move(*refusal));
   } else {
@@ -337,11 +346,15 @@ template <class Ready, class NextDeadline>
 awaitable<beast::error_code> Connection<Stream>::parse_until(Parser& parser, Ready ready,
                                                              NextDeadline next,
                                                              std::uint64_t& consumed,
-                                                             std::uint64_t limit) {
+                                                             std::uint64_t limit,
+                                                             ChunkedFraming* chunked) {
   for (;;) {
     beast::error_code error;
     if (buffer_.size() > 0) {
       std::size_t used = parser.put(buffer_.data(), error);
+      // Every byte Beast took of a chunked body must fit the chunk grammar too (chunked_framing.h).
+      std::string_view taken(static_cast<const char*>(buffer_.data().data()), used);
+      if (chunked != nullptr && !chunked->accept(taken)) co_return http::error::bad_chunk;
       buffer_.consume(used);
       consumed += used;
       if (error && error != http::error::need_more) co_return error;

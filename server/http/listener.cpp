@@ -82,8 +82,10 @@ class Listener::Engine {
     if (!error) acceptor_.bind(endpoint, error);
     if (!error) acceptor_.listen(options_.listen_backlog, error);
     if (error) {
+      // "Address already in use", "Permission denied": the cause, in the OS's words.
+      Status refused(Code::kUnavailable, "listen_failed", failed.message() + ": " + error.message());
       acceptor_.close(error);
-      return failed;
+      return refused;
     }
     return static_cast<int>(acceptor_.local_endpoint(error).port());
   }

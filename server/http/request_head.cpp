@@ -129,7 +129,7 @@ std::optional<EngineRefusal> refusal_for_parse_error(boost::beast::error_code er
       return framing("Transfer-Encoding must be chunked, once, and never with Content-Length");
     case http::error::bad_chunk:
     case http::error::bad_chunk_extension:
-      return framing("A chunk size is not a plain hexadecimal length");
+      return chunked_body_refusal();
     default:
       break;
   }
@@ -143,6 +143,10 @@ EngineRefusal head_timeout_refusal() {
 
 EngineRefusal body_too_slow_refusal() {
   return {408, "request_timeout", "The request body arrived too slowly", ""};
+}
+
+EngineRefusal chunked_body_refusal() {
+  return framing("The chunked request body breaks RFC 9112 chunk framing");
 }
 
 EngineRefusal payload_too_large_refusal() {

@@ -53,6 +53,8 @@ std::optional<EngineRefusal> refusal_for_parse_error(boost::beast::error_code er
 EngineRefusal head_timeout_refusal();
 EngineRefusal body_too_slow_refusal();
 EngineRefusal payload_too_large_refusal();
+// A chunked body Beast or the chunk grammar (chunked_framing.h) refused: 400 invalid_framing.
+EngineRefusal chunked_body_refusal();
 
 // The head as the gateway sees it: method, decoded path and query, the headers (without
 // cpp-httplib's pseudo-header names). No body, peer or TLS flag yet.

@@ -62,7 +62,6 @@ DataPlaneProxy::DataPlaneProxy(routing::Router& router, const UpstreamClient& up
                                const workers::WorkerRegistry& registry, ProxyOptions options,
                                metrics::Registry& metrics)
     : router_(router), upstream_(upstream), registry_(registry), options_(std::move(options)),
-      metrics_(metrics),
       upstream_latency_(metrics.histogram("smg_upstream_latency_seconds",
                                           "Time from forwarding to the worker's response headers",
                                           {}, metrics::latency_buckets())),
@@ -207,12 +206,28 @@ Response DataPlaneProxy::forward_stream(const server::Request& request, Prepared
   });
 }
 
+namespace {
+
+nlohmann::json model_object(const std::string& id) {
+  return {{"id", id}, {"object", "model"}, {"created", 0}, {"owned_by", "smg"}};
+}
+
+}  // namespace
+
 Response DataPlaneProxy::list_models() const {
   nlohmann::json data = nlohmann::json::array();
-  for (const auto& id : router_.models()) {
-    data.push_back({{"id", id}, {"object", "model"}, {"created", 0}, {"owned_by", "smg"}});
-  }
+  for (const auto& id : router_.models()) data.push_back(model_object(id));
   return server::json_response(200, {{"object", "list"}, {"data", data}});
+}
+
+Response DataPlaneProxy::get_model(const std::string& id) const {
+  for (const auto& model : router_.models()) {
+    if (model == id) return server::json_response(200, model_object(model));
+  }
+  // The id is the caller's own text: capped, and sent back only inside JSON.
+  std::string shown = id.size() > 256 ? id.substr(0, 256) + "..." : id;
+  return server::error_response(404, "invalid_request_error",
+                                "The model '" + shown + "' does not exist", "model_not_found");
 }
 
 Response DataPlaneProxy::flush_cache(const std::string& request_id) const {

@@ -58,6 +58,8 @@ class DataPlaneProxy {
   server::Response forward(const server::Request& request, bool caller_authenticated,
                            admission::Permit permit, ForwardInfo* info = nullptr);
   server::Response list_models() const;
+  // GET /v1/models/{id}: the model in OpenAI's shape, or 404 model_not_found.
+  server::Response get_model(const std::string& id) const;
   // POST /flush_cache on every worker: 200 when all succeeded, else 206 with `failed`.
   server::Response flush_cache(const std::string& request_id) const;
 
@@ -77,7 +79,6 @@ class DataPlaneProxy {
   const UpstreamClient& upstream_;
   const workers::WorkerRegistry& registry_;
   ProxyOptions options_;
-  metrics::Registry& metrics_;
   metrics::Histogram& upstream_latency_;
   metrics::Gauge& streams_in_flight_;
 };

@@ -55,6 +55,23 @@ TEST_CASE("cli contexts: set use list and precedence against a gateway", "[cli-r
   CHECK(set.out.find(kAdminKey) == std::string::npos);
   REQUIRE(run({"context", "set", "down", "--server", "http://127.0.0.1:1"}).exit_code == 0);
 
+  // An unknown context is a usage error however it is named: `context use` and --context alike.
+  auto use_unknown = run({"context", "use", "nosuch"});
+  CHECK(use_unknown.exit_code == 2);
+  CHECK(use_unknown.err.find("no context named \"nosuch\"") != std::string::npos);
+  CHECK(run({"--context", "nosuch", "workers", "list"}).exit_code == 2);
+  // A refused stored key names its context and the command that replaces it.
+  REQUIRE(run({"context", "set", "stale", "--server", server, "--token-stdin"},
+              "sk-stale-not-a-key\n")
+              .exit_code == 0);
+  auto stale = run({"--context", "stale", "workers", "list"});
+  CHECK(stale.exit_code == 3);
+  CHECK(stale.err.find("the gateway refused the key stored in context \"stale\"; replace it: "
+                       "smgctl context set stale --token-stdin") != std::string::npos);
+  CHECK(stale.err.find("sk-stale-not-a-key") == std::string::npos);
+  REQUIRE(run({"context", "use", "prod"}).exit_code == 0);
+  REQUIRE(run({"context", "delete", "stale"}).exit_code == 0);
+
   auto listed = run({"context", "list"});
   CHECK(listed.out.find("*        prod  " + server + "  api_key") != std::string::npos);
   CHECK(listed.out.find("down") != std::string::npos);
@@ -94,7 +111,7 @@ TEST_CASE("cli contexts: set use list and precedence against a gateway", "[cli-r
     REQUIRE(run({"context", "delete", "prod"}).exit_code == 0);
     CHECK(smg::test::read_file(dir + "/credentials.yaml").find(kAdminKey) == std::string::npos);
     CHECK(run({"context", "current"}).exit_code == 1);
-    CHECK(run({"context", "delete", "prod"}).exit_code == 1);
+    CHECK(run({"context", "delete", "prod"}).exit_code == 2);  // an unknown name: usage
     CHECK(run({"workers", "list"}).exit_code == 2);  // no gateway to talk to
   }
   SECTION("a credentials file others can read is refused") {

@@ -61,6 +61,8 @@ TEST_CASE("cli jwt: verify with --jwks FILE and --key PEM", "[cli][jwt]") {
   REQUIRE(text.exit_code == 0);
   CHECK(text.out.find("Subject: alice") != std::string::npos);
   CHECK(text.out.find("Role: admin") != std::string::npos);
+  // What was not checked is said: here iss (aud was).
+  CHECK(text.out.find("Not checked: iss (no --issuer or --issuer-check)\n") != std::string::npos);
 
   auto doc_run = run_smgctl({"jwt", "verify", "-", "--key", dir.file("key.pem"),
                              "--issuer-check", "https://issuer.test", "-o", "json"},
@@ -73,6 +75,16 @@ TEST_CASE("cli jwt: verify with --jwks FILE and --key PEM", "[cli][jwt]") {
   CHECK(doc["role"] == "user");  // no mapping: "platform-admins" is not "admin"
   CHECK(doc["claims"]["aud"] == "smg");
   CHECK(doc["header"]["kid"] == "rs");
+  CHECK(doc["unchecked"] == json{"aud"});
+
+  // serve's flag names work here too.
+  auto serve_names = run_smgctl({"jwt", "verify", token, "--jwt-jwks-uri", dir.file("jwks.json"),
+                                 "--jwt-audience", "smg", "--jwt-role-mapping",
+                                 "platform-admins=admin", "-o", "json"});
+  INFO(serve_names.err);
+  REQUIRE(serve_names.exit_code == 0);
+  CHECK(json::parse(serve_names.out)["role"] == "admin");
+  CHECK(json::parse(serve_names.out)["unchecked"] == json{"iss"});
 
   SECTION("a bad token exits 1 with the reason") {
     auto expired = run_smgctl({"jwt", "verify", rs_token({{"exp", now() - 3600}}), "--jwks",

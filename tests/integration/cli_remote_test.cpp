@@ -99,6 +99,13 @@ TEST_CASE("cli remote: workers add list get update remove in table and json", "[
   CHECK(got.exit_code == 0);
   CHECK(got.out.find(id) != std::string::npos);
   CHECK(json_of(cli.run(as_admin(server, {"workers", "get", id, "-o", "json"})))["url"] == url);
+  // A unique id prefix or the worker's URL names it too.
+  CHECK(json_of(cli.run(as_admin(server, {"workers", "get", id.substr(0, 6), "-o", "json"})))["id"] ==
+        id);
+  CHECK(json_of(cli.run(as_admin(server, {"workers", "get", url, "-o", "json"})))["id"] == id);
+  auto none = cli.run(as_admin(server, {"workers", "get", "http://nowhere:1"}));
+  CHECK(none.exit_code == 1);
+  CHECK(none.err.find("no worker matches \"http://nowhere:1\"") != std::string::npos);
 
   auto updated = cli.run(as_admin(
       server, {"workers", "update", id, "--priority", "5", "--label", "tier=gold", "-o", "json"}));
@@ -117,6 +124,11 @@ TEST_CASE("cli remote: workers add list get update remove in table and json", "[
     for (const auto& output : {second.out, second.err, all.out}) {
       CHECK(output.find(kWorkerKey) == std::string::npos);
     }
+    // The add table names its columns as workers list does.
+    auto third = cli.run(as_admin(server, {"workers", "add", "http://127.0.0.1:9"}));
+    REQUIRE(third.exit_code == 0);
+    CHECK(third.out.rfind("ID", 0) == 0);
+    CHECK(third.out.find("WORKER_ID") == std::string::npos);
   }
   SECTION("409 for a duplicate URL and 404 for an unknown id exit 1 with the server's message") {
     auto duplicate = cli.run(as_admin(server, {"workers", "add", url}));
@@ -217,11 +229,13 @@ TEST_CASE("cli remote: 401 without or with a wrong token and 403 with a user key
     auto anonymous = cli.run(none);
     CHECK(anonymous.exit_code == 3);
     CHECK(anonymous.err.find("(HTTP 401)") != std::string::npos);
+    CHECK(anonymous.err.find("no credential was sent") != std::string::npos);
     auto wrong = none;
     wrong.insert(wrong.end(), {"--token", "sk-not-a-real-key"});
     auto rejected = cli.run(wrong);
     CHECK(rejected.exit_code == 3);
     CHECK(rejected.err.find("sk-not-a-real-key") == std::string::npos);
+    CHECK(rejected.err.find("the gateway refused the --token credential") != std::string::npos);
     auto user = none;
     user.insert(user.end(), {"--token", kUserKey});
     auto forbidden = cli.run(user);

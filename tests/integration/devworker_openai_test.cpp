@@ -56,6 +56,8 @@ TEST_CASE("devworker: smgctl dev-worker serves the official openai client", "[de
   CHECK(out["embeddings"]["dimension"] == 16);
   CHECK(std::abs(out["embeddings"]["norm"].get<double>() - 1.0) < 1e-5);
   CHECK(out["models"]["ids"] == json{"m-a", "m-b"});
+  CHECK(out["models"]["retrieved"] == json{{"id", "m-b"}, {"object", "model"}});
+  CHECK(out["models"]["missing"] == json{{"status", 404}, {"code", "model_not_found"}});
 
   httplib::Client client("127.0.0.1", port);
   CHECK(client.Get("/dev/stats")->status == 401);  // the worker's key is needed
@@ -79,8 +81,16 @@ TEST_CASE("devworker: smgctl dev-worker on a busy port fails with one line", "[d
   auto second = smg::test::run_smgctl({"dev-worker", "--port", std::to_string(port)});
   CHECK(second.exit_code == 1);
   CHECK(second.out.empty());
-  CHECK(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(port)) != std::string::npos);
+  CHECK(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(port) +
+                         ": Address already in use (another smgctl serve? try --port 0)") !=
+        std::string::npos);
   CHECK(std::count(second.err.begin(), second.err.end(), '\n') == 1);
+  // smgctl serve on the same port: the same line and the same exit code.
+  auto serve = smg::test::run_smgctl({"serve", "--port", std::to_string(port), "--data-dir",
+                                      smg::test::TempDir().path()});
+  CHECK(serve.exit_code == 1);
+  CHECK(serve.err.find("Address already in use (another smgctl serve? try --port 0)") !=
+        std::string::npos);
   CHECK(first.stop(SIGTERM) == 0);
 }
 

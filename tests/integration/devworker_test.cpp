@@ -379,7 +379,7 @@ TEST_CASE("devworker: a busy port is a bind error and stop() is idempotent", "[d
   DevWorker second(options_with([&](auto& o) { o.port = s.worker.port(); }));
   auto port = second.start();
   REQUIRE_FALSE(port.ok());
-  CHECK(port.status().reason() == "dev_worker_bind_failed");
+  CHECK(port.status().reason() == "listen_failed");
   s.worker.stop();
   s.worker.stop();
   CHECK_FALSE(s.worker.start().ok());

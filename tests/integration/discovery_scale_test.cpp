@@ -37,7 +37,7 @@ TEST_CASE("discovery: 500 pods appearing at once", "[integration][discovery][sca
   REQUIRE(eventually([&] { return harness.discovered() == 750; }, 30s));
   std::chrono::duration<double, std::milli> watched = std::chrono::steady_clock::now() - started;
   CHECK(harness.api().lists() == 3);
-  // Counted just after the registry changed: discovered() can see the workers a moment before.
+  // The service counts a registration just after the registry shows it: wait for the count.
   CHECK(eventually([&] { return harness.service().stats().registrations == 750; }));
   for (int i : {0, 249, 250, 749}) {
     auto worker = harness.worker_at("http://" + pod_ip(i) + ":8000");

@@ -27,12 +27,14 @@ namespace smg::test {
 
 using namespace std::chrono_literals;
 
-// `smgctl dev-worker` on a free port; its URL is http://127.0.0.1:<port>.
-struct DevWorkerProcess {
+// `smgctl dev-worker` on a free port as a pod's endpoint; its URL is http://127.0.0.1:<port>.
+// (Not gateway_fixture.h's DevWorkerProcess: one name for two types broke the one-definition
+// rule, and which constructor ran depended on inlining.)
+struct PodWorkerProcess {
   std::unique_ptr<BackgroundProcess> process;
   int port = -1;
 
-  DevWorkerProcess() {
+  PodWorkerProcess() {
     process = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{SMGCTL_PATH, "dev-worker", "--port", "0"});
     auto line = process->wait_for_line("listening on http://", 10s);

@@ -8,9 +8,9 @@
 using namespace smg::test;
 using smg::workers::WorkerStatus;
 
-TEST_CASE("discovery: ready pods become workers that answer; not-ready ones do not",
+TEST_CASE("discovery: ready pods become workers that answer, not-ready ones do not",
           "[integration][discovery]") {
-  DevWorkerProcess w0, w1;
+  PodWorkerProcess w0, w1;
   DiscoveryHarness harness;
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   auto other = FakeKubeApi::pod("other-app", "127.0.0.1", 9);
@@ -34,8 +34,8 @@ TEST_CASE("discovery: ready pods become workers that answer; not-ready ones do n
   REQUIRE(eventually([&] { return harness.has(w1.url()); }));
   CHECK(chat_status(harness.worker_at(w1.url())->url()) == 200);
   CHECK(harness.api().lists() == 1);  // by WATCH, not by listing again
+  CHECK(eventually([&] { return harness.service().stats().registrations == 2; }));
   auto stats = harness.service().stats();
-  CHECK(stats.registrations == 2);
   CHECK(stats.api_reachable);
   CHECK(harness.metrics().render().find(
             "smg_discovery_workers_discovered{source=\"kubernetes\"} 2") != std::string::npos);
@@ -43,7 +43,7 @@ TEST_CASE("discovery: ready pods become workers that answer; not-ready ones do n
 
 TEST_CASE("discovery: deleted, not-ready, terminating and deselected pods are drained",
           "[integration][discovery]") {
-  DevWorkerProcess w0, w1, w2, w3, manual;
+  PodWorkerProcess w0, w1, w2, w3, manual;
   DiscoveryHarness harness;
   smg::workers::WorkerSpec hand;
   hand.url = manual.url();
@@ -79,15 +79,15 @@ TEST_CASE("discovery: deleted, not-ready, terminating and deselected pods are dr
     harness.api().set_labels("w-3", {{"app", "retired"}});
     REQUIRE(eventually([&] { return !harness.has(w3.url()); }));
   }
-  // Counted just after the registry changed: has() can see the removal a moment before.
-  CHECK(eventually([&] { return harness.discovered() == 3; }));
+  CHECK(harness.discovered() == 3);
+  // Counted just after the registry changes: wait for the count, not only the registry.
   CHECK(eventually([&] { return harness.service().stats().deregistrations == 1; }));
   CHECK(harness.has(manual.url()));  // hand-added: never touched
   CHECK(harness.registry().size() == 4);
 }
 
 TEST_CASE("discovery: the same URL with a new pod uid is replaced", "[integration][discovery]") {
-  DevWorkerProcess w0;
+  PodWorkerProcess w0;
   DiscoveryHarness harness;
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   harness.start_discovery();
@@ -106,7 +106,7 @@ TEST_CASE("discovery: the same URL with a new pod uid is replaced", "[integratio
 
 TEST_CASE("discovery: a dropped watch resumes from the last version without losing an event",
           "[integration][discovery]") {
-  DevWorkerProcess w0, w1;
+  PodWorkerProcess w0, w1;
   DiscoveryHarness harness;
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   harness.start_discovery();
@@ -129,7 +129,7 @@ TEST_CASE("discovery: a dropped watch resumes from the last version without losi
 }
 
 TEST_CASE("discovery: 410 Gone makes the watcher list again", "[integration][discovery]") {
-  DevWorkerProcess w0, w1, w2;
+  PodWorkerProcess w0, w1, w2;
   DiscoveryHarness harness;
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   harness.api().put_pod(FakeKubeApi::pod("w-1", "127.0.0.1", w1.port));
@@ -159,7 +159,7 @@ TEST_CASE("discovery: 410 Gone makes the watcher list again", "[integration][dis
 }
 
 TEST_CASE("discovery: a rotated token file is used", "[integration][discovery]") {
-  DevWorkerProcess w0, w1;
+  PodWorkerProcess w0, w1;
   DiscoveryHarness harness("token-0");
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   harness.start_discovery();
@@ -179,7 +179,7 @@ TEST_CASE("discovery: a rotated token file is used", "[integration][discovery]")
 }
 
 TEST_CASE("discovery: the API down at start-up, and back later", "[integration][discovery]") {
-  DevWorkerProcess w0, manual;
+  PodWorkerProcess w0, manual;
   DiscoveryHarness harness;
   harness.api().put_pod(FakeKubeApi::pod("w-0", "127.0.0.1", w0.port));
   harness.api().stop();

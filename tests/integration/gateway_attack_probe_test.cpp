@@ -19,6 +19,7 @@
 #include <httplib.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -79,7 +80,7 @@ TEST_CASE("probe 6: a path with invalid UTF-8 leaves /admin/audit answering vali
   CHECK(found);
 }
 
-TEST_CASE("probe 10: hop-by-hop and pseudo-headers never reach the worker; X-Forwarded-* are ours",
+TEST_CASE("probe 10: hop-by-hop and pseudo-headers never reach the worker, X-Forwarded-* are ours",
           "[integration][probe]") {
   smg::test::WireWorker worker;
   smg::test::GatewayProcess gateway(
@@ -260,6 +261,10 @@ TEST_CASE("probe 3, 4, 5: framing and head bounds are enforced, and the connecti
   const std::string auth = "Authorization: Bearer " + kUserKey + "\r\n";
   const std::string start = "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n" + auth;
   const std::string length = "Content-Length: " + std::to_string(kBody.size()) + "\r\n";
+  const std::string chunked = "Transfer-Encoding: chunked\r\n\r\n";
+  char hex[32];
+  std::snprintf(hex, sizeof hex, "%zx", kBody.size());
+  const std::string hex_size = hex;
   struct Case {
     const char* what;
     std::string bytes;
@@ -282,10 +287,16 @@ TEST_CASE("probe 3, 4, 5: framing and head bounds are enforced, and the connecti
       {"a transfer coding other than chunked",
        start + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 400},
       {"a bare-LF header line", start + "X-Bare: 1\n" + length + "\r\n" + kBody, 400},
-      {"a chunk size with a leading space and 0x",
-       start + "Transfer-Encoding: chunked\r\n\r\n 0x44\r\n" + std::string(0x44, 'a') +
-           "\r\n0\r\n\r\n",
+      {"a chunk size with a space and 0x (strtoul's reading)",
+       start + chunked + " 0x" + hex_size + "\r\n" + kBody + "\r\n0\r\n\r\n", 400},
+      {"a chunk size with 0x", start + chunked + "0x" + hex_size + "\r\n" + kBody + "\r\n0\r\n\r\n",
        400},
+      {"a chunk size with a sign", start + chunked + "+" + hex_size + "\r\n" + kBody + "\r\n0\r\n\r\n",
+       400},
+      {"a chunk size line ending in a bare LF",
+       start + chunked + hex_size + "\n" + kBody + "\r\n0\r\n\r\n", 400},
+      {"chunk data longer than its size",
+       start + chunked + hex_size + "\r\n" + kBody + "xx\r\n0\r\n\r\n", 400},
       {"101 header fields", many_headers + length + "\r\n" + kBody, 431},
       {"a 72 KiB head", big_head + length + "\r\n" + kBody, 431},
   };
@@ -304,9 +315,17 @@ TEST_CASE("probe 3, 4, 5: framing and head bounds are enforced, and the connecti
   auto ok =
       smg::test::raw_exchange(gateway.port(), start + length + "Connection: close\r\n\r\n" + kBody);
   CHECK(smg::test::first_status(ok.text) == 200);
+  // A chunked body in two chunks, one with an extension, upper-case hex, an empty trailer.
+  std::string first = kBody.substr(0, 10), rest = kBody.substr(10);
+  std::snprintf(hex, sizeof hex, "%zX", rest.size());
+  auto chunks = smg::test::raw_exchange(
+      gateway.port(), start + "Connection: close\r\n" + chunked + "a;name=value\r\n" + first +
+                          "\r\n" + hex + "\r\n" + rest + "\r\n0\r\n\r\n");
+  CHECK(smg::test::first_status(chunks.text) == 200);
+  CHECK(worker.data_requests().size() == 2);
 }
 
-TEST_CASE("probe 9: control-plane 405s come after authentication, audited; a CR/LF path is 400",
+TEST_CASE("probe 9: control-plane 405s come after authentication, audited, a CR/LF path is 400",
           "[integration][probe]") {
   smg::test::GatewayProcess gateway(keyed({}));
   auto client = gateway.client();
@@ -364,7 +383,7 @@ TEST_CASE("probe, also seen: a worker's empty-bodied error is relayed as the wor
 }
 
 TEST_CASE(
-    "probe 3: a head dripped byte by byte gets 408 at the head deadline; connections past "
+    "probe 3: a head dripped byte by byte gets 408 at the head deadline, connections past "
     "--max-connections are closed at once and counted",
     "[integration][probe]") {
   smg::test::GatewayProcess gateway(
@@ -415,7 +434,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "probe 3: a body dripped under --request-body-min-rate gets 408 and the connection closes; "
+    "probe 3: a body dripped under --request-body-min-rate gets 408 and the connection closes, "
     "a fast body of the same length is served",
     "[integration][probe]") {
   smg::test::DevWorkerProcess worker({"m1"});

@@ -51,6 +51,8 @@ void check_openai_client(const std::string& base_url, const std::string& key) {
   CHECK(out["embeddings"]["count"] == 2);
   CHECK(out["embeddings"]["dimension"] == 16);
   CHECK(out["models"]["ids"] == json{kModel});
+  CHECK(out["models"]["retrieved"] == json{{"id", kModel}, {"object", "model"}});
+  CHECK(out["models"]["missing"] == json{{"status", 404}, {"code", "model_not_found"}});
 }
 
 }  // namespace

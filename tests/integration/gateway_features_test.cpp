@@ -57,7 +57,7 @@ std::vector<int> offline_ids(const std::string& file, const std::string& text) {
 }  // namespace
 
 TEST_CASE(
-    "gateway features: --tokenizer loads before serving; /v1/tokenize answers on the data "
+    "gateway features: --tokenizer loads before serving, /v1/tokenize answers on the data "
     "plane and /v1/tokenizers manages them",
     "[integration][features]") {
   smg::test::GatewayProcess gateway(with_keys({"--tokenizer", "llama2=" + llama2_file()}));
@@ -182,7 +182,7 @@ TEST_CASE("gateway features: /parse routes answer admins with SMG's shapes",
 }
 
 TEST_CASE(
-    "gateway features: with --enable-wasm a module loaded over /wasm changes responses; "
+    "gateway features: with --enable-wasm a module loaded over /wasm changes responses, "
     "without it /wasm is 400 wasm_disabled",
     "[integration][features]") {
   smg::test::GatewayFixtureOptions options =

@@ -2,6 +2,7 @@
 // control plane, admission limits, the audit trail and its sinks, secrets kept out of every
 // output, and start-up config errors.
 #include <httplib.h>
+#include <sys/stat.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -363,7 +364,9 @@ TEST_CASE("gateway: no output ever contains a configured secret", "[gateway][sec
 
 TEST_CASE("gateway: serve --dev prints working keys on stdout and never on stderr",
           "[gateway][secrets]") {
-  smg::test::BackgroundProcess serve({SMGCTL_PATH, "serve", "--dev", "--port", "0"});
+  smg::test::TempDir state;
+  smg::test::BackgroundProcess serve({SMGCTL_PATH, "serve", "--dev", "--port", "0"},
+                                     {{"XDG_STATE_HOME", state.path()}});
   auto listening = serve.wait_for_line("smg listening on http://", smg::test::kProcessStartDeadline);
   INFO("stderr: " << serve.err());
   REQUIRE(listening);
@@ -397,10 +400,46 @@ TEST_CASE("gateway: serve --dev prints working keys on stdout and never on stder
     for (auto at = out.find(key); at != std::string::npos; at = out.find(key, at + 1)) ++n;
     return n;
   };
-  CHECK(count(admin_key) == 2);  // the key line and the /workers curl line
-  CHECK(count(user_key) == 3);   // the key line and two chat curl lines
+  CHECK(count(admin_key) == 3);  // the key line, the /workers curl and the context line
+  CHECK(count(user_key) == 4);   // the key line, two chat curls and the SDK line
+  CHECK(out.find("| smgctl context set dev --server http://127.0.0.1:" + std::to_string(port) +
+                 " --token-stdin") != std::string::npos);
+  CHECK(out.find("export OPENAI_BASE_URL=http://127.0.0.1:" + std::to_string(port) +
+                 "/v1 OPENAI_API_KEY=" + user_key) != std::string::npos);
   CHECK(serve.err().find(admin_key) == std::string::npos);
   CHECK(serve.err().find(user_key) == std::string::npos);
+}
+
+TEST_CASE("gateway: serve --dev keeps its keys and data in the state folder across restarts",
+          "[gateway][secrets]") {
+  smg::test::TempDir state;
+  auto run_dev = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv = {SMGCTL_PATH, "serve", "--dev", "--port", "0"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    smg::test::BackgroundProcess serve(argv, {{"XDG_STATE_HOME", state.path()}});
+    auto admin_line = serve.wait_for_line("admin key (control plane):",
+                                          smg::test::kProcessStartDeadline);
+    INFO("stderr: " << serve.err());
+    REQUIRE(admin_line);
+    REQUIRE(serve.wait_for_line("smg listening on http://", std::chrono::seconds(5)));
+    CHECK(serve.stop(SIGINT) == 0);
+    return admin_line->substr(admin_line->rfind(' ') + 1);
+  };
+  std::string first = run_dev({});
+  CHECK(run_dev({}) == first);  // a context saved with it keeps working
+  const std::string dir = state.path() + "/smgctl/dev";
+  struct stat info {};
+  REQUIRE(::stat((dir + "/keys").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  REQUIRE(::stat(dir.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0700);
+  CHECK(::stat((dir + "/data").c_str(), &info) == 0);  // its data too, not ./smg-data
+  std::string rotated = run_dev({"--dev-new-keys"});
+  CHECK(rotated != first);
+  CHECK(run_dev({}) == rotated);
+  auto refused = smg::test::run_smgctl({"serve", "--dev-new-keys", "--port", "0"});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("--dev-new-keys needs --dev") != std::string::npos);
 }
 
 TEST_CASE("gateway: config errors exit 2 with one line naming the field", "[gateway][config]") {

@@ -262,7 +262,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "gateway wasm: a module never finds a credential; uploads that are not modules are "
+    "gateway wasm: a module never finds a credential, uploads that are not modules are "
     "refused with wabt's reason",
     "[integration][wasm][attack]") {
   WasmGateway gw("    enabled: true\n");
@@ -323,7 +323,7 @@ TEST_CASE(
 
 TEST_CASE(
     "gateway wasm: an infinite loop, memory.grow past the cap and an out-of-bounds store are "
-    "skipped and counted, or fail the request when closed; other requests keep going",
+    "skipped and counted, or fail the request when closed, other requests keep going",
     "[integration][wasm][attack]") {
   WasmGateway gw(
       "    enabled: true\n"
@@ -386,7 +386,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "gateway wasm: 50 concurrent requests through a module, each with its own request id; "
+    "gateway wasm: 50 concurrent requests through a module, each with its own request id, "
     "streams pass untouched",
     "[integration][wasm]") {
   WasmGateway gw("    enabled: true\n", 2);
@@ -424,7 +424,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "gateway wasm: with --enable-wasm and no module, the data plane answers as without it; "
+    "gateway wasm: with --enable-wasm and no module, the data plane answers as without it, "
     "server.wasm.modules load at start-up, a bad one stops it",
     "[integration][wasm]") {
   // The same requests through a gateway without WASM and one with WASM enabled but empty.

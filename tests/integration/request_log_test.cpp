@@ -71,8 +71,9 @@ TEST_CASE("request log: every data-plane request is recorded with usage and timi
   REQUIRE(node.exit_code == 0);
   json node_out = json::parse(node.out);
 
-  // 6 httplib requests and the npm client's; the gateway's own count is the reference.
-  int requests = wait_for_records(client, 6 + 5);
+  // 6 httplib requests and the npm client's 7 (chat, stream, completion, embeddings, models
+  // list, retrieve, a retrieve of a missing model); the gateway's own count is the reference.
+  int requests = wait_for_records(client, 6 + 7);
 
   {  // a buffered chat: usage from the body, worker, statuses, captured bodies
     json detail = get_record(client, "chat-1");
@@ -125,7 +126,7 @@ TEST_CASE("request log: every data-plane request is recorded with usage and timi
     INFO(summary.dump());
     // Everything but the other domain's request and the unauthenticated one.
     CHECK(summary["summary"]["requests"] == requests - 2);
-    CHECK(summary["summary"]["errors"] == 1);
+    CHECK(summary["summary"]["errors"] == 2);  // the 404 model and the client's missing one
     CHECK(summary["by_caller"].size() == 1);
     CHECK(summary["by_caller"][0]["key"] == "caller:app");
     CHECK(summary["by_model"][0]["key"] == "m1");

@@ -146,13 +146,28 @@ TEST_CASE("shell: commands, TAB on a live worker id, errors, history across sess
   }
 }
 
-TEST_CASE("shell: use CONTEXT changes the prompt and serve is refused", "[shell][pty]") {
+TEST_CASE("shell: use CONTEXT completes and changes the prompt, use nosuch and serve are refused",
+          "[shell][pty]") {
   smg::test::TempDir home;
-  TmuxSession tmux({SMGCTL_PATH, "shell"},
-                   {{"HOME", home.path()}, {"XDG_STATE_HOME", home.file("state")}});
-  require_last_line(tmux, "smg>");
-  run_line(tmux, "smg>", "use staging", "Using context staging", 1, "smg(staging)>");
-  run_line(tmux, "smg(staging)>", "serve --port 0", "does not run inside the shell", 1);
-  enter_line(tmux, "smg(staging)>", "exit");
+  const std::map<std::string, std::string> env = {{"HOME", home.path()},
+                                                  {"XDG_CONFIG_HOME", home.file("config")},
+                                                  {"XDG_STATE_HOME", home.file("state")}};
+  for (const char* name : {"staging", "prod"}) {
+    auto set = smg::test::run_smgctl(
+        {"context", "set", name, "--server", std::string("https://") + name + ".example"}, "",
+        env);
+    REQUIRE(set.exit_code == 0);
+  }
+  TmuxSession tmux({SMGCTL_PATH, "shell"}, env);
+  require_last_line(tmux, "smg(staging)>");  // the first context saved is the current one
+  run_line(tmux, "smg(staging)>", "use nosuch", "no context named \"nosuch\"", 1);
+  tmux.type("use pr");
+  tmux.keys({"Tab"});
+  require_last_line(tmux, "smg(staging)> use prod");
+  tmux.keys({"Enter"});
+  require_text(tmux, "Using context prod");
+  require_last_line(tmux, "smg(prod)>");
+  run_line(tmux, "smg(prod)>", "serve --port 0", "does not run inside the shell", 1);
+  enter_line(tmux, "smg(prod)>", "exit");
   require_exit(tmux, 2);  // the status of the last command: the refused serve
 }

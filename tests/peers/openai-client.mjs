@@ -1,5 +1,5 @@
 // Drives an OpenAI-compatible base URL with the official `openai` npm client, the way real
-// applications do: chat (plain and streamed), completions, embeddings and models.list.
+// applications do: chat (plain and streamed), completions, embeddings, models.list and models.retrieve.
 // Usage: node openai-client.mjs <base_url ending in /v1> <api_key> <model>
 // Prints one JSON object with what each call returned; exits 1 (message on stderr) on any error.
 import OpenAI from "openai";
@@ -50,7 +50,14 @@ async function embeddings() {
 async function models() {
   const ids = [];
   for await (const m of client.models.list()) ids.push(m.id);
-  return { ids };
+  const retrieved = await client.models.retrieve(model);
+  let missing = null;
+  try {
+    await client.models.retrieve("no-such-model");
+  } catch (err) {
+    missing = { status: err.status, code: err.code ?? null };
+  }
+  return { ids, retrieved: { id: retrieved.id, object: retrieved.object }, missing };
 }
 
 try {

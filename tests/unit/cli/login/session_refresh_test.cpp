@@ -112,9 +112,25 @@ TEST_CASE("session_refresh: an unreachable provider", "[login]") {
 }
 
 TEST_CASE("session_refresh: a 401 for an OIDC session says to log in again", "[login]") {
+  using Source = smg::cli::RemoteTarget::Source;
   smg::cli::RemoteTarget target;
   target.context_name = "lab";
-  CHECK(smg::cli::unauthenticated_message(target, "invalid token") == "invalid token");
+  target.source = Source::kContext;
+  CHECK(smg::cli::unauthenticated_message(target, "invalid token") ==
+        "invalid token: the gateway refused the key stored in context \"lab\"; replace it: "
+        "smgctl context set lab --token-stdin");
+  target.source = Source::kTokenFlag;
+  CHECK(smg::cli::unauthenticated_message(target, "x").find("the --token credential") !=
+        std::string::npos);
+  target.source = Source::kEnvironment;
+  CHECK(smg::cli::unauthenticated_message(target, "x").find("SMG_TOKEN") != std::string::npos);
+  target.source = Source::kNone;
+  CHECK(smg::cli::unauthenticated_message(target, "x").find("no credential was sent") !=
+        std::string::npos);
+  target.skipped_context = "prod";
+  CHECK(smg::cli::unauthenticated_message(target, "x").find("add --context prod") !=
+        std::string::npos);
+  target.source = Source::kLoginSession;
   target.oidc_session = true;
   CHECK(smg::cli::unauthenticated_message(target, "invalid token") ==
         smg::cli::session_expired_message("lab"));

@@ -29,6 +29,7 @@ struct Harness {
       };
     }
     deps.worker_ids = [](const CliContext&) { return std::vector<std::string>{"w-1", "w-2"}; };
+    deps.context_names = [] { return std::vector<std::string>{"prod", "staging"}; };
     return ShellSession(base, deps);
   }
 };
@@ -97,6 +98,24 @@ TEST_CASE("shell session: use CONTEXT sets --context for later lines", "[shell]"
   session.execute("use");
   CHECK(session.last_exit_code() == smg::cli::kExitUsage);
   CHECK(session.prompt() == "smg(prod)> ");
+  session.execute("use nosuch");  // refused: the session keeps its context
+  CHECK(session.last_exit_code() == smg::cli::kExitUsage);
+  CHECK(h.err.str().find("no context named \"nosuch\"") != std::string::npos);
+  CHECK(session.prompt() == "smg(prod)> ");
+}
+
+TEST_CASE("shell session: context names complete after use, --context and context use",
+          "[shell]") {
+  Harness h;
+  auto session = h.make();
+  CHECK(session.complete("use ").candidates == std::vector<std::string>{"prod", "staging"});
+  CHECK(session.complete("use st").candidates == std::vector<std::string>{"staging"});
+  CHECK(session.complete("--context p").candidates == std::vector<std::string>{"prod"});
+  CHECK(session.complete("workers list --context=s").candidates ==
+        std::vector<std::string>{"--context=staging"});
+  CHECK(session.complete("context use ").candidates == std::vector<std::string>{"prod", "staging"});
+  CHECK(session.complete("context delete pr").candidates == std::vector<std::string>{"prod"});
+  CHECK(session.complete("context use prod ").candidates.empty());  // one name only
 }
 
 TEST_CASE("shell session: the prompt shows the server when no context is set", "[shell]") {
@@ -106,12 +125,12 @@ TEST_CASE("shell session: the prompt shows the server when no context is set", "
   CHECK(session.prompt() == "smg(gw.example:8443)> ");
 }
 
-TEST_CASE("shell session: help runs --help of the named command", "[shell]") {
+TEST_CASE("shell session: help runs smgctl help of the named command", "[shell]") {
   Harness h;
   auto session = h.make();
-  session.execute("help jwt");
+  session.execute("help jwt verify");
   REQUIRE(h.ran.size() == 1);
-  CHECK(h.ran[0] == std::vector<std::string>{"jwt", "--help"});
+  CHECK(h.ran[0] == std::vector<std::string>{"help", "jwt", "verify"});
 }
 
 TEST_CASE("shell session: completes commands builtins and worker ids", "[shell]") {

@@ -32,7 +32,7 @@ TEST_CASE("discovery: parse_selector splits on the first '='", "[discovery][sele
   CHECK(selector_query(selector) == "app=w2,expr=a=b,tier=");
 }
 
-TEST_CASE("discovery: selector_matches needs every pair; empty matches nothing",
+TEST_CASE("discovery: selector_matches needs every pair, empty matches nothing",
           "[discovery][selector]") {
   std::map<std::string, std::string> labels = {{"app", "w"}, {"tier", "gpu"}};
   CHECK(selector_matches({{"app", "w"}}, labels));

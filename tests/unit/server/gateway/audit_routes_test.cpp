@@ -38,14 +38,16 @@ Request audit_request(std::map<std::string, std::string> query = {}) {
 
 }  // namespace
 
-TEST_CASE("parse_duration_ms: s, m, h and d", "[audit][routes]") {
+TEST_CASE("parse_duration_ms: bare seconds, s, m, h and d", "[audit][routes]") {
   CHECK(*parse_duration_ms("30s") == 30000);
   CHECK(*parse_duration_ms("0s") == 0);
   CHECK(*parse_duration_ms("15m") == 15 * 60 * 1000);
   CHECK(*parse_duration_ms("2h") == 2 * 3600 * 1000);
   CHECK(*parse_duration_ms("7d") == int64_t{7} * 86400 * 1000);
   CHECK(*parse_duration_ms("99999999999d") == int64_t{99999999999} * 86400 * 1000);
-  for (const char* bad : {"", "s", "30", "30x", "30S", "-5s", "+5s", "1.5h", " 5s", "5s ",
+  CHECK(*parse_duration_ms("90") == 90000);  // a bare number is seconds
+  CHECK(*parse_duration_ms("0") == 0);
+  for (const char* bad : {"", "s", "30x", "30S", "-5s", "+5s", "1.5h", " 5s", "5s ",
                           "5 s", "1h30m", "123456789012s", "ms", "5ms"}) {
     INFO(bad);
     auto parsed = parse_duration_ms(bad);

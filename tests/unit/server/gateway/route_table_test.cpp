@@ -39,6 +39,11 @@ TEST_CASE("route table: every route of DESIGN section 3 is classified", "[gatewa
       {"POST", "/v1/tokenize", RouteClass::kDataPlane, ""},
       {"POST", "/v1/detokenize", RouteClass::kDataPlane, ""},
       {"GET", "/v1/models", RouteClass::kDataPlane, ""},
+      {"GET", "/v1/models/m1", RouteClass::kDataPlane, "m1"},
+      {"GET", "/v1/models/meta-llama/Llama-3.1-8B", RouteClass::kDataPlane,
+       "meta-llama/Llama-3.1-8B"},
+      {"GET", "/admin/reports", RouteClass::kAdmin, ""},
+      {"GET", "/admin/reports/", RouteClass::kAdmin, ""},
       {"GET", "/workers", RouteClass::kControlPlane, ""},
       {"POST", "/workers", RouteClass::kControlPlane, ""},
       {"GET", worker, RouteClass::kControlPlane, kUuid},
@@ -98,7 +103,8 @@ TEST_CASE("route table: unknown paths are not found", "[gateway][routes]") {
   for (const char* path :
        {"/", "", "/nope", "/workers/", "/workers/a/b", "/workersx", "/v1/chat/completions/",
         "/v1/tokenizers/", "/wasm/a/b", "/admin/audit/x", "/metrics/", "/HEALTH", "/v1/Models",
-        "//workers", "/admin/auth/", "/admin/auth/check/x", "/admin/authx"}) {
+        "//workers", "/admin/auth/", "/admin/auth/check/x", "/admin/authx", "/v1/models/",
+        "/admin/reports//"}) {
     INFO(path);
     RouteMatch match = classify_route("GET", path);
     CHECK(match.route_class == RouteClass::kNotFound);
@@ -135,6 +141,8 @@ TEST_CASE("route table: admin reports and content-capture routes", "[gateway][ro
   }
   RouteMatch detail = classify_route("GET", "/admin/reports/api/request/abc-1");
   CHECK(detail.name == "reports_request");
+  // The page with a trailing slash is the same page.
+  CHECK(classify_route("GET", "/admin/reports/").name == "reports_page_overview");
   CHECK(detail.resource == "abc-1");
   RouteMatch remove = classify_route("DELETE", "/v1/content-captures/abc-1");
   CHECK(remove.route_class == RouteClass::kContent);

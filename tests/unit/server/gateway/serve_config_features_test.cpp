@@ -64,3 +64,19 @@ TEST_CASE("serve config: WASM modules at start-up need WASM enabled", "[gateway]
   CHECK(runtime.status().message() ==
         "server.wasm.modules: needs --enable-wasm or server.wasm.enabled: true");
 }
+
+TEST_CASE("serve config: an unknown key names its line, a near key and the valid ones",
+          "[gateway][config]") {
+  ServeConfig config;
+  smg::Status status = load("server:\n  port: 8080\n  workerz:\n    policy: random\n", config);
+  REQUIRE_FALSE(status.ok());
+  INFO(status.message());
+  CHECK(status.message().find("server.workerz: unknown key (line 3); did you mean "
+                              "\"server.workers\"?") != std::string::npos);
+  CHECK(status.message().find("Valid keys here: host, ") != std::string::npos);
+  CHECK(status.message().find("workers") != std::string::npos);
+  ServeConfig other;
+  smg::Status far = load("server:\n  frobnicate: 1\n", other);
+  REQUIRE_FALSE(far.ok());
+  CHECK(far.message().find("did you mean") == std::string::npos);  // nothing near: no guess
+}
