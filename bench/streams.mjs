@@ -18,11 +18,11 @@
 //   node bench/streams.mjs watch HEALTH_URL PIDS PROBE_MS SAMPLE_MS
 //     Until SIGTERM: GET HEALTH_URL every PROBE_MS on a new connection each time (agent: false,
 //     Connection: close; fired on schedule even while earlier probes are still waiting, 5 s
-//     timeout), and every SAMPLE_MS the Threads and VmRSS of the processes PIDS (comma separated,
-//     summed). On SIGTERM prints one line "result {json}": probe latency percentiles, failures
+//     timeout), and every SAMPLE_MS the Threads, VmRSS and open files of the processes PIDS
+//     (comma separated, summed). On SIGTERM prints one line "result {json}": probe latency percentiles, failures
 //     and the peaks.
 import http from "node:http";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 const [role, ...args] = process.argv.slice(2);
 
@@ -233,7 +233,7 @@ function watch(healthUrl, pidsText, probeText, sampleText) {
   const sampleMs = Number(sampleText);
   const latencies = [];
   const out = { probes: 0, ok: 0, failed: 0, timeouts: 0, unanswered: 0, errors: {},
-                peak_threads: 0, peak_rss_kib: 0, samples: 0 };
+                peak_threads: 0, peak_rss_kib: 0, peak_fds: 0, samples: 0 };
   const pending = new Set();
 
   function probe() {
@@ -262,7 +262,9 @@ function watch(healthUrl, pidsText, probeText, sampleText) {
   function sample() {
     let threads = 0;
     let rss = 0;
+    let fds = 0;
     for (const pid of pids) {
+      try { fds += readdirSync(`/proc/${pid}/fd`).length; } catch { /* gone */ }
       try {
         const status = readFileSync(`/proc/${pid}/status`, "utf8");
         threads += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] || 0);
@@ -272,6 +274,7 @@ function watch(healthUrl, pidsText, probeText, sampleText) {
     out.samples++;
     out.peak_threads = Math.max(out.peak_threads, threads);
     out.peak_rss_kib = Math.max(out.peak_rss_kib, rss);
+    out.peak_fds = Math.max(out.peak_fds, fds);
   }
 
   sample();

@@ -13,8 +13,8 @@
 # every event, [DONE]), failed ones by reason, and relayed events. While the streams run a second
 # node process (bench/streams.mjs watch) GETs the target's /health every 100 ms on a new
 # connection each time (agent: false, Connection: close; 5 s timeout) and samples the target's
-# Threads and VmRSS (/proc/PID/status, the process and its children summed: nginx master+worker)
-# every 100 ms; utime+stime (/proc/PID/stat) is read before and after.
+# Threads, VmRSS (/proc/PID/status) and open files (/proc/PID/fd), the process and its children
+# summed (nginx: master+worker), every 100 ms; utime+stime (/proc/PID/stat) is read before and after.
 # Prints per target: completed/failed streams, idle/peak threads, idle/peak RSS and RSS growth
 # per stream ((peak - idle) / N, KiB), /health p50/p99/max, CPU per relayed event (all the
 # target's CPU during the run / events the client got), time to first event, then smg/nginx
@@ -27,7 +27,8 @@
 # raised to the hard limit and checked.
 # Usage: bench/streams.sh [N (2000)] [build-dir (build)]
 #   env: BENCH_EVENTS (50) and BENCH_INTERVAL_MS (200): events per stream and the time between
-#        them (streams last ~EVENTS*INTERVAL); BENCH_DEADLINE_SECS (stream time + 30): streams
+#        them (streams last ~EVENTS*INTERVAL); BENCH_DEADLINE_SECS (stream time + 30 + N/400;
+#        opening thousands at once takes seconds on a small machine): streams
 #        still open then are destroyed and count as failed; BENCH_TARGETS ("smg nginx");
 #        BENCH_SMG_ARGS: extra smgctl serve flags (e.g. "--max-threads 10000");
 #        BENCH_REQUEST_LOG (0)
@@ -39,7 +40,6 @@ build_dir="${2:-build}"
 events="${BENCH_EVENTS:-50}"
 interval_ms="${BENCH_INTERVAL_MS:-200}"
 stream_ms=$(( (events - 1) * interval_ms ))
-deadline_secs="${BENCH_DEADLINE_SECS:-$(( stream_ms / 1000 + 30 ))}"
 targets="${BENCH_TARGETS:-smg nginx}"
 smg_args="${BENCH_SMG_ARGS:-}"
 request_log=$([ "${BENCH_REQUEST_LOG:-0}" = 1 ] && echo true || echo false)
@@ -47,9 +47,10 @@ probe_ms=100
 sample_ms=100
 smgctl="$repo/$build_dir/smgctl"
 peer="$repo/bench/streams.mjs"
-for v in "$count" "$events" "$interval_ms" "$deadline_secs"; do
+for v in "$count" "$events" "$interval_ms" "${BENCH_DEADLINE_SECS:-1}"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || { echo "streams.sh: '$v' is not a positive integer" >&2; exit 2; }
 done
+deadline_secs="${BENCH_DEADLINE_SECS:-$((stream_ms / 1000 + 30 + count / 400))}"
 [ -x "$smgctl" ] || { echo "streams.sh: $smgctl missing: run scripts/build" >&2; exit 2; }
 command -v node >/dev/null || { echo "streams.sh: needs node" >&2; exit 2; }
 if [[ " $targets " == *" nginx "* ]] && ! [ -x /usr/sbin/nginx ]; then
@@ -69,6 +70,12 @@ if [ "$nofile" -lt "$need" ]; then
        "proxy, plus 256), the limit here is $nofile (hard limit $(ulimit -Hn)): raise it" \
        "(ulimit -Hn / limits.conf / systemd LimitNOFILE) or use N <= $(( (nofile - 256) / 2 ))" >&2
   exit 2
+fi
+smg_fds_per_stream=4  # measured: client socket, upstream socket, libcurl multi's wakeup socketpair
+if [ $((smg_fds_per_stream * count + 256)) -gt "$nofile" ]; then
+  echo "streams.sh: note: smg holds ~$smg_fds_per_stream open files per stream (client socket," \
+       "upstream socket, its libcurl multi handle's wakeup socketpair): past" \
+       "~$(( (nofile - 256) / smg_fds_per_stream )) streams it runs out of files ($nofile)" >&2
 fi
 read -r port_lo port_hi </proc/sys/net/ipv4/ip_local_port_range
 if [ $((port_hi - port_lo)) -lt "$count" ]; then
@@ -229,12 +236,18 @@ run() {  # NAME
   sleep 1
   upstream=$(curl -sf "http://127.0.0.1:$upstream_port/bench/stats" || echo '{}')
   kill -0 "${pid_of[$name]}" 2>/dev/null && alive=1 || alive=0
+  local errlog="$tmp/smg.err"
+  [ "$name" = nginx ] && errlog="$tmp/nginx/error.log"
+  # The target's last log lines of this run (only shown when streams failed).
+  tail -n 4 "$errlog" 2>/dev/null | cut -c1-300 >"$tmp/$name.errtail" || true
+  : >"$errlog"
   python3 - "$name" "$idle_threads" "$idle_rss" "$((after - before))" "$alive" "$upstream" \
     "$tmp/$name.client" "$tmp/$name.watch" "$net_before" "$net_after" \
-    "$((busy_after - busy_before)) $((total_after - total_before))" >>"$results" <<'PY'
+    "$((busy_after - busy_before)) $((total_after - total_before))" "$tmp/$name.errtail" \
+    >>"$results" <<'PY'
 import json, sys
 (name, idle_threads, idle_rss, cpu, alive, upstream, client_file, watch_file, net_before,
- net_after, machine) = sys.argv[1:]
+ net_after, machine, errtail) = sys.argv[1:]
 net = [int(b) - int(a) for a, b in zip(net_before.split(), net_after.split())]
 busy, total = (int(x) for x in machine.split())
 def result(path):
@@ -247,7 +260,8 @@ print(json.dumps({"name": name, "idle_threads": int(idle_threads), "idle_rss": i
                   "client": result(client_file), "watch": result(watch_file),
                   "listen_overflows": net[0] if net else None,
                   "syn_retrans": net[1] if len(net) > 1 else None,
-                  "machine_busy": busy / max(total, 1)}))
+                  "machine_busy": busy / max(total, 1),
+                  "log_tail": open(errtail).read().splitlines()}))
 PY
 }
 for name in $targets; do run "$name"; done
@@ -270,6 +284,7 @@ for line in open(path):
         completed=c["completed"], failed=c["failed"], events=c["events"],
         idle_threads=r["idle_threads"], peak_threads=max(w["peak_threads"], r["idle_threads"]),
         idle_rss=r["idle_rss"], peak_rss=max(w["peak_rss_kib"], r["idle_rss"]),
+        peak_fds=w.get("peak_fds", 0),
         h50=w["p50_ms"], h99=w["p99_ms"], hmax=w["max_ms"],
         probes=w["probes"], probes_bad=w["failed"] + w["unanswered"],
         cpu_ev=r["cpu_us"] / max(c["events"], 1), cpu_ms=r["cpu_us"] / 1000,
@@ -277,7 +292,8 @@ for line in open(path):
         dmax=c["duration_ms"]["p100"], all_open=c["all_open_ms"], wall=c["wall_ms"],
         reasons=c["reasons"], codes=c["error_codes"], statuses=c["statuses"],
         upstream=r["upstream"], alive=r["alive"], bodies=c.get("bodies", {}),
-        overflows=r["listen_overflows"], synre=r["syn_retrans"], busy=r["machine_busy"])
+        overflows=r["listen_overflows"], synre=r["syn_retrans"], busy=r["machine_busy"],
+        log_tail=r["log_tail"])
     rows[r["name"]]["growth"] = (rows[r["name"]]["peak_rss"] - r["idle_rss"]) / n
 ms = lambda v: "-" if v is None else f"{v:.1f}"
 print(f"streams: N={n} at once, {events} events each one per {interval} ms "
@@ -286,15 +302,15 @@ print(f"streams: N={n} at once, {events} events each one per {interval} ms "
 print(f"{binary_id}; {smg_flags}")
 print("/health: GET every 100 ms, new connection each; threads/RSS sampled every 100 ms")
 print(f"{'target':6} {'done':>6} {'failed':>6} {'events':>8} {'thr idle':>8} {'thr peak':>8} "
-      f"{'RSS idle':>9} {'RSS peak':>9} {'KiB/strm':>8} {'hlth p50':>8} {'hlth p99':>8} "
+      f"{'RSS idle':>9} {'RSS peak':>9} {'KiB/strm':>8} {'fds peak':>8} {'hlth p50':>8} {'hlth p99':>8} "
       f"{'hlth max':>8} {'bad prb':>7} {'cpu us/ev':>9} {'1st-ev p99':>10} {'all open':>8} {'wall s':>6}")
 for name, r in rows.items():
     print(f"{name:6} {r['completed']:6d} {r['failed']:6d} {r['events']:8d} {r['idle_threads']:8d} "
           f"{r['peak_threads']:8d} {r['idle_rss'] / 1024:7.1f}Mi {r['peak_rss'] / 1024:7.1f}Mi "
-          f"{r['growth']:8.1f} {ms(r['h50']):>8} {ms(r['h99']):>8} {ms(r['hmax']):>8} "
+          f"{r['growth']:8.1f} {r['peak_fds']:8d} {ms(r['h50']):>8} {ms(r['h99']):>8} {ms(r['hmax']):>8} "
           f"{r['probes_bad']:3d}/{r['probes']:<3d} {r['cpu_ev']:9.2f} {ms(r['f99']):>10} "
           f"{ms(r['all_open']):>8} {r['wall'] / 1000:6.1f}")
-print("(health and first-event columns in ms; 'all open' = ms until every stream had its first "
+print("(health and first-event columns in ms; fds = open files; 'all open' = ms until every stream had its first "
       "event; cpu us/ev = target CPU during the run / events relayed)")
 for name, r in rows.items():
     notes = []
@@ -316,6 +332,8 @@ for name, r in rows.items():
     notes.append(f"kernel listen-queue overflows {r['overflows']}, SYN retransmits {r['synre']} "
                  f"(machine-wide)")
     print(f"{name}: " + "; ".join(notes))
+    if r["failed"] and r["log_tail"]:
+        print(f"{name}: its last log lines:\n  " + "\n  ".join(r["log_tail"]))
 if "smg" in rows and "nginx" in rows:
     s, x = rows["smg"], rows["nginx"]
     def ratio(a, b):
@@ -324,6 +342,7 @@ if "smg" in rows and "nginx" in rows:
         f"peak threads {ratio(s['peak_threads'], x['peak_threads'])}",
         f"peak RSS {ratio(s['peak_rss'], x['peak_rss'])}",
         f"RSS growth/stream {ratio(s['growth'], x['growth'])}",
+        f"peak open files {ratio(s['peak_fds'], x['peak_fds'])}",
         f"/health p50 {ratio(s['h50'], x['h50'])}",
         f"/health p99 {ratio(s['h99'], x['h99'])}",
         f"CPU/event {ratio(s['cpu_ev'], x['cpu_ev'])}",
