@@ -9,6 +9,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/exit_codes.h"
+#include "common/os/open_files_limit.h"
 
 namespace smg::cli {
 namespace {
@@ -42,6 +43,7 @@ sigset_t block_stop_signals() {
 
 void run_dev_worker(DevWorkerFlags& flags, CliContext& context) {
   apply_api_key_env(flags);
+  os::raise_and_log_open_files_limit();  // before any thread: a connection is a descriptor
   sigset_t signals = block_stop_signals();
   devworker::DevWorker worker(flags.options);
   auto port = worker.start();

@@ -13,6 +13,7 @@
 #include "cli/state/dev_keys.h"
 #include "cli/state/state_dir.h"
 #include "common/log/logger.h"
+#include "common/os/open_files_limit.h"
 #include "server/devworker/dev_worker.h"
 #include "server/gateway/gateway_runtime.h"
 #include "server/gateway/serve_config_yaml.h"
@@ -244,6 +245,8 @@ int run_serve(ServeFlags& flags, CliContext& context) {
     throw UsageError("--log-level: must be trace, debug, info, warn, error or off");
   }
   log::configure({.level = level, .json = config.log_json});
+  // Before any thread starts: each connection is a descriptor (open_files_limit.h).
+  os::raise_and_log_open_files_limit();
   sigset_t signals = block_signals();
   DevSetup dev;
   if (flags.dev_new_keys && !flags.dev) throw UsageError("--dev-new-keys needs --dev");

@@ -78,7 +78,7 @@ Result<KeySetPtr> JwksCache::key_set_for_kid(std::string_view kid) {
   if (!current.ok() || (*current)->find(kid) != nullptr) {
     return current;
   }
-  return refresh(Trigger::kKidMiss);
+  return refresh(Trigger::kKidMiss, kid);
 }
 
 Result<Jwk> JwksCache::find_key(std::string_view kid) {
@@ -99,8 +99,19 @@ uint64_t JwksCache::fetch_count() const {
   return fetch_count_;
 }
 
-bool JwksCache::may_attempt_locked(TimePoint now) const {
-  return !attempted_ || now - last_attempt_ >= options_.kid_miss_cooldown;
+// A start-up or expiry fetch leaves the kid-miss cooldown alone: a key published just after
+// start-up must not wait for it. Only a failure holds every kind of fetch off.
+bool JwksCache::should_fetch_locked(Trigger trigger, std::string_view kid, TimePoint now) const {
+  if (now < retry_after_) {
+    return false;
+  }
+  if (trigger == Trigger::kExpired) {
+    return !set_ || now >= expires_at_;
+  }
+  if (set_ && set_->find(kid) != nullptr) {
+    return false;  // a fetch this thread waited for brought the kid
+  }
+  return !last_kid_miss_fetch_ || now - *last_kid_miss_fetch_ >= options_.kid_miss_cooldown;
 }
 
 Result<KeySetPtr> JwksCache::current_or_unavailable_locked() const {
@@ -110,21 +121,20 @@ Result<KeySetPtr> JwksCache::current_or_unavailable_locked() const {
   return unavailable_status();
 }
 
-// Single-flight: one thread fetches, the others wait for its outcome instead of fetching too.
-Result<KeySetPtr> JwksCache::refresh(Trigger trigger) {
+// Single-flight: one thread fetches, the others wait for its outcome instead of fetching too, and
+// then judge again with it (an expiry fetch that did not bring a new kid leaves that kid its own
+// refetch; a kid-miss fetch or a failure holds the waiters off).
+Result<KeySetPtr> JwksCache::refresh(Trigger trigger, std::string_view kid) {
   std::unique_lock lock(mutex_);
-  if (fetching_) {
-    fetch_done_.wait(lock, [this] { return !fetching_; });
-    return current_or_unavailable_locked();
-  }
+  fetch_done_.wait(lock, [this] { return !fetching_; });
   TimePoint now = clock_.steady_now();
-  bool fresh = set_ && now < expires_at_;
-  if ((trigger == Trigger::kExpired && fresh) || !may_attempt_locked(now)) {
+  if (!should_fetch_locked(trigger, kid, now)) {
     return current_or_unavailable_locked();
   }
   fetching_ = true;
-  attempted_ = true;
-  last_attempt_ = now;
+  if (trigger == Trigger::kKidMiss) {
+    last_kid_miss_fetch_ = now;
+  }
   ++fetch_count_;
   lock.unlock();
 
@@ -146,6 +156,8 @@ Result<KeySetPtr> JwksCache::refresh(Trigger trigger) {
   fetching_ = false;
   if (fetched.ok()) {
     store_locked(*fetched, fingerprint, ttl, now);
+  } else {
+    retry_after_ = now + options_.kid_miss_cooldown;
   }
   fetch_done_.notify_all();
   return current_or_unavailable_locked();

@@ -5,10 +5,12 @@
 // http::check_fetch_url (https, or http to loopback); redirects are never followed; responses are
 // capped (1 MiB) and time-limited (10 s).
 // Freshness: TTL from `Cache-Control: max-age`, clamped to [min_ttl, max_ttl]; absent or
-// no-store → default_ttl. An unknown kid triggers at most one refetch per kid_miss_cooldown, so a
-// flood of random kids costs one fetch. When a refresh fails, the last good set keeps serving
-// and the next attempt waits for the cooldown. Never fetched successfully → Status unavailable,
-// reason "jwks_unavailable" (fail closed).
+// no-store → default_ttl. An unknown kid triggers at most one refetch per kid_miss_cooldown,
+// counted from the last unknown-kid refetch (not from a start-up or expiry fetch, so a key
+// published just after start-up is accepted at once), so a flood of random kids costs one fetch.
+// When a fetch of any kind fails, the last good set keeps serving and no fetch is tried again
+// for the cooldown (a down IdP is not hammered). Never fetched successfully → Status
+// unavailable, reason "jwks_unavailable" (fail closed).
 // Thread-safety: all methods are thread-safe; one fetch at a time (single-flight), and the lock
 // is not held across HTTP calls.
 //
@@ -25,6 +27,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,7 +44,8 @@ struct JwksCacheOptions {
   std::chrono::seconds default_ttl{3600};
   std::chrono::seconds min_ttl{60};
   std::chrono::seconds max_ttl{86400};
-  std::chrono::seconds kid_miss_cooldown{30};  // also the retry interval after a failure
+  // Between two unknown-kid refetches; also the hold-off after a failed fetch.
+  std::chrono::seconds kid_miss_cooldown{30};
   std::chrono::milliseconds timeout{10000};
   std::size_t max_response_bytes = 1 << 20;
   http::TlsOptions tls{};
@@ -70,8 +74,8 @@ class JwksCache {
   using TimePoint = std::chrono::steady_clock::time_point;
 
   enum class Trigger { kExpired, kKidMiss };
-  Result<KeySetPtr> refresh(Trigger trigger);
-  bool may_attempt_locked(TimePoint now) const;
+  Result<KeySetPtr> refresh(Trigger trigger, std::string_view kid = {});
+  bool should_fetch_locked(Trigger trigger, std::string_view kid, TimePoint now) const;
   Result<KeySetPtr> current_or_unavailable_locked() const;
   Result<std::string> resolve_jwks_uri();
   Result<http::Response> fetch(const std::string& url) const;
@@ -89,8 +93,10 @@ class JwksCache {
   std::string fingerprint_{};
   std::string jwks_uri_{};  // resolved (explicit or discovered)
   TimePoint expires_at_{};
-  TimePoint last_attempt_{};
-  bool attempted_ = false;
+  // The last unknown-kid refetch, successful or not: the kid-miss cooldown counts from here.
+  std::optional<TimePoint> last_kid_miss_fetch_{};
+  // After a failed fetch nothing is fetched before this, whatever triggers it.
+  TimePoint retry_after_ = TimePoint::min();
   // Atomic so that generation(), read on every JWT-authenticated request, takes no lock; changed
   // only under mutex_.
   std::atomic<uint64_t> generation_{0};

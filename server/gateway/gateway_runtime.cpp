@@ -334,6 +334,15 @@ Result<int> GatewayRuntime::start() {
         "# HELP smg_connections_refused_total Connections closed at accept: --max-connections "
         "were open\n# TYPE smg_connections_refused_total counter\nsmg_connections_refused_total " +
         std::to_string(listener->refused_connections()) + "\n";
+    out += "# HELP smg_accept_errors_total accept() failures by reason (emfile: the process's "
+           "open-files limit, enfile: the system's, enomem: ENOBUFS/ENOMEM); accepting pauses "
+           "10 ms to 1 s after each\n# TYPE smg_accept_errors_total counter\n";
+    for (std::size_t i = 0; i < kAcceptErrorReasons; ++i) {
+      auto reason = static_cast<AcceptErrorReason>(i);
+      out += "smg_accept_errors_total" +
+             metrics::format_labels({{"reason", std::string(accept_error_label(reason))}}) + " " +
+             std::to_string(listener->accept_errors(reason)) + "\n";
+    }
   });
   if (config_.prometheus_port > 0) {
     ListenerOptions options;

@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "common/log/logger.h"
+#include "server/http/accept_backoff.h"
 #include "server/http/blocking_pool.h"
 #include "server/http/connection.h"
 #include "server/http/connection_registry.h"
@@ -32,8 +34,6 @@ using Clock = std::chrono::steady_clock;
 
 // stop(): how long requests in progress may take to finish before their sockets are closed.
 constexpr std::chrono::seconds kStopGrace{10};
-// Accepting fails with EMFILE/ENFILE when descriptors run out: pause, keep serving the rest.
-constexpr std::chrono::milliseconds kAcceptBackoff{50};
 
 auto with(boost::system::error_code& error) {
   return asio::redirect_error(asio::use_awaitable, error);
@@ -60,6 +60,7 @@ class Listener::Engine {
         io_(io == nullptr ? *owned_io_ : *io),
         strand_(asio::make_strand(io_.context())),
         acceptor_(strand_),
+        accept_pause_(strand_),
         pool_(pool_options(options)),
         shared_{options_, handler, screen, pool_, registry_, stopping_, open_} {
     if (!options.tls_cert_path.empty()) load_tls();
@@ -67,6 +68,9 @@ class Listener::Engine {
 
   bool tls() const { return ssl_ != nullptr || !tls_error_.ok(); }
   std::uint64_t refused_connections() const { return refused_.load(std::memory_order_relaxed); }
+  std::uint64_t accept_errors(AcceptErrorReason reason) const {
+    return accept_errors_[static_cast<std::size_t>(reason)].load(std::memory_order_relaxed);
+  }
 
   Result<int> bind() {
     if (!tls_error_.ok()) return tls_error_;
@@ -104,6 +108,7 @@ class Listener::Engine {
     asio::post(strand_, [this] {
       boost::system::error_code ignored;
       acceptor_.close(ignored);
+      accept_pause_.cancel();  // a paused accept loop ends now, not after its pause
       registry_.stop_all();
       asio::co_spawn(strand_, drain(), asio::detached);
     });
@@ -122,7 +127,6 @@ class Listener::Engine {
   }
 
   awaitable<void> accept_loop() {
-    asio::steady_timer backoff(strand_);
     for (;;) {
       boost::system::error_code error;
       // Each connection gets a strand of its own: its coroutine, timers and stream sink never
@@ -131,11 +135,10 @@ class Listener::Engine {
           asio::any_io_executor(asio::make_strand(io_.context())), with(error));
       if (stopping_ || !acceptor_.is_open()) break;
       if (error) {
-        log::warn("smg::server", "accept failed, pausing", {{"error", error.message()}});
-        backoff.expires_after(kAcceptBackoff);
-        co_await backoff.async_wait(with(error));
+        co_await pause_after(error);
         continue;
       }
+      accepted();
       if (options_.max_connections > 0 && open_.load() >= options_.max_connections) {
         refused_.fetch_add(1, std::memory_order_relaxed);
         socket.close(error);
@@ -145,6 +148,36 @@ class Listener::Engine {
       auto executor = socket.get_executor();
       asio::co_spawn(executor, serve_connection(std::move(socket), shared_, ssl_.get()),
                      asio::detached);
+    }
+  }
+
+  // Out of descriptors or memory, the failed connection waits in the backlog and accepting at
+  // once would fail again: pause (accept_backoff.h) while the open connections go on. One log
+  // line when a pause starts and one when accepting works again, never one per attempt.
+  awaitable<void> pause_after(const boost::system::error_code& failure) {
+    AcceptErrorReason reason = classify_accept_error(failure);
+    accept_errors_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+    bool was_paused = backoff_.paused();
+    std::chrono::milliseconds pause = backoff_.after_failure(reason);
+    if (pause.count() == 0) co_return;
+    if (!was_paused) {
+      log::warn("smg::server", "accept failed, pausing",
+                {{"error", failure.message()},
+                 {"reason", std::string(accept_error_label(reason))},
+                 {"open_connections", std::to_string(open_.load())}});
+    }
+    accept_pause_.expires_after(pause);
+    boost::system::error_code cancelled;  // by stop()
+    co_await accept_pause_.async_wait(with(cancelled));
+  }
+
+  void accepted() {
+    bool was_paused = backoff_.paused();
+    std::uint64_t failures = backoff_.after_success();
+    if (was_paused) {
+      log::info("smg::server", "accepting again",
+                {{"failed_accepts", std::to_string(failures)},
+                 {"open_connections", std::to_string(open_.load())}});
     }
   }
 
@@ -170,6 +203,9 @@ class Listener::Engine {
   IoRuntime& io_;
   asio::strand<asio::io_context::executor_type> strand_;  // the acceptor's and stop()'s
   tcp::acceptor acceptor_;
+  asio::steady_timer accept_pause_;  // on strand_, as the accept loop
+  AcceptBackoff backoff_;            // the accept loop's own
+  std::array<std::atomic<std::uint64_t>, kAcceptErrorReasons> accept_errors_{};
   std::unique_ptr<asio::ssl::context> ssl_;
   Status tls_error_;
   ConnectionRegistry registry_;
@@ -200,5 +236,9 @@ void Listener::stop() {
 bool Listener::tls() const { return engine_->tls(); }
 
 std::uint64_t Listener::refused_connections() const { return engine_->refused_connections(); }
+
+std::uint64_t Listener::accept_errors(AcceptErrorReason reason) const {
+  return engine_->accept_errors(reason);
+}
 
 }  // namespace smg::server

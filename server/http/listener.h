@@ -26,6 +26,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "server/http/accept_backoff.h"
 #include "server/http/exchange.h"
 #include "server/http/io_runtime.h"
 
@@ -80,6 +81,9 @@ class Listener {
   bool tls() const;
   // Connections closed at accept because max_connections were open.
   std::uint64_t refused_connections() const;
+  // accept() failures by reason; after each (but a connection's own) accepting pauses, 10 ms
+  // doubling to 1 s (accept_backoff.h), while the open connections are served.
+  std::uint64_t accept_errors(AcceptErrorReason reason) const;
 
  private:
   class Engine;

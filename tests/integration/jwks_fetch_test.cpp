@@ -52,12 +52,22 @@ TEST_CASE("jwks fetch: discovery, rotation via kid miss, and IdP outage", "[jwks
 
   SECTION("rotation: a new kid verifies without restart") {
     idp.set_jwks(jwks_of("p384", "k2"));
-    clock.advance(30);  // past the kid-miss cooldown of the first fetch
+    clock.advance(2);  // the start-up fetch starts no kid-miss cooldown
     auto rotated = auth.authenticate(token_for("p384", "k2", idp, now));
     INFO(rotated.status().reason());
     CHECK(rotated.ok());
     CHECK(idp.jwks_hits() == 2);
     CHECK(auth.jwks_cache().generation() == 2);
+    idp.set_jwks(jwks_of("p256", "k3"));
+    clock.advance(1);  // but that refetch does: k3 waits for it
+    CHECK(auth.authenticate(token_for("p256", "k3", idp, now)).status().reason() ==
+          "jwt_unknown_kid");
+    CHECK(idp.jwks_hits() == 2);
+    clock.advance(30);
+    auto later = auth.authenticate(token_for("p256", "k3", idp, now));
+    INFO(later.status().reason());
+    CHECK(later.ok());
+    CHECK(idp.jwks_hits() == 3);
   }
   SECTION("cooldown: 100 random unknown kids cost at most one fetch") {
     clock.advance(30);

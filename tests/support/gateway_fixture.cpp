@@ -99,8 +99,10 @@ void DevWorkerProcess::restart() {
 }
 
 GatewayProcess::GatewayProcess(std::vector<std::string> args,
-                               std::map<std::string, std::string> env) {
-  std::vector<std::string> argv = {SMGCTL_PATH, "serve", "--port", "0"};
+                               std::map<std::string, std::string> env,
+                               std::vector<std::string> launcher) {
+  std::vector<std::string> argv = std::move(launcher);
+  argv.insert(argv.end(), {SMGCTL_PATH, "serve", "--port", "0"});
   argv.insert(argv.end(), args.begin(), args.end());
   if (std::find(args.begin(), args.end(), "--data-dir") == args.end()) {
     data_dir_ = std::make_unique<TempDir>();

@@ -70,11 +70,14 @@ class DevWorkerProcess {
 
 // `smgctl serve --port 0 args...`; waits for `smg listening on http://...`. Without a
 // --data-dir in args, the gateway gets a temporary one (its request log lives there).
-// data_dir() is that directory (empty when the test chose its own).
+// data_dir() is that directory (empty when the test chose its own). `launcher` comes before
+// smgctl on the command line, e.g. {"prlimit", "--nofile=64:64"} (it must exec smgctl, so that
+// process().pid() is the gateway's).
 class GatewayProcess {
  public:
   explicit GatewayProcess(std::vector<std::string> args,
-                          std::map<std::string, std::string> env = {});
+                          std::map<std::string, std::string> env = {},
+                          std::vector<std::string> launcher = {});
 
   int port() const { return port_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }

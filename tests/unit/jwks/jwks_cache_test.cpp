@@ -56,24 +56,112 @@ TEST_CASE("jwks cache: unknown kid refetches at most once per cooldown", "[jwks]
   http.set(kJwksUri, 200, jwks_with("k1"));
   JwksCache cache({.jwks_uri = kJwksUri}, http, clock);
   REQUIRE(cache.find_key("k1").ok());
+  CHECK(http.count(kJwksUri) == 1);
   for (int i = 0; i < 100; ++i) {
     auto key = cache.find_key("random-" + std::to_string(i));
     CHECK(key.status().reason() == "jwt_unknown_kid");
   }
-  CHECK(http.count(kJwksUri) == 1);  // the set was fetched just now: the cooldown holds
-  clock.advance(30);
+  CHECK(http.count(kJwksUri) == 2);  // one kid-miss refetch for the whole flood
+  clock.advance(29);
   for (int i = 0; i < 100; ++i) {
     CHECK_FALSE(cache.find_key("again-" + std::to_string(i)).ok());
   }
-  CHECK(http.count(kJwksUri) == 2);  // one kid-miss refetch for the whole flood
+  CHECK(http.count(kJwksUri) == 2);  // the cooldown of that refetch holds
+  clock.advance(1);
+  for (int i = 0; i < 100; ++i) {
+    CHECK_FALSE(cache.find_key("later-" + std::to_string(i)).ok());
+  }
+  CHECK(http.count(kJwksUri) == 3);  // one more once it is over
   SECTION("rotation: a new kid appears after the cooldown") {
     http.set(kJwksUri, 200, jwks_with("k2"));
     CHECK_FALSE(cache.find_key("k2").ok());  // still cooling down
     clock.advance(30);
     CHECK(cache.find_key("k2").ok());
     CHECK(cache.generation() == 2);
+    CHECK(http.count(kJwksUri) == 4);
+  }
+}
+
+TEST_CASE("jwks cache: a key rotated in just after start-up is accepted at once",
+          "[jwks][cache]") {
+  FakeHttpClient http;
+  FixedClock clock(1000);
+  http.set(kJwksUri, 200, jwks_with("k1"));
+  JwksCache cache({.jwks_uri = kJwksUri}, http, clock);
+  REQUIRE(cache.find_key("k1").ok());  // the start-up fetch
+  clock.advance(5);
+  http.set(kJwksUri, 200, jwks_with("k2"));
+  auto rotated = cache.find_key("k2");
+  INFO(rotated.status().reason());
+  CHECK(rotated.ok());  // the start-up fetch started no cooldown
+  CHECK(http.count(kJwksUri) == 2);
+  CHECK(cache.generation() == 2);
+  SECTION("a second unknown kid right after that refetch waits for the cooldown") {
+    http.set(kJwksUri, 200, jwks_with("k3"));
+    clock.advance(1);
+    CHECK(cache.find_key("k3").status().reason() == "jwt_unknown_kid");
+    CHECK(http.count(kJwksUri) == 2);
+    clock.advance(28);  // 29 s after the refetch
+    CHECK_FALSE(cache.find_key("k3").ok());
+    CHECK(http.count(kJwksUri) == 2);
+    clock.advance(1);
+    CHECK(cache.find_key("k3").ok());
     CHECK(http.count(kJwksUri) == 3);
   }
+  SECTION("an expiry refetch starts no cooldown either") {
+    clock.advance(3600);  // past the default TTL: key_set() refetches
+    http.set(kJwksUri, 200, jwks_with("k3"));
+    REQUIRE(cache.key_set().ok());
+    CHECK(http.count(kJwksUri) == 3);
+    http.set(kJwksUri, 200, jwks_with("k4"));
+    clock.advance(1);
+    CHECK(cache.find_key("k4").ok());
+    CHECK(http.count(kJwksUri) == 4);
+  }
+}
+
+TEST_CASE("jwks cache: a failed kid-miss refetch holds every fetch off for the cooldown",
+          "[jwks][cache]") {
+  FakeHttpClient http;
+  FixedClock clock(1000);
+  http.set(kJwksUri, 200, jwks_with("k1"), {{"cache-control", "max-age=60"}});
+  JwksCache cache({.jwks_uri = kJwksUri}, http, clock);
+  REQUIRE(cache.key_set().ok());
+  http.remove(kJwksUri);  // the IdP goes down
+  clock.advance(1);
+  CHECK(cache.find_key("k2").status().reason() == "jwt_unknown_kid");
+  CHECK(http.count(kJwksUri) == 2);
+  clock.advance(60);  // the set has expired and the hold-off (to 1031) is over
+  for (int i = 0; i < 10; ++i) {
+    CHECK(cache.find_key("k1").ok());  // the last good set keeps serving
+    CHECK_FALSE(cache.find_key("k2").ok());
+  }
+  CHECK(http.count(kJwksUri) == 3);  // one expiry attempt: it fails and holds off again
+  clock.advance(29);
+  CHECK_FALSE(cache.find_key("k2").ok());
+  CHECK(http.count(kJwksUri) == 3);
+  http.set(kJwksUri, 200, jwks_with("k2"));
+  clock.advance(1);
+  CHECK(cache.find_key("k2").ok());  // the IdP is back: the expiry fetch brings k2
+  CHECK(http.count(kJwksUri) == 4);
+}
+
+TEST_CASE("jwks cache: a failed start-up fetch holds retries off for the cooldown",
+          "[jwks][cache]") {
+  FakeHttpClient http;
+  FixedClock clock(1000);
+  JwksCache cache({.jwks_uri = kJwksUri}, http, clock);
+  for (int i = 0; i < 10; ++i) {
+    CHECK(cache.find_key("k1").status().reason() == "jwks_unavailable");
+  }
+  CHECK(http.count(kJwksUri) == 1);
+  http.set(kJwksUri, 200, jwks_with("k1"));
+  clock.advance(29);
+  CHECK_FALSE(cache.find_key("k1").ok());
+  CHECK(http.count(kJwksUri) == 1);
+  clock.advance(1);
+  CHECK(cache.find_key("k1").ok());
+  CHECK(http.count(kJwksUri) == 2);
 }
 
 TEST_CASE("jwks cache: keeps the last good set when the IdP fails", "[jwks][cache]") {

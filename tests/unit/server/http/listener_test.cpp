@@ -5,6 +5,7 @@
 // --max-connections, and a graceful stop().
 #include <httplib.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -512,6 +513,68 @@ TEST_CASE("listener: connections past max_connections are closed at accept and c
       },
       5s, 20ms));
   for (std::size_t i = 1; i < held.size(); ++i) ::close(held[i]);
+}
+
+// Lowers this process's soft RLIMIT_NOFILE to its lowest free descriptor number, so that no new
+// descriptor can be made (accept() fails with EMFILE) until restore().
+class NoFreeDescriptors {
+ public:
+  NoFreeDescriptors() {
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &original_) == 0);
+    int lowest_free = ::dup(0);
+    REQUIRE(lowest_free >= 0);
+    ::close(lowest_free);
+    rlimit lowered = original_;
+    lowered.rlim_cur = static_cast<rlim_t>(lowest_free);
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+    REQUIRE(::dup(0) == -1);
+  }
+  ~NoFreeDescriptors() { restore(); }
+  void restore() { setrlimit(RLIMIT_NOFILE, &original_); }
+
+ private:
+  rlimit original_{};
+};
+
+// A socket made now and connected later (connect() makes no descriptor).
+void connect_later(int fd, int port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+}
+
+TEST_CASE("listener: out of descriptors accepting pauses and counts and resumes",
+          "[http][listener][accept]") {
+  using smg::server::AcceptErrorReason;
+  ListenerOptions options = loopback(2);
+  options.keep_alive_timeout = 30s;
+  RunningListener server(options, [](Request& r) { return smg::server::text_response(200, r.path); });
+  int kept = connect_to(server.port());
+  send_text(kept, "GET /before HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(read_response(kept).find("/before") != std::string::npos);
+  int waiting = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(waiting >= 0);
+  timeval three_seconds{3, 0};  // a listener that never resumes fails the test, never hangs it
+  for (int fd : {kept, waiting}) {
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &three_seconds, sizeof three_seconds);
+  }
+  NoFreeDescriptors full;
+  connect_later(waiting, server.port());  // in the backlog: the listener cannot accept it
+  CHECK(smg::test::eventually(
+      [&] { return server.listener().accept_errors(AcceptErrorReason::kEmfile) >= 2; }, 2s));
+  // Paused, not spinning: 10 ms, 20 ms, 40 ms... so a few hundred ms hold a handful of attempts.
+  std::this_thread::sleep_for(300ms);  // an interval to count over, not a synchronisation
+  CHECK(server.listener().accept_errors(AcceptErrorReason::kEmfile) < 12);
+  CHECK(server.listener().accept_errors(AcceptErrorReason::kOther) == 0);
+  send_text(kept, "GET /during HTTP/1.1\r\nHost: x\r\n\r\n");  // the open one is served
+  CHECK(read_response(kept).find("/during") != std::string::npos);
+  full.restore();
+  send_text(waiting, "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(read_response(waiting).find("/after") != std::string::npos);  // within a pause (< 1 s)
+  ::close(waiting);
+  ::close(kept);
 }
 
 TEST_CASE("listener: stop() closes idle connections at once and lets a request finish",
