@@ -140,7 +140,12 @@ void add_tuning_flags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_option("--prometheus-port", c.prometheus_port, "Separate unauthenticated /metrics");
   cmd.add_option("--log-level", c.log_level)->envname("SMG_LOG")->capture_default_str();
   cmd.add_flag("--log-json", c.log_json, "JSON log lines");
-  cmd.add_option("--max-threads", c.max_threads, "HTTP serving threads at most")
+  cmd.add_option("--max-threads", c.max_threads,
+                 "Blocking-pool threads at most (handlers, authentication, SQLite)")
+      ->capture_default_str();
+  cmd.add_option("--io-threads", c.io_threads,
+                 "I/O threads running every connection and worker exchange (0: one per core)")
+      ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   cmd.add_option("--max-connections", c.max_connections,
                  "Open client connections at most; past it new ones are closed at once (0: no cap)")

@@ -20,6 +20,7 @@ constexpr FlagHelp kServeFlags[] = {
     {"--port", "Listener", ""},
     {"--max-connections", "Listener", ""},
     {"--max-threads", "Listener", ""},
+    {"--io-threads", "Listener", ""},
     {"--max-payload-size", "Listener", ""},
     {"--request-head-timeout-secs", "Listener", ""},
     {"--request-body-timeout-secs", "Listener", ""},

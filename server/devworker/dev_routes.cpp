@@ -104,10 +104,11 @@ Response send_forced_status(int status) {
 }  // namespace
 
 DevRoutes::DevRoutes(const DevWorkerOptions& options, DevStats& stats,
-                     const std::atomic<bool>& stopping)
+                     const std::atomic<bool>& stopping, boost::asio::io_context& io)
     : options_(options),
       stats_(stats),
       stopping_(stopping),
+      io_(io),
       started_at_(static_cast<std::int64_t>(std::time(nullptr))) {
   install_routes();
 }
@@ -201,7 +202,7 @@ Response DevRoutes::chat(const Request& req, const TestHooks& hooks,
   ResponseIds ids = next_ids("chatcmpl");
   if (request->stream) {
     SseStream stream{chat_completion_events(ids, *request, reply), stream_delay(hooks)};
-    return sse_response(std::move(stream), stats_, std::move(in_flight), stopping_);
+    return sse_response(std::move(stream), stats_, std::move(in_flight), stopping_, io_);
   }
   pause(hooks);
   return send_json(200, chat_completion(ids, *request, reply));
@@ -226,7 +227,7 @@ Response DevRoutes::completions(const Request& req, const TestHooks& hooks,
   ResponseIds ids = next_ids("cmpl");
   if (request->stream) {
     SseStream stream{text_completion_events(ids, *request, replies), stream_delay(hooks)};
-    return sse_response(std::move(stream), stats_, std::move(in_flight), stopping_);
+    return sse_response(std::move(stream), stats_, std::move(in_flight), stopping_, io_);
   }
   pause(hooks);
   return send_json(200, text_completion(ids, *request, replies));
@@ -258,7 +259,7 @@ Response DevRoutes::generate(const Request& req, const TestHooks& hooks,
   ResponseIds ids = next_ids("gen");
   if (request->stream) {
     SseStream stream{generate_events(ids, *request, reply), stream_delay(hooks)};
-    return sse_response(std::move(stream), stats_, std::move(in_flight), stopping_);
+    return sse_response(std::move(stream), stats_, std::move(in_flight), stopping_, io_);
   }
   pause(hooks);
   return send_json(200, generate_result(ids, *request, reply));

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -35,7 +36,9 @@ struct TestHooks {
 
 class DevRoutes {
  public:
-  DevRoutes(const DevWorkerOptions& options, DevStats& stats, const std::atomic<bool>& stopping);
+  // `io`: the I/O threads whose timers pace the streams.
+  DevRoutes(const DevWorkerOptions& options, DevStats& stats, const std::atomic<bool>& stopping,
+            boost::asio::io_context& io);
   server::Response handle(server::Request& request);
 
  private:
@@ -72,6 +75,7 @@ class DevRoutes {
   const DevWorkerOptions& options_;
   DevStats& stats_;
   const std::atomic<bool>& stopping_;
+  boost::asio::io_context& io_;
   std::atomic<std::uint64_t> next_id_{0};
   const std::int64_t started_at_;
   std::vector<Route> routes_;  // filled by the constructor, read-only after

@@ -48,14 +48,17 @@ Result<int> DevWorker::start() {
   if (Status status = validate(); !status.ok()) {
     return status;
   }
-  auto routes = std::make_unique<DevRoutes>(options_, stats_, stopping_);
+  auto io = std::make_unique<server::IoRuntime>(0);
+  auto routes = std::make_unique<DevRoutes>(options_, stats_, stopping_, io->context());
   auto engine = std::make_unique<server::Listener>(
       engine_options(options_),
-      [routes = routes.get()](server::Request& request) { return routes->handle(request); });
+      [routes = routes.get()](server::Request& request) { return routes->handle(request); },
+      server::HeadScreen{}, io.get());
   auto port = engine->bind();
   if (!port.ok()) {
     return port.status();  // "cannot listen on HOST:PORT: Address already in use"
   }
+  io_ = std::move(io);
   server_ = std::move(engine);
   routes_ = std::move(routes);
   port_ = *port;
@@ -74,6 +77,7 @@ void DevWorker::stop() {
   }
   server_.reset();
   routes_.reset();
+  io_.reset();
 }
 
 }  // namespace smg::devworker

@@ -40,6 +40,7 @@
 #include "common/status.h"
 #include "server/devworker/dev_stats.h"
 #include "server/devworker/dev_worker_options.h"
+#include "server/http/io_runtime.h"
 
 namespace smg::server {
 class Listener;
@@ -74,6 +75,7 @@ class DevWorker {
   const DevWorkerOptions options_;
   DevStats stats_;
   std::atomic<bool> stopping_{false};
+  std::unique_ptr<server::IoRuntime> io_;  // before the routes and the listener that use it
   std::unique_ptr<DevRoutes> routes_;
   std::unique_ptr<server::Listener> server_;
   std::thread serve_thread_;

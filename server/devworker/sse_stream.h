@@ -1,16 +1,18 @@
 // A streamed Response of a prepared list of Server-Sent Events, one `data: <payload>\n\n` event
 // at a time with a delay between them, then `data: [DONE]\n\n`. Counts the stream in DevStats:
 // completed when [DONE] was written, aborted otherwise (the client left, the worker stopped, or
-// the stream never ran). A client that goes away is noticed within ~50 ms even during a long
-// delay (the sink is polled while waiting), and so is a worker that is stopping.
-// Thread-safety: the stream runs on a listener pool thread; `stats` and `stopping` must outlive
-// the response.
+// the stream never ran). The events are a BodySource paced by timers on the worker's I/O
+// threads: a waiting stream holds no thread, so one dev worker holds thousands of streams. A
+// client that goes away cancels the wait at once; a worker that is stopping is noticed within
+// 200 ms.
+// Thread-safety: `stats`, `stopping` and `io` must outlive the response.
 //
 //   SseStream stream{std::move(events), std::chrono::milliseconds(20)};
-//   return sse_response(std::move(stream), stats, stats.begin_request(), stopping);
+//   return sse_response(std::move(stream), stats, stats.begin_request(), stopping, io);
 #pragma once
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -28,11 +30,6 @@ struct SseStream {
 
 // `in_flight` is held until the stream ends (see DevStats::begin_request).
 server::Response sse_response(SseStream stream, DevStats& stats, std::shared_ptr<void> in_flight,
-                              const std::atomic<bool>& stopping);
-
-// Sleeps `delay`, in slices, while the client is still there and the worker is not stopping.
-// Returns false as soon as either is no longer true.
-bool wait_while_connected(const server::StreamSink& sink, std::chrono::milliseconds delay,
-                          const std::atomic<bool>& stopping);
+                              const std::atomic<bool>& stopping, boost::asio::io_context& io);
 
 }  // namespace smg::devworker

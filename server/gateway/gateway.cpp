@@ -142,9 +142,11 @@ Response Gateway::handle(Request& request) {
           ? std::static_pointer_cast<const Screened>(request.screen_state)->request_id
           : request_id_for(request);
   RouteMatch match = classify_route(request.method, request.path);
-  Response response = dispatch(request, match);
-  finish(request, match, response);
-  return response;
+  // The request outlives its response (the engine holds it until the response is sent).
+  return then(dispatch(request, match), [this, &request, match](Response response) {
+    finish(request, match, response);
+    return response;
+  });
 }
 
 metrics::Counter& Gateway::requests_counter(RouteClass route_class, int status) {
@@ -301,7 +303,7 @@ Response Gateway::data_plane(Request& request, const RouteMatch& match) {
   auto started = std::chrono::steady_clock::now();
   int64_t started_ms = parts_.recorder != nullptr ? unix_now_ms() : 0;
   AuthResult auth;
-  proxy::ForwardInfo info;
+  auto info = std::make_shared<proxy::ForwardInfo>();
   Response response;
   if (proxy::arrived_through_us(request)) {
     // Our own Via token: a worker URL leads back here. Forwarding again would loop until every
@@ -320,11 +322,13 @@ Response Gateway::data_plane(Request& request, const RouteMatch& match) {
       response = data_plane_handler(request, match, auth, info);
     }
   }
-  if (parts_.recorder != nullptr) {
-    parts_.recorder->record({request, match.name, auth.principal, info, started, started_ms},
-                            response);
-  }
-  return response;
+  if (parts_.recorder == nullptr) return response;
+  return then(std::move(response), [recorder = parts_.recorder, &request, route = match.name,
+                                    principal = auth.principal, info, started,
+                                    started_ms](Response done) {
+    recorder->record({request, route, principal, *info, started, started_ms}, done);
+    return done;
+  });
 }
 
 // DELETE /v1/content-captures/{id}, POST /v1/content-captures/purge-expired: a caller token
@@ -345,18 +349,26 @@ Response Gateway::content_route(const Request& request, const RouteMatch& match)
 // WASM middleware wraps every data-plane route: on_request after authentication and before
 // routing and admission, on_response on what comes back unless it streams.
 Response Gateway::data_plane_handler(Request& request, const RouteMatch& match,
-                                     const AuthResult& auth, proxy::ForwardInfo& info) {
+                                     const AuthResult& auth,
+                                   std::shared_ptr<proxy::ForwardInfo> info) {
   if (parts_.wasm_middleware == nullptr) return data_plane_route(request, match, auth, info);
   bool identified = auth.principal.auth_method != AuthMethod::kNone;
   const Principal* principal = identified ? &auth.principal : nullptr;
   if (auto reply = parts_.wasm_middleware->on_request(request, principal)) return std::move(*reply);
-  Response response = data_plane_route(request, match, auth, info);
-  if (!response.stream) parts_.wasm_middleware->on_response(request, principal, response);
-  return response;
+  std::optional<Principal> caller;
+  if (identified) caller = auth.principal;
+  return then(data_plane_route(request, match, auth, info),
+              [middleware = parts_.wasm_middleware, &request, caller](Response response) {
+                if (!response.streams()) {
+                  middleware->on_response(request, caller ? &*caller : nullptr, response);
+                }
+                return response;
+              });
 }
 
 Response Gateway::data_plane_route(Request& request, const RouteMatch& match,
-                                   const AuthResult& auth, proxy::ForwardInfo& info) {
+                                   const AuthResult& auth,
+                                   std::shared_ptr<proxy::ForwardInfo> info) {
   if (match.name == "models") return parts_.proxy->list_models();
   if (match.name == "model") return parts_.proxy->get_model(match.resource);
   // Tokenizers answer here, from the gateway's own registry; never forwarded to a worker.
@@ -370,7 +382,8 @@ Response Gateway::data_plane_route(Request& request, const RouteMatch& match,
                             full ? 1 : 5);
   }
   bool authenticated = auth.principal.auth_method != AuthMethod::kNone;
-  return parts_.proxy->forward(request, authenticated, std::move(*permit), &info);
+  // The proxy fills `info` as the exchange goes (shared with the recorder's continuation).
+  return parts_.proxy->forward(request, authenticated, std::move(*permit), std::move(info));
 }
 
 }  // namespace smg::server

@@ -84,9 +84,9 @@ class Gateway {
   Response control_plane_handler(const Request& request, const RouteMatch& match);
   Response data_plane(Request& request, const RouteMatch& match);
   Response data_plane_handler(Request& request, const RouteMatch& match, const AuthResult& auth,
-                              proxy::ForwardInfo& info);
+                              std::shared_ptr<proxy::ForwardInfo> info);
   Response data_plane_route(Request& request, const RouteMatch& match, const AuthResult& auth,
-                            proxy::ForwardInfo& info);
+                            std::shared_ptr<proxy::ForwardInfo> info);
   Response content_route(const Request& request, const RouteMatch& match);
   void record_audit(const Request& request, const RouteMatch& match, const AuthResult& auth,
                     int status) const;

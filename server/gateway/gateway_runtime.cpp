@@ -153,7 +153,8 @@ Status GatewayRuntime::build_workers(const ServeConfig& config) {
   router_ = std::make_unique<routing::Router>(*registry_, *routing::make_policy(config.policy));
   proxy::UpstreamClientOptions upstream_options;
   upstream_options.refuse_link_local = !config.allow_link_local_workers;
-  upstream_ = std::make_unique<proxy::UpstreamClient>(upstream_options);
+  io_ = std::make_unique<IoRuntime>(config.io_threads);
+  upstream_ = std::make_unique<proxy::UpstreamClient>(*io_, upstream_options);
   proxy::ProxyOptions proxy_options;
   proxy_options.retry = config.retry;
   proxy_options.request_timeout = std::chrono::seconds(config.request_timeout_secs);
@@ -310,6 +311,7 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   listen.tls_key_path = config.tls_key_path;
   listen.max_payload_bytes = config.max_payload_size;
   listen.max_threads = config.max_threads;
+  listen.io_threads = config.io_threads;
   listen.max_connections = config.max_connections;
   listen.head_timeout = std::chrono::seconds(config.request_head_timeout_secs);
   listen.body_timeout = std::chrono::seconds(config.request_body_timeout_secs);
@@ -317,7 +319,7 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   Gateway* gateway = runtime->gateway_.get();
   runtime->listener_ = std::make_unique<Listener>(
       listen, [gateway](Request& request) { return gateway->handle(request); },
-      [gateway](Request& head) { return gateway->screen(head); });
+      [gateway](Request& head) { return gateway->screen(head); }, runtime->io_.get());
   return runtime;
 }
 

@@ -27,6 +27,7 @@
 #include "server/metrics/metrics.h"
 #include "server/parse/parse_routes.h"
 #include "server/proxy/data_plane_proxy.h"
+#include "server/http/io_runtime.h"
 #include "server/proxy/upstream_client.h"
 #include "server/routes/workers_routes.h"
 #include "server/routing/router.h"
@@ -70,6 +71,9 @@ class GatewayRuntime {
 
   ServeConfig config_;
   metrics::Registry metrics_;
+  // The I/O threads of the main listener and of the upstream client (declared before both:
+  // destroyed after them).
+  std::unique_ptr<IoRuntime> io_;
   std::unique_ptr<http::HttpClient> http_client_;
   std::unique_ptr<GatewayAuth> auth_;
   std::unique_ptr<policy::Enforcer> enforcer_;

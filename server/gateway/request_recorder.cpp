@@ -1,6 +1,7 @@
 #include "server/gateway/request_recorder.h"
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <utility>
 
@@ -79,6 +80,43 @@ class RecordingSink final : public StreamSink {
   StreamRecording& recording_;
 };
 
+// The same for a body pulled from a BodySource: every piece is seen on its way to the client.
+class RecordingSource final : public BodySource {
+ public:
+  RecordingSource(std::shared_ptr<BodySource> inner, std::shared_ptr<StreamRecording> recording)
+      : inner_(std::move(inner)), recording_(std::move(recording)) {}
+
+  void pull(std::function<void(BodyPiece)> ready) override {
+    inner_->pull([this, ready = std::move(ready)](BodyPiece piece) {
+      see(piece);
+      ready(std::move(piece));
+    });
+  }
+  void cancel() override {
+    cancelled_ = true;
+    inner_->cancel();
+  }
+
+ private:
+  void see(const BodyPiece& piece) {
+    StreamRecording& r = *recording_;
+    if (!r.saw_first_byte && !piece.bytes.empty()) {
+      r.saw_first_byte = true;
+      r.record.ttfb_us = micros_since(r.started);
+    }
+    r.usage.feed(piece.bytes);
+    if (r.capture_cap > 0 && !r.response_truncated) {
+      r.response_truncated = append_capped(r.response_body, piece.bytes, r.capture_cap);
+    }
+    if (piece.failed) r.record.error_type = cancelled_ ? "client_disconnected" : "stream_aborted";
+    if (piece.end || piece.failed) r.submit();
+  }
+
+  std::shared_ptr<BodySource> inner_;
+  std::shared_ptr<StreamRecording> recording_;
+  std::atomic<bool> cancelled_{false};
+};
+
 }  // namespace
 
 bool CaptureSettings::applies_to(const std::string& caller_domain) const {
@@ -117,10 +155,10 @@ RequestRecord RequestRecorder::base_record(const RecordedRequest& recorded,
   record.route = recorded.route;
   record.status = response.status;
   record.upstream_status = recorded.info.upstream_status;
-  record.stream = recorded.info.stream && static_cast<bool>(response.stream);
+  record.stream = recorded.info.stream && response.streams();
   record.client_addr = recorded.request.remote_addr;
   if (response.status >= 400) {
-    record.error_type = response.stream ? "upstream_http_" + std::to_string(response.status)
+    record.error_type = response.streams() ? "upstream_http_" + std::to_string(response.status)
                                         : error_type_of(response.body);
   }
   if (capture_.applies_to(record.caller_domain)) {
@@ -136,7 +174,7 @@ RequestRecord RequestRecorder::base_record(const RecordedRequest& recorded,
 
 void RequestRecorder::record(const RecordedRequest& recorded, Response& response) {
   RequestRecord record = base_record(recorded, response);
-  if (!response.stream) {
+  if (!response.streams()) {
     record.latency_us = micros_since(recorded.started);
     record.ttfb_us = record.latency_us;  // a buffered body goes out in one piece
     if (response.status < 400) record.usage = requestlog::usage_from_json(response.body);
@@ -152,6 +190,10 @@ void RequestRecorder::record(const RecordedRequest& recorded, Response& response
   recording->started = recorded.started;
   recording->capture_cap = record.content ? capture_.max_body_bytes : 0;
   recording->record = std::move(record);
+  if (response.source) {
+    response.source = std::make_shared<RecordingSource>(std::move(response.source), recording);
+    return;
+  }
   response.stream = [inner = std::move(response.stream), recording](StreamSink& sink) {
     RecordingSink recording_sink(sink, *recording);
     bool completed = inner(recording_sink);

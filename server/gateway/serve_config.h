@@ -117,7 +117,8 @@ struct ServeConfig {
   // Workers at link-local or cloud metadata addresses (169.254.169.254 & co.) are refused unless
   // this is set (--allow-link-local-workers).
   bool allow_link_local_workers = false;
-  std::size_t max_threads = 2048;  // HTTP serving threads, streams included
+  std::size_t max_threads = 2048;  // blocking-pool threads (handlers, auth, SQLite) at most
+  std::size_t io_threads = 0;      // I/O threads for connections and upstream calls; 0: cores
   std::size_t max_connections = 10000;  // open client connections; past it closed at once
   int request_head_timeout_secs = 10;   // the whole request head must arrive in this time
   int request_body_timeout_secs = 20;   // a body's base allowance, from the head's end

@@ -3,9 +3,12 @@
 // so that an I/O thread never blocks. A coroutine awaits the result; the calling coroutine's
 // executor (its connection's strand) is where it resumes.
 //
-// Threads start on demand, one per task that finds no idle thread, up to max_threads; past that
-// tasks wait in order for a thread. Threads above min_threads exit after idle_timeout without
-// work, so a burst grows the pool fast and a quiet pool shrinks back.
+// Threads start on demand, up to max_threads: a task that finds no idle thread and is still
+// waiting after grow_after gets a thread of its own (a burst of quick tasks, say 2,000 requests
+// authenticated at once, is served by the threads there are; tasks that really block, a stuck
+// JWKS fetch, do not hold up the ones behind them for more than grow_after). Past max_threads
+// tasks wait in order. Threads above min_threads exit after idle_timeout without work, so a
+// busy pool grows in milliseconds and a quiet pool shrinks back.
 // Thread-safety: thread-safe. The destructor waits for queued and running tasks.
 //
 //   BlockingPool pool({.min_threads = 4, .max_threads = 2048});
@@ -36,6 +39,7 @@ struct BlockingPoolOptions {
   std::size_t min_threads = 4;     // started at once and kept
   std::size_t max_threads = 2048;  // at most, busy or idle
   std::chrono::milliseconds idle_timeout{2000};  // before a thread above min_threads exits
+  std::chrono::milliseconds grow_after{5};       // a task waits this long before a new thread
 };
 
 class BlockingPool {
@@ -104,17 +108,24 @@ class BlockingPool {
  private:
   void spawn_locked();
   void work_loop(std::list<std::thread>::iterator self);
+  void grow_loop();
   void join_finished_locked();
 
   const BlockingPoolOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable exited_;
-  std::deque<Task> queue_;               // guarded by mutex_
+  struct Queued {
+    Task task;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::condition_variable grow_;         // a task is waiting for a thread
+  std::deque<Queued> queue_;             // guarded by mutex_
   std::list<std::thread> threads_;       // running; guarded by mutex_
   std::vector<std::thread> finished_;    // exited, to be joined; guarded by mutex_
   std::size_t idle_ = 0;     // threads not running a task; guarded by mutex_
   bool stopping_ = false;    // guarded by mutex_
+  std::thread grower_;       // starts threads for tasks that waited grow_after
 };
 
 }  // namespace smg::server

@@ -119,6 +119,7 @@ class Connection final : public ConnectionControl,
   void force_close() override {
     asio::post(executor(), [self = this->shared_from_this()] {
       self->abrupt_ = true;
+      self->cancel_pending();
       beast::error_code ignored;
       self->socket_.close(ignored);
     });
@@ -138,6 +139,16 @@ class Connection final : public ConnectionControl,
   awaitable<Response> handle(Request& request);
   awaitable<bool> respond(Response& response, bool close, bool head_only);
   awaitable<bool> stream(Response& response, bool close);
+  awaitable<bool> stream_source(Response& response, bool close);
+  awaitable<Response> await_deferred(std::shared_ptr<Deferred> deferred);
+  awaitable<BodyPiece> pull(std::shared_ptr<BodySource> source);
+  void start_watching();
+  // On the strand: the client is gone (or the engine gives up on it): whatever the connection
+  // waits for is told at once.
+  void cancel_pending() {
+    if (pending_source_) pending_source_->cancel();
+    if (pending_deferred_) pending_deferred_->cancel();
+  }
   awaitable<void> refuse(EngineRefusal refusal);
   template <class Ready, class NextDeadline>
   awaitable<beast::error_code> parse_until(Parser& parser, Ready ready, NextDeadline next,
@@ -165,6 +176,8 @@ class Connection final : public ConnectionControl,
   bool watching_ = false;
   bool stop_watch_ = false;
   asio::steady_timer watch_done_;  // cancelled when watch_client ends
+  std::shared_ptr<BodySource> pending_source_;  // the body being pulled, while it streams
+  std::shared_ptr<Deferred> pending_deferred_;  // the response being waited for
 };
 
 template <class Stream>
@@ -243,6 +256,10 @@ awaitable<bool> Connection<Stream>::serve_request() {
   bool close = !parser.keep_alive() || shared_.stopping ||
                served_ >= shared_.options.keep_alive_max_requests;
   Response response = co_await handle(*head);
+  while (response.deferred) {
+    Response later = co_await await_deferred(std::move(response.deferred));
+    response = std::move(later);
+  }
   close = close || asks_to_close(response) || shared_.stopping;  // stop() came meanwhile
   bool sent = co_await respond(response, close, head_only);
   co_return sent && !close;
@@ -391,8 +408,12 @@ awaitable<bool> Connection<Stream>::respond(Response& response, bool close, bool
     bool streamed = co_await stream(response, close);
     co_return streamed;
   }
-  std::string head = response_head(
-      response, {.chunked = static_cast<bool>(response.stream), .close = close});
+  if (response.source && has_body) {
+    bool streamed = co_await stream_source(response, close);
+    co_return streamed;
+  }
+  if (response.source) response.source->cancel();  // a HEAD request: the body is never wanted
+  std::string head = response_head(response, {.chunked = response.streams(), .close = close});
   std::string_view body = has_body ? std::string_view(response.body) : std::string_view();
   std::array<asio::const_buffer, 2> buffers{view(head), view(body)};
   bool sent = co_await write(buffers);
@@ -406,10 +427,7 @@ awaitable<bool> Connection<Stream>::stream(Response& response, bool close) {
   std::string head = response_head(response, {.chunked = true, .close = close});
   bool sent = co_await write(view(head));
   if (!sent) co_return false;
-  watching_ = true;
-  stop_watch_ = false;
-  watch_done_.expires_at(Clock::time_point::max());
-  asio::co_spawn(executor(), watch_client(this->shared_from_this()), asio::detached);
+  start_watching();
   ConnectionSink<Connection> sink(this->shared_from_this());
   bool completed = false;
   try {
@@ -431,6 +449,103 @@ awaitable<bool> Connection<Stream>::stream(Response& response, bool close) {
 }
 
 template <class Stream>
+void Connection<Stream>::start_watching() {
+  watching_ = true;
+  stop_watch_ = false;
+  watch_done_.expires_at(Clock::time_point::max());
+  asio::co_spawn(executor(), watch_client(this->shared_from_this()), asio::detached);
+}
+
+// A body pulled from a BodySource: no thread waits for it. A piece is asked for only once the
+// last one is written, so a slow client holds at most one piece here.
+template <class Stream>
+awaitable<bool> Connection<Stream>::stream_source(Response& response, bool close) {
+  std::shared_ptr<BodySource> source = std::move(response.source);
+  std::string head = response_head(response, {.chunked = true, .close = close});
+  bool sent = co_await write(view(head));
+  if (!sent) {
+    source->cancel();
+    co_return false;
+  }
+  buffer_.shrink_to_fit();  // held for as long as the stream lasts
+  start_watching();
+  pending_source_ = source;
+  bool completed = false;
+  for (;;) {
+    if (client_gone_) source->cancel();
+    BodyPiece piece = co_await pull(source);
+    if (piece.failed) break;
+    if (!piece.bytes.empty()) {
+      std::shared_ptr<Connection> self = this->shared_from_this();  // not a co_await temporary
+      bool written = co_await write_chunk(self, piece.bytes);
+      if (!written) {
+        source->cancel();
+        break;
+      }
+    }
+    if (piece.end) {
+      completed = true;
+      break;
+    }
+  }
+  pending_source_.reset();
+  co_await stop_watching();
+  if (!completed || client_gone_) {
+    abrupt_ = true;
+    co_return false;
+  }
+  sent = co_await write(view(kLastChunk));
+  co_return sent;
+}
+
+// The completion of a callback-style operation (BodySource::pull, Deferred::start), delivered on
+// the connection's strand. std::function needs a copyable callable: the handler is shared.
+template <class Result, class Start>
+awaitable<Result> on_strand(Start start) {
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(Result)>(
+      [](auto handler, Start begin) {
+        auto executor = asio::prefer(asio::get_associated_executor(handler),
+                                     asio::execution::outstanding_work.tracked);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        begin([shared, executor](Result result) mutable {
+          asio::post(executor, [shared, result = std::move(result)]() mutable {
+            std::move(*shared)(std::move(result));
+          });
+        });
+      },
+      asio::use_awaitable, std::move(start));
+}
+
+template <class Stream>
+awaitable<BodyPiece> Connection<Stream>::pull(std::shared_ptr<BodySource> source) {
+  // The lambda holds a raw pointer (the frame owns the source): GCC 12 mishandles temporaries
+  // with destructors in a co_await expression (a captured shared_ptr was found destroyed).
+  BodySource* raw = source.get();
+  BodyPiece piece = co_await on_strand<BodyPiece>(
+      [raw](std::function<void(BodyPiece)> ready) { raw->pull(std::move(ready)); });
+  co_return piece;
+}
+
+// Waits for a deferred response (a worker's answer) while watching the client: one that goes
+// away cancels it at once.
+template <class Stream>
+awaitable<Response> Connection<Stream>::await_deferred(std::shared_ptr<Deferred> deferred) {
+  start_watching();
+  pending_deferred_ = deferred;
+  Response response;
+  try {
+    Deferred* raw = deferred.get();  // as in pull(): no destructor in the co_await expression
+    response = co_await on_strand<Response>(
+        [raw](std::function<void(Response)> done) { raw->start(std::move(done)); });
+  } catch (...) {
+    response = internal_error();
+  }
+  pending_deferred_.reset();
+  co_await stop_watching();
+  co_return response;
+}
+
+template <class Stream>
 awaitable<bool> Connection<Stream>::write_chunk(std::shared_ptr<Connection> self,
                                                 std::string_view bytes) {
   std::string prefix = chunk_prefix(bytes.size());
@@ -447,10 +562,13 @@ awaitable<void> Connection<Stream>::watch_client(std::shared_ptr<Connection> sel
   while (!self->stop_watch_ && self->buffer_.size() < kMaxHeadBytes) {
     beast::error_code error;
     std::size_t n =
-        co_await self->stream_.async_read_some(self->buffer_.prepare(kReadSize), with(error));
+        co_await self->stream_.async_read_some(self->buffer_.prepare(kIdleReadSize), with(error));
     self->buffer_.commit(n);
     if (error) {
-      if (!self->stop_watch_) self->client_gone_ = true;
+      if (!self->stop_watch_) {
+        self->client_gone_ = true;
+        self->cancel_pending();
+      }
       break;
     }
   }

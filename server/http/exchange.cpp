@@ -45,6 +45,34 @@ std::optional<std::string> Response::header(std::string_view name) const {
   return std::nullopt;
 }
 
+namespace {
+
+// A deferred response followed by one more step.
+class ThenDeferred final : public Deferred {
+ public:
+  ThenDeferred(std::shared_ptr<Deferred> inner, std::function<Response(Response)> next)
+      : inner_(std::move(inner)), next_(std::move(next)) {}
+  void start(std::function<void(Response)> done) override {
+    inner_->start([next = std::move(next_), done = std::move(done)](Response response) mutable {
+      done(then(std::move(response), std::move(next)));
+    });
+  }
+  void cancel() override { inner_->cancel(); }
+
+ private:
+  std::shared_ptr<Deferred> inner_;
+  std::function<Response(Response)> next_;
+};
+
+}  // namespace
+
+Response then(Response response, std::function<Response(Response)> next) {
+  if (!response.deferred) return next(std::move(response));
+  Response waiting;
+  waiting.deferred = std::make_shared<ThenDeferred>(std::move(response.deferred), std::move(next));
+  return waiting;
+}
+
 Response json_response(int status, const nlohmann::json& body) {
   Response response;
   response.status = status;

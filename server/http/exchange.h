@@ -44,6 +44,40 @@ struct Request {
   std::string query_param(const std::string& name) const;  // empty when absent
 };
 
+// One piece of a body produced without a thread (BodySource): bytes, then the end, or a failure
+// (the response is cut short: the client sees its connection closed).
+struct BodyPiece {
+  std::string bytes;
+  bool end = false;
+  bool failed = false;
+};
+
+// A streamed body that holds no thread while it waits for its next bytes (an upstream stream, a
+// timer). The engine calls pull() for the next piece only once it has written the previous one
+// (backpressure), and cancel() as soon as the client goes away or the engine stops.
+// Thread-safety: pull() and cancel() may come from any thread, and cancel() during a pull.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  // Calls ready exactly once, from any thread (possibly before pull returns), with the next
+  // piece. After cancel() a pending or later pull gets {failed = true} promptly.
+  virtual void pull(std::function<void(BodyPiece)> ready) = 0;
+  virtual void cancel() = 0;
+};
+
+struct Response;
+
+// A response that is not known yet (waiting for a worker) and holds no thread meanwhile.
+// Thread-safety: cancel() may come from any thread, during start() too.
+class Deferred {
+ public:
+  virtual ~Deferred() = default;
+  // Calls done exactly once, from any thread (possibly before start returns).
+  virtual void start(std::function<void(Response)> done) = 0;
+  // The client is gone: give up at once; done still runs (with any Response).
+  virtual void cancel() = 0;
+};
+
 // Where a streamed body goes. write() returns false once the client is gone: stop producing.
 class StreamSink {
  public:
@@ -60,6 +94,14 @@ struct Response {
   // When set, the body is produced by this function (chunked transfer), called once on a
   // blocking-pool thread (never for a HEAD request); returning false aborts the response.
   std::function<bool(StreamSink&)> stream;
+  // When set (and `stream` is not), the body comes from this source, chunked, pulled piece by
+  // piece without a thread.
+  std::shared_ptr<BodySource> source;
+  // When set, the real response is this one's result: everything else here is ignored.
+  std::shared_ptr<Deferred> deferred;
+
+  // Whether the body is produced after the head (stream or source).
+  bool streams() const { return static_cast<bool>(stream) || static_cast<bool>(source); }
 
   // Replaces any header of that name.
   void set_header(std::string name, std::string value);
@@ -67,6 +109,10 @@ struct Response {
   void add_header(std::string name, std::string value);
   std::optional<std::string> header(std::string_view name) const;
 };
+
+// `response` passed through `next` once it is known: at once, or when a deferred one completes
+// (then on the thread that completes it, which must not block).
+Response then(Response response, std::function<Response(Response)> next);
 
 Response json_response(int status, const nlohmann::json& body);
 Response text_response(int status, std::string body, std::string content_type = "text/plain");

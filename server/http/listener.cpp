@@ -53,9 +53,11 @@ BlockingPoolOptions pool_options(const ListenerOptions& options) {
 
 class Listener::Engine {
  public:
-  Engine(const ListenerOptions& options, const Handler& handler, const HeadScreen& screen)
+  Engine(const ListenerOptions& options, const Handler& handler, const HeadScreen& screen,
+         IoRuntime* io)
       : options_(options),
-        io_(options.io_threads),
+        owned_io_(io == nullptr ? std::make_unique<IoRuntime>(options.io_threads) : nullptr),
+        io_(io == nullptr ? *owned_io_ : *io),
         strand_(asio::make_strand(io_.context())),
         acceptor_(strand_),
         accept_pause_(strand_),
@@ -197,7 +199,8 @@ class Listener::Engine {
   }
 
   const ListenerOptions& options_;
-  IoRuntime io_;
+  std::unique_ptr<IoRuntime> owned_io_;
+  IoRuntime& io_;
   asio::strand<asio::io_context::executor_type> strand_;  // the acceptor's and stop()'s
   tcp::acceptor acceptor_;
   asio::steady_timer accept_pause_;  // on strand_, as the accept loop
@@ -213,11 +216,12 @@ class Listener::Engine {
   EngineShared shared_;
 };
 
-Listener::Listener(ListenerOptions options, Handler handler, HeadScreen screen)
+Listener::Listener(ListenerOptions options, Handler handler, HeadScreen screen, IoRuntime* io)
     : options_(std::move(options)),
       handler_(std::move(handler)),
       screen_(std::move(screen)),
-      engine_(std::make_unique<Engine>(options_, handler_, screen_)) {}
+      io_(io),
+      engine_(std::make_unique<Engine>(options_, handler_, screen_, io_)) {}
 
 Listener::~Listener() { stop(); }
 

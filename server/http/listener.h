@@ -28,6 +28,7 @@
 #include "common/status.h"
 #include "server/http/accept_backoff.h"
 #include "server/http/exchange.h"
+#include "server/http/io_runtime.h"
 
 namespace smg::server {
 
@@ -63,7 +64,11 @@ using HeadScreen = std::function<std::optional<Response>(Request& head)>;
 
 class Listener {
  public:
-  Listener(ListenerOptions options, Handler handler, HeadScreen screen = {});
+  // `io`: the I/O threads to serve on, shared with what else runs on them (the gateway's
+  // upstream client); null: the listener has its own, options.io_threads of them. REQUIRES: a
+  // shared `io` outlives the listener and is run by nothing but this listener's serve().
+  Listener(ListenerOptions options, Handler handler, HeadScreen screen = {},
+           IoRuntime* io = nullptr);
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -85,6 +90,7 @@ class Listener {
   ListenerOptions options_;
   Handler handler_;
   HeadScreen screen_;
+  IoRuntime* io_;
   std::unique_ptr<Engine> engine_;
 };
 

@@ -4,7 +4,8 @@
 
 #include <array>
 #include <random>
-#include <thread>
+#include <atomic>
+#include <mutex>
 
 #include "server/proxy/forwarding_headers.h"
 #include "server/proxy/request_fields.h"
@@ -48,15 +49,44 @@ Response upstream_error(const Status& status) {
   return error_response(code, "upstream_error", message, status.reason());
 }
 
-}  // namespace
+// A worker's stream relayed to the client: the worker's lease and the admission permit are held
+// until it ends, and its outcome is recorded on the worker once.
+class RelayedStream final : public server::BodySource {
+ public:
+  RelayedStream(std::shared_ptr<UpstreamStream> upstream, routing::WorkerLease lease,
+                admission::Permit permit, metrics::Gauge& in_flight)
+      : upstream_(std::move(upstream)), lease_(std::move(lease)), permit_(std::move(permit)),
+        in_flight_(in_flight) {
+    in_flight_.add(1);
+  }
+  ~RelayedStream() override {
+    in_flight_.add(-1);
+    // Never pulled to its end: the client left (not the worker's fault) or never wanted it.
+    if (!recorded_.exchange(true)) {
+      upstream_->status() < 500 ? lease_.record_success() : lease_.record_failure();
+    }
+  }
 
-struct DataPlaneProxy::Prepared {
-  std::string model;
-  bool stream = false;
-  routing::RoutingKey key;
-  bool caller_authenticated = false;
-  ForwardInfo* info = nullptr;  // may be null
+  void pull(std::function<void(server::BodyPiece)> ready) override {
+    upstream_->pull([this, ready = std::move(ready)](server::BodyPiece piece) {
+      if ((piece.end || piece.failed) && !recorded_.exchange(true)) {
+        bool worker_ok = piece.end || upstream_->end_status().reason() == "upstream_aborted";
+        worker_ok && upstream_->status() < 500 ? lease_.record_success() : lease_.record_failure();
+      }
+      ready(std::move(piece));
+    });
+  }
+  void cancel() override { upstream_->cancel(); }
+
+ private:
+  std::shared_ptr<UpstreamStream> upstream_;
+  routing::WorkerLease lease_;
+  admission::Permit permit_;
+  metrics::Gauge& in_flight_;
+  std::atomic<bool> recorded_{false};
 };
+
+}  // namespace
 
 DataPlaneProxy::DataPlaneProxy(routing::Router& router, const UpstreamClient& upstream,
                                const workers::WorkerRegistry& registry, ProxyOptions options,
@@ -99,111 +129,189 @@ std::chrono::milliseconds DataPlaneProxy::backoff(int attempt) const {
   return std::chrono::milliseconds(static_cast<int64_t>(ms * (1.0 + jitter(rng))));
 }
 
+// One forwarded request: picks, sends, retries connect failures after a back-off timer, and
+// completes the deferred Response once. Lives as long as an exchange or a timer holds it.
+class DataPlaneProxy::ForwardCall final : public server::Deferred,
+                                          public std::enable_shared_from_this<ForwardCall> {
+ public:
+  ForwardCall(DataPlaneProxy& proxy, const server::Request& request, bool caller_authenticated,
+              admission::Permit permit, std::shared_ptr<ForwardInfo> info, std::string model,
+              bool stream, routing::RoutingKey key)
+      : proxy_(proxy), request_(request), caller_authenticated_(caller_authenticated),
+        permit_(std::move(permit)), info_(std::move(info)), model_(std::move(model)),
+        stream_(stream), key_(std::move(key)) {}
+
+  void start(std::function<void(Response)> done) override {
+    done_ = std::move(done);
+    attempt(0);
+  }
+
+  void cancel() override {
+    std::shared_ptr<UpstreamCall> call;
+    {
+      std::lock_guard lock(mutex_);
+      cancelled_ = true;
+      call = call_;
+    }
+    if (call) call->cancel();
+  }
+
+ private:
+  struct Attempt {
+    routing::WorkerLease lease;
+    std::chrono::steady_clock::time_point started;
+  };
+
+  int max_attempts() const {
+    const auto& retry = proxy_.options_.retry;
+    return retry.enabled ? retry.max_retries + 1 : 1;
+  }
+
+  // Runs on the caller's thread first, then on I/O threads (never blocks).
+  void attempt(int n) {
+    if (is_cancelled()) return finish(upstream_error(aborted()));
+    auto lease = proxy_.router_.pick(model_, key_);
+    if (!lease.ok()) {
+      return finish(last_error_.ok() ? pick_error(lease.status(), model_)
+                                     : upstream_error(last_error_));
+    }
+    if (info_) info_->worker = lease->worker().url();
+    UpstreamRequest upstream{request_.method, lease->worker().url() + request_.path,
+                             proxy_.upstream_headers(request_, caller_authenticated_,
+                                                     lease->worker()),
+                             request_.body, proxy_.options_.request_timeout,
+                             proxy_.options_.connect_timeout};
+    auto current = std::make_shared<Attempt>(Attempt{std::move(*lease),
+                                                     std::chrono::steady_clock::now()});
+    auto self = shared_from_this();
+    std::shared_ptr<UpstreamCall> call;
+    if (stream_) {
+      call = proxy_.upstream_.open(std::move(upstream),
+                                   [self, current, n](Result<std::shared_ptr<UpstreamStream>> r) {
+                                     if (!r.ok()) return self->failed(n, *current, r.status());
+                                     self->opened(*current, std::move(*r));
+                                   });
+    } else {
+      call = proxy_.upstream_.send(std::move(upstream),
+                                   [self, current, n](Result<UpstreamResponse> r) {
+                                     if (!r.ok()) return self->failed(n, *current, r.status());
+                                     self->answered(*current, std::move(*r));
+                                   });
+    }
+    hold(std::move(call));
+  }
+
+  void failed(int n, Attempt& current, const Status& status) {
+    current.lease.record_failure();
+    last_error_ = status;
+    if (status.reason() != "upstream_connect_failed" || n + 1 >= max_attempts() ||
+        is_cancelled()) {
+      return finish(upstream_error(is_cancelled() ? aborted() : status));
+    }
+    auto self = shared_from_this();
+    hold(proxy_.upstream_.after(proxy_.backoff(n), [self, n] { self->attempt(n + 1); }));
+  }
+
+  void observe(const Attempt& current, int status) {
+    if (info_) info_->upstream_status = status;
+    proxy_.upstream_latency_.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - current.started).count());
+  }
+
+  void answered(Attempt& current, UpstreamResponse result) {
+    observe(current, result.status);
+    result.status >= 500 ? current.lease.record_failure() : current.lease.record_success();
+    Response response;
+    response.status = result.status;
+    response.content_type = result.header("content-type").value_or("application/json");
+    response.body = std::move(result.body);
+    finish(std::move(response));
+  }
+
+  void opened(Attempt& current, std::shared_ptr<UpstreamStream> upstream) {
+    observe(current, upstream->status());
+    Response response;
+    response.status = upstream->status();
+    response.content_type = upstream->header("content-type").value_or("text/event-stream");
+    response.set_header("Cache-Control", "no-cache");
+    response.source = std::make_shared<RelayedStream>(std::move(upstream), std::move(current.lease),
+                                                      std::move(permit_),
+                                                      proxy_.streams_in_flight_);
+    finish(std::move(response));
+  }
+
+  void hold(std::shared_ptr<UpstreamCall> call) {
+    bool cancel_now = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (!finished_) call_ = call;
+      cancel_now = cancelled_;
+    }
+    if (cancel_now && call) call->cancel();
+  }
+
+  bool is_cancelled() {
+    std::lock_guard lock(mutex_);
+    return cancelled_;
+  }
+
+  static Status aborted() {
+    return Status(Code::kUnavailable, "upstream_aborted", "the client went away");
+  }
+
+  void finish(Response response) {
+    std::function<void(Response)> done;
+    {
+      std::lock_guard lock(mutex_);
+      if (finished_) return;
+      finished_ = true;
+      call_.reset();
+      done = std::move(done_);
+    }
+    admission::Permit released = std::move(permit_);  // a stream moved it into its source
+    done(std::move(response));
+  }
+
+  DataPlaneProxy& proxy_;
+  const server::Request& request_;
+  const bool caller_authenticated_;
+  admission::Permit permit_;
+  std::shared_ptr<ForwardInfo> info_;
+  const std::string model_;
+  const bool stream_;
+  const routing::RoutingKey key_;
+  Status last_error_;  // touched by one attempt at a time
+  std::function<void(Response)> done_;
+  std::mutex mutex_;
+  std::shared_ptr<UpstreamCall> call_;  // guarded by mutex_
+  bool cancelled_ = false;              // guarded by mutex_
+  bool finished_ = false;               // guarded by mutex_
+};
+
 Response DataPlaneProxy::forward(const server::Request& request, bool caller_authenticated,
-                                 admission::Permit permit, ForwardInfo* info) {
-  Prepared prepared;
-  prepared.caller_authenticated = caller_authenticated;
-  prepared.info = info;
+                                 admission::Permit permit, std::shared_ptr<ForwardInfo> info) {
+  std::string model;
+  bool stream = false;
+  routing::RoutingKey key;
   if (!request.body.empty()) {
     auto fields = read_request_fields(request.body, router_.policy().uses_request_text());
     if (!fields) {
       return error_response(400, "invalid_request_error", "Request body must be a JSON object",
                             "invalid_json");
     }
-    prepared.model = std::move(fields->model);
-    prepared.stream = fields->stream;
-    prepared.key.text = std::move(fields->text);
+    model = std::move(fields->model);
+    stream = fields->stream;
+    key.text = std::move(fields->text);
   }
   if (info != nullptr) {
-    info->model = prepared.model;
-    info->stream = prepared.stream;
+    info->model = model;
+    info->stream = stream;
   }
-  if (prepared.stream) {
-    return forward_stream(request, prepared, std::move(permit));
-  }
-  return forward_buffered(request, prepared);
-}
-
-// Picks a worker and runs `attempt` against it; a connect failure is recorded on that worker and
-// retried on a new pick after a backoff, anything else ends the loop. `attempt` owns the lease on
-// success (a stream keeps it until the body is done).
-template <typename Attempt>
-Response DataPlaneProxy::with_retries(const server::Request& request, const Prepared& prepared,
-                                      Attempt attempt) {
-  Status last_error;
-  int max_attempts = options_.retry.enabled ? options_.retry.max_retries + 1 : 1;
-  for (int n = 0; n < max_attempts; ++n) {
-    if (n > 0) std::this_thread::sleep_for(backoff(n - 1));
-    auto lease = router_.pick(prepared.model, prepared.key);
-    if (!lease.ok()) {
-      return last_error.ok() ? pick_error(lease.status(), prepared.model) : upstream_error(last_error);
-    }
-    if (prepared.info != nullptr) prepared.info->worker = lease->worker().url();
-    UpstreamRequest upstream{request.method, lease->worker().url() + request.path,
-                             upstream_headers(request, prepared.caller_authenticated, lease->worker()),
-                             request.body, options_.request_timeout, options_.connect_timeout,
-                             prepared.stream};
-    auto started = std::chrono::steady_clock::now();
-    Result<Response> response = attempt(*lease, upstream);
-    if (response.ok()) {
-      if (prepared.info != nullptr) prepared.info->upstream_status = response->status;
-      upstream_latency_.observe(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-      return std::move(*response);
-    }
-    lease->record_failure();
-    last_error = response.status();
-    if (last_error.reason() != "upstream_connect_failed") break;
-  }
-  return upstream_error(last_error);
-}
-
-Response DataPlaneProxy::forward_buffered(const server::Request& request, Prepared& prepared) {
-  return with_retries(request, prepared,
-                      [&](routing::WorkerLease& lease, const UpstreamRequest& upstream)
-                          -> Result<Response> {
-    auto result = upstream_.send(upstream);
-    if (!result.ok()) return result.status();
-    result->status >= 500 ? lease.record_failure() : lease.record_success();
-    Response response;
-    response.status = result->status;
-    response.content_type = result->header("content-type").value_or("application/json");
-    response.body = std::move(result->body);
-    return response;
-  });
-}
-
-Response DataPlaneProxy::forward_stream(const server::Request& request, Prepared& prepared,
-                                        admission::Permit permit) {
-  return with_retries(request, prepared,
-                      [&](routing::WorkerLease& lease, const UpstreamRequest& upstream)
-                          -> Result<Response> {
-    auto opened = upstream_.open(upstream);
-    if (!opened.ok()) return opened.status();
-    Response response;
-    response.status = (*opened)->status();
-    response.content_type = (*opened)->header("content-type").value_or("text/event-stream");
-    response.set_header("Cache-Control", "no-cache");
-    // Everything the stream needs lives until the response body is finished or abandoned.
-    struct StreamState {
-      std::unique_ptr<UpstreamStream> upstream;
-      routing::WorkerLease lease;
-      admission::Permit permit;
-    };
-    auto state = std::make_shared<StreamState>(
-        StreamState{std::move(*opened), std::move(lease), std::move(permit)});
-    metrics::Gauge* in_flight = &streams_in_flight_;
-    response.stream = [state, in_flight](server::StreamSink& sink) {
-      in_flight->add(1);
-      bool completed = state->upstream->pump(sink);
-      in_flight->add(-1);
-      bool worker_ok = completed || state->upstream->end_status().reason() == "client_disconnected";
-      worker_ok && state->upstream->status() < 500 ? state->lease.record_success()
-                                                   : state->lease.record_failure();
-      return completed;
-    };
-    return response;
-  });
+  Response response;
+  response.deferred = std::make_shared<ForwardCall>(*this, request, caller_authenticated,
+                                                    std::move(permit), std::move(info),
+                                                    std::move(model), stream, std::move(key));
+  return response;
 }
 
 namespace {
@@ -240,7 +348,7 @@ Response DataPlaneProxy::flush_cache(const std::string& request_id) const {
     if (!worker_key.empty()) headers.emplace_back("Authorization", "Bearer " + worker_key.reveal());
     UpstreamRequest request{"POST", worker->url() + "/flush_cache", headers, "",
                             std::chrono::seconds(30), options_.connect_timeout};
-    auto result = upstream_.send(request);
+    auto result = upstream_.send_and_wait(std::move(request));
     if (result.ok() && result->status < 300) {
       ++flushed;
     } else {

@@ -3,15 +3,20 @@
 // (the caller's never reach the worker; the worker gets its own key), forwards with the
 // UpstreamClient, and maps failures: unknown model 404 `model_not_found`, none usable 503
 // `no_available_workers`, connect failure 502, timeout 504. Connect failures are retried on
-// another pick with exponential backoff (bounded); nothing is retried once a worker answered.
-// Streams are relayed chunk by chunk; a client that leaves aborts the worker's transfer.
+// another pick with exponential backoff (bounded, on a timer: no thread waits); nothing is
+// retried once a worker answered. The answer is a deferred Response (exchange.h): no thread
+// waits for the worker; streams are a BodySource relayed piece by piece, and a client that
+// leaves cancels the worker's exchange at once. The admission permit is held until the answer
+// is complete, a stream's to its end.
 // Thread-safety: forward() is called from many threads.
 //
-//   DataPlaneProxy proxy(router, upstream, options, registry);
-//   Response r = proxy.forward(request, "/v1/chat/completions", caller_authenticated, permit);
+//   DataPlaneProxy proxy(router, upstream, registry, options, metrics);
+//   auto info = std::make_shared<ForwardInfo>();
+//   Response r = proxy.forward(request, caller_authenticated, std::move(permit), info);
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "common/crypto/crypto.h"
@@ -55,8 +60,10 @@ class DataPlaneProxy {
 
   // `caller_authenticated`: the gateway verified a credential, so the caller's own credential
   // headers are dropped; otherwise they pass through unless the worker has a key (SMG).
+  // REQUIRES: `request` outlives the deferred answer (the engine keeps it until the response,
+  // a stream's included, is done). `info` is filled as the exchange goes; may be null.
   server::Response forward(const server::Request& request, bool caller_authenticated,
-                           admission::Permit permit, ForwardInfo* info = nullptr);
+                           admission::Permit permit, std::shared_ptr<ForwardInfo> info = nullptr);
   server::Response list_models() const;
   // GET /v1/models/{id}: the model in OpenAI's shape, or 404 model_not_found.
   server::Response get_model(const std::string& id) const;
@@ -64,13 +71,7 @@ class DataPlaneProxy {
   server::Response flush_cache(const std::string& request_id) const;
 
  private:
-  struct Prepared;
-  template <typename Attempt>
-  server::Response with_retries(const server::Request& request, const Prepared& prepared,
-                                Attempt attempt);
-  server::Response forward_buffered(const server::Request& request, Prepared& prepared);
-  server::Response forward_stream(const server::Request& request, Prepared& prepared,
-                                  admission::Permit permit);
+  class ForwardCall;
   UpstreamHeaders upstream_headers(const server::Request& request, bool caller_authenticated,
                                    const workers::Worker& worker) const;
   std::chrono::milliseconds backoff(int attempt) const;

@@ -1,21 +1,31 @@
-// UpstreamClient: the gateway's outbound HTTP to inference workers (libcurl multi interface).
+// UpstreamClient: the gateway's outbound HTTP/1.1 to inference workers, on the engine's own
+// I/O threads (Boost.Beast client coroutines on the listener's IoRuntime), so that a request
+// waiting for a worker or a stream being relayed holds no thread.
 //
-// send() returns a whole response; open() returns as soon as the worker's status line and
+// send() delivers the whole response; open() delivers as soon as the worker's status line and
 // headers are in, so the gateway can answer with the worker's real status, and the body is then
-// relayed chunk by chunk with UpstreamStream::pump(). Every transfer is driven on the calling
-// thread (no thread per stream). Keep-alive connections are kept in a pool and reused across
-// requests and threads. Redirects are never followed and proxy environment variables are ignored.
-// Any HTTP status from the worker (4xx/5xx included) is a successful result; transport failures
-// are Status values with reason "upstream_connect_failed", "upstream_timeout",
-// "upstream_too_large" or "upstream_failed" (see http_status_for()).
-// Thread-safety: one UpstreamClient may be used by many threads at once; an UpstreamStream
-// belongs to one thread at a time.
+// pulled piece by piece from the UpstreamStream (a BodySource: the next read from the worker
+// starts only when the client has taken the last piece, so a slow client slows the worker's
+// socket and memory stays bounded). cancel() on the returned call, or on the stream, closes the
+// worker connection at once.
 //
-//   smg::proxy::UpstreamClient client;
-//   auto stream = client.open({.method = "POST", .url = worker + "/v1/chat/completions",
-//                              .headers = {{"Content-Type", "application/json"}}, .body = body});
-//   if (!stream.ok()) { return error_response(http_status_for(stream.status()), ...); }
-//   response.status = (*stream)->status();   // then in response.stream: (*stream)->pump(sink)
+// Connections are kept alive per worker origin (connection_pool.h): bounded per origin, closed
+// after an idle timeout, reused only after a complete response. A pooled connection that turns
+// out to be broken before any response byte arrived (the worker closed it while idle) is retried
+// once on a fresh connection: always for idempotent methods, and for others only when the worker
+// closed it without reading (EOF or reset), as libcurl did. Redirects are never followed;
+// proxies are never used. Any HTTP status from the worker (4xx/5xx included) is a result;
+// transport failures are Status values with reason "upstream_connect_failed",
+// "upstream_timeout", "upstream_too_large", "upstream_failed" or, after cancel(),
+// "upstream_aborted" (see http_status_for()).
+// Thread-safety: one UpstreamClient is used from any thread; callbacks run on an I/O thread and
+// must not block.
+//
+//   UpstreamClient client(io, {});
+//   auto call = client.open({.method = "POST", .url = worker + "/v1/chat/completions",
+//                            .body = body},
+//                           [](Result<std::shared_ptr<UpstreamStream>> opened) { ... });
+//   call->cancel();  // the client went away
 #pragma once
 
 #include <chrono>
@@ -29,12 +39,12 @@
 
 #include "common/status.h"
 #include "server/http/exchange.h"
+#include "server/http/io_runtime.h"
 
 namespace smg::proxy {
 
 namespace internal {
-class LanePool;
-class Transfer;
+class ConnectionPool;
 }  // namespace internal
 
 // Header lines in arrival order; names keep the case they were sent with.
@@ -46,16 +56,12 @@ std::optional<std::string> find_header(const UpstreamHeaders& headers, std::stri
 struct UpstreamRequest {
   std::string method = "GET";
   std::string url{};  // worker base URL + path (+ query), e.g. "http://10.0.0.7:8000/generate"
-  // Sent as given, except Host, Content-Length, Transfer-Encoding, Connection and other
-  // hop-by-hop headers, which libcurl owns. No Accept/Content-Type/Expect is added by default.
+  // Sent as given, except Content-Length, Transfer-Encoding, Connection and the other hop-by-hop
+  // headers, which the client owns; Host is the URL's unless given.
   UpstreamHeaders headers{};
   std::string body{};  // sent when non-empty, or always for POST/PUT/PATCH
   std::chrono::milliseconds timeout{std::chrono::seconds(1800)};       // whole exchange
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};  // TCP (+TLS) setup
-  bool stream = false;  // informational: open() streams, send() buffers, whatever this says
-  // Polled about every 50 ms while waiting on the worker; returning true aborts the transfer
-  // (reason "upstream_aborted"), e.g. when the gateway's client has gone away.
-  std::function<bool()> abort_if{};
 };
 
 struct UpstreamResponse {
@@ -70,39 +76,40 @@ struct UpstreamResponse {
   }
 };
 
-// A response whose body has not been read yet. Destroying it before the body ends aborts the
-// transfer: the worker sees its connection closed.
-class UpstreamStream {
+// An exchange in flight. cancel() ends it: the worker sees its connection closed, and the
+// callback still runs once (with "upstream_aborted" unless it already had its result).
+class UpstreamCall {
  public:
-  explicit UpstreamStream(std::unique_ptr<internal::Transfer> transfer);
-  ~UpstreamStream();
-  UpstreamStream(const UpstreamStream&) = delete;
-  UpstreamStream& operator=(const UpstreamStream&) = delete;
+  virtual ~UpstreamCall() = default;
+  virtual void cancel() = 0;
+};
 
-  int status() const;
-  const UpstreamHeaders& headers() const;  // hop-by-hop headers removed, as in UpstreamResponse
+// A response whose body has not been read yet; pull() reads it (server::BodySource). Destroying
+// it, or cancel(), before the body ends closes the worker connection.
+class UpstreamStream : public server::BodySource {
+ public:
+  int status() const { return status_; }
+  const UpstreamHeaders& headers() const { return headers_; }  // hop-by-hop headers removed
   std::optional<std::string> header(std::string_view name) const {
-    return find_header(headers(), name);
+    return find_header(headers_, name);
   }
+  // Why the body ended: OK after the whole body, else "upstream_aborted", "upstream_timeout",
+  // "upstream_failed". Valid once a pull delivered end or failed.
+  virtual Status end_status() const = 0;
+  virtual std::size_t bytes_relayed() const = 0;
 
-  // Relays body bytes to `sink` as they arrive until the worker's response ends (true). Returns
-  // false, after aborting the transfer, as soon as sink.write() fails or the client is no longer
-  // connected (noticed within ~50 ms even while the worker is silent), or on a transport error;
-  // end_status() then says why ("client_disconnected", "upstream_timeout", ...).
-  // A second call returns the first call's result without writing anything.
-  bool pump(smg::server::StreamSink& sink);
-  const Status& end_status() const;
-  std::size_t bytes_relayed() const;
-
- private:
-  std::unique_ptr<internal::Transfer> transfer_;
+ protected:
+  int status_ = 0;
+  UpstreamHeaders headers_;
 };
 
 struct UpstreamClientOptions {
   std::size_t max_response_bytes = std::size_t{512} << 20;  // send() only; "upstream_too_large"
-  std::size_t max_idle_lanes = 256;   // idle curl handles (each with its keep-alive connections)
-  long max_connections_per_lane = 8;  // idle keep-alive connections one lane keeps (any workers)
-  std::chrono::seconds idle_lane_ttl{60};  // lanes unused this long are closed
+  std::size_t max_idle_per_origin = 64;  // idle keep-alive connections kept per worker
+  std::size_t max_idle_total = 4096;     // and in all
+  // Idle connections older than this are closed, not reused: below the 5 s keep-alive of
+  // uvicorn (SGLang, vLLM), so the worker rarely closes one just as it is reused.
+  std::chrono::milliseconds idle_timeout{4000};
   // Connections to link-local and metadata addresses fail (server/workers/worker_target.h);
   // false with --allow-link-local-workers.
   bool refuse_link_local = true;
@@ -110,19 +117,32 @@ struct UpstreamClientOptions {
 
 class UpstreamClient {
  public:
-  explicit UpstreamClient(UpstreamClientOptions options = {});
+  using SendDone = std::function<void(Result<UpstreamResponse>)>;
+  using OpenDone = std::function<void(Result<std::shared_ptr<UpstreamStream>>)>;
+
+  // REQUIRES: io outlives the client and runs while calls are in flight.
+  UpstreamClient(server::IoRuntime& io, UpstreamClientOptions options = {});
   ~UpstreamClient();
   UpstreamClient(const UpstreamClient&) = delete;
   UpstreamClient& operator=(const UpstreamClient&) = delete;
 
-  // The whole response, body capped at options.max_response_bytes.
-  Result<UpstreamResponse> send(const UpstreamRequest& request) const;
-  // Returns once the final (non-1xx) status line and headers are in; read the body with pump().
-  Result<std::unique_ptr<UpstreamStream>> open(const UpstreamRequest& request) const;
+  // The whole response, body capped at options.max_response_bytes; done runs once.
+  std::shared_ptr<UpstreamCall> send(UpstreamRequest request, SendDone done) const;
+  // Delivers once the final (non-1xx) status line and headers are in.
+  std::shared_ptr<UpstreamCall> open(UpstreamRequest request, OpenDone done) const;
+  // send() for a thread that may block (never an I/O thread).
+  Result<UpstreamResponse> send_and_wait(UpstreamRequest request) const;
+  // Runs f on an I/O thread after `delay` (retry back-off) unless the returned call is
+  // cancelled first.
+  std::shared_ptr<UpstreamCall> after(std::chrono::milliseconds delay,
+                                      std::function<void()> f) const;
+
+  std::size_t idle_connections() const;
 
  private:
+  server::IoRuntime& io_;
   UpstreamClientOptions options_;
-  std::shared_ptr<internal::LanePool> pool_;
+  std::shared_ptr<internal::ConnectionPool> pool_;
 };
 
 // Gateway status for a failed upstream exchange: 504 for "upstream_timeout", else 502.

@@ -31,7 +31,7 @@ std::string result_label(const Result<Verdict>& verdict) {
 }
 
 bool is_stream(const Response& response) {
-  if (response.stream) return true;
+  if (response.streams()) return true;
   const std::string& type = response.content_type;
   return type.find("text/event-stream") != std::string::npos ||
          type.find("application/x-ndjson") != std::string::npos;

@@ -1,6 +1,12 @@
 // UpstreamClient under reuse and concurrency: keep-alive connections are pooled across requests
-// and threads, and many threads sharing one client all get their own answers.
+// and threads, bounded by the idle timeout, replaced when the worker closed them, and many
+// threads sharing one client all get their own answers.
 #include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <memory>
@@ -10,13 +16,16 @@
 
 #include "server/proxy/upstream_client.h"
 #include "tests/support/local_http_server.h"
-#include "tests/support/recording_sink.h"
+#include "tests/support/upstream_harness.h"
 
 namespace {
 
 using smg::proxy::UpstreamClient;
+using smg::proxy::UpstreamRequest;
 using smg::test::LocalHttpServer;
-using smg::test::RecordingSink;
+using smg::test::drain;
+using smg::test::IoThreads;
+using smg::test::open_and_wait;
 
 void add_echo_routes(httplib::Server& http) {
   http.Get("/ok", [](const httplib::Request&, httplib::Response& res) {
@@ -40,12 +49,12 @@ void add_echo_routes(httplib::Server& http) {
 
 bool streamed_echo_matches(const UpstreamClient& client, const std::string& url,
                            const std::string& body) {
-  auto stream = client.open({.method = "POST", .url = url, .body = body, .stream = true});
+  auto stream = open_and_wait(client, {.method = "POST", .url = url, .body = body});
   if (!stream.ok() || (*stream)->status() != 200) {
     return false;
   }
-  RecordingSink sink;
-  return (*stream)->pump(sink) && sink.body == body;
+  auto drained = drain(**stream);
+  return drained.ended && drained.body == body;
 }
 
 }  // namespace
@@ -54,11 +63,12 @@ TEST_CASE("upstream: keep-alive connections are reused", "[upstream][reuse]") {
   LocalHttpServer server;
   add_echo_routes(server.http());
   server.start();
-  UpstreamClient client;
+  IoThreads io;
+  UpstreamClient client(io.runtime());
 
   SECTION("50 sequential requests on one thread") {
     for (int i = 0; i < 50; ++i) {
-      auto res = client.send({.url = server.url("/ok")});
+      auto res = client.send_and_wait({.url = server.url("/ok")});
       REQUIRE(res.ok());
       REQUIRE(res->status == 200);
     }
@@ -70,7 +80,7 @@ TEST_CASE("upstream: keep-alive connections are reused", "[upstream][reuse]") {
       std::thread caller([&] {
         std::string body = "request " + std::to_string(i);
         if (i % 2 == 0) {
-          auto res = client.send({.method = "POST", .url = server.url("/echo"), .body = body});
+          auto res = client.send_and_wait({.method = "POST", .url = server.url("/echo"), .body = body});
           ok = res.ok() && res->body == body;
         } else {
           ok = streamed_echo_matches(client, server.url("/echo_stream"), body);
@@ -83,24 +93,113 @@ TEST_CASE("upstream: keep-alive connections are reused", "[upstream][reuse]") {
   }
 }
 
-TEST_CASE("upstream: lanes idle past their TTL close their connections", "[upstream][reuse]") {
+TEST_CASE("upstream: idle connections past the idle timeout are not reused", "[upstream][reuse]") {
   LocalHttpServer server;
   add_echo_routes(server.http());
   server.start();
-  UpstreamClient client({.idle_lane_ttl = std::chrono::seconds(0)});
-  auto open_two = [&] {
-    auto first = client.open({.url = server.url("/ok")});
-    auto second = client.open({.url = server.url("/ok")});
-    REQUIRE(first.ok());
-    REQUIRE(second.ok());
-    RecordingSink sink;
-    CHECK((*first)->pump(sink));
-    CHECK((*second)->pump(sink));
-  };  // the second lane's release expires the first: one pooled connection is left
-  open_two();
+  IoThreads io;
+  UpstreamClient client(io.runtime(), {.idle_timeout = std::chrono::milliseconds(200)});
+  REQUIRE(client.send_and_wait({.url = server.url("/ok")}).ok());
+  REQUIRE(client.send_and_wait({.url = server.url("/ok")}).ok());
+  CHECK(server.connections() == 1);
+  CHECK(client.idle_connections() == 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(client.send_and_wait({.url = server.url("/ok")}).ok());
   CHECK(server.connections() == 2);
-  open_two();
-  CHECK(server.connections() == 3);
+}
+
+TEST_CASE("upstream: a stream not read to its end is not pooled", "[upstream][reuse]") {
+  LocalHttpServer server;
+  add_echo_routes(server.http());
+  server.start();
+  IoThreads io;
+  UpstreamClient client(io.runtime());
+  {
+    auto stream = open_and_wait(client, {.method = "POST", .url = server.url("/echo_stream"),
+                                         .body = std::string(1000, 'a')});
+    REQUIRE(stream.ok());
+  }  // dropped unread
+  CHECK(client.idle_connections() == 0);
+  REQUIRE(client.send_and_wait({.url = server.url("/ok")}).ok());
+  CHECK(server.connections() == 2);
+}
+
+namespace {
+
+// A worker on a raw socket: each connection answers its first request (keep-alive), then reads
+// the next one and closes without answering, as a worker does that drops an idle connection
+// just as the gateway reuses it.
+class DroppingWorker {
+ public:
+  DroppingWorker() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(addr);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), length) == 0);
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
+    REQUIRE(::listen(fd_, 16) == 0);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~DroppingWorker() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  int accepted() const { return accepted_; }
+
+ private:
+  static bool read_request(int fd) {
+    std::string head;
+    char c;
+    while (head.find("\r\n\r\n") == std::string::npos) {
+      if (::recv(fd, &c, 1, 0) != 1) return false;
+      head += c;
+    }
+    if (head.find("Content-Length: 1\r\n") != std::string::npos) ::recv(fd, &c, 1, 0);
+    return true;
+  }
+  void serve() {
+    for (;;) {
+      int client = ::accept(fd_, nullptr, nullptr);
+      if (client < 0) return;
+      ++accepted_;
+      if (read_request(client)) {
+        std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        ::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
+        read_request(client);  // the reused connection's request: dropped unanswered
+      }
+      ::close(client);
+    }
+  }
+  int fd_;
+  int port_ = 0;
+  std::atomic<int> accepted_{0};
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("upstream: a pooled connection the worker dropped is replaced once", "[upstream][reuse]") {
+  DroppingWorker worker;
+  IoThreads io;
+  for (const char* method : {"GET", "POST"}) {
+    UpstreamClient client(io.runtime());  // a pool of its own
+    bool post = std::string(method) == "POST";
+    UpstreamRequest request{.method = method, .url = worker.url("/x"), .body = post ? "y" : ""};
+    auto first = client.send_and_wait(request);
+    REQUIRE(first.ok());
+    REQUIRE(client.idle_connections() == 1);
+    auto second = client.send_and_wait(request);  // reuses it: dropped, retried on a fresh one
+    REQUIRE(second.ok());
+    CHECK(second->status == 200);
+    CHECK(second->body == "ok");
+  }
+  CHECK(worker.accepted() == 4);
 }
 
 TEST_CASE("upstream: 64 threads x 20 requests on one client", "[upstream][concurrency]") {
@@ -109,20 +208,21 @@ TEST_CASE("upstream: 64 threads x 20 requests on one client", "[upstream][concur
   LocalHttpServer server(kThreads + 32);
   add_echo_routes(server.http());
   server.start();
-  UpstreamClient client;
+  IoThreads io;
+  UpstreamClient client(io.runtime());
 
   // Warm the pool with one connection per thread, opened one after another: 64 simultaneous
   // connects would overflow httplib's listen backlog of 5 and stall on SYN retransmits.
   {
-    std::vector<std::unique_ptr<smg::proxy::UpstreamStream>> held;
+    std::vector<std::shared_ptr<smg::proxy::UpstreamStream>> held;
     for (int t = 0; t < kThreads; ++t) {
-      auto stream = client.open({.method = "POST", .url = server.url("/echo_stream"), .body = "w"});
+      auto stream = open_and_wait(client, {.method = "POST", .url = server.url("/echo_stream"),
+                                           .body = "w"});
       REQUIRE(stream.ok());
       held.push_back(std::move(*stream));
     }
     for (auto& stream : held) {
-      RecordingSink sink;
-      REQUIRE(stream->pump(sink));
+      REQUIRE(drain(*stream).ended);
     }
   }
   REQUIRE(server.connections() == kThreads);
@@ -135,7 +235,7 @@ TEST_CASE("upstream: 64 threads x 20 requests on one client", "[upstream][concur
         std::string body = "thread " + std::to_string(t) + " request " + std::to_string(r);
         bool ok = false;
         if (r % 2 == 0) {
-          auto res = client.send({.method = "POST", .url = server.url("/echo"), .body = body});
+          auto res = client.send_and_wait({.method = "POST", .url = server.url("/echo"), .body = body});
           ok = res.ok() && res->status == 200 && res->body == body;
         } else {
           ok = streamed_echo_matches(client, server.url("/echo_stream"), body);

@@ -1,5 +1,5 @@
 // UpstreamClient against a local cpp-httplib worker: buffered and streamed exchanges, relayed
-// worker errors, client disconnects and transport failures. Load and reuse tests live in
+// worker errors, client disconnects (cancel) and transport failures. Load and reuse tests live in
 // upstream_client_load_test.cpp.
 #include <catch2/catch.hpp>
 
@@ -11,18 +11,22 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <future>
 #include <string>
+#include <thread>
 
 #include "server/proxy/upstream_client.h"
 #include "tests/support/local_http_server.h"
-#include "tests/support/recording_sink.h"
+#include "tests/support/upstream_harness.h"
 
 namespace {
 
 using smg::proxy::UpstreamClient;
 using smg::proxy::UpstreamRequest;
 using smg::test::LocalHttpServer;
-using smg::test::RecordingSink;
+using smg::test::drain;
+using smg::test::IoThreads;
+using smg::test::open_and_wait;
 using smg::test::Signal;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
@@ -96,10 +100,11 @@ TEST_CASE("upstream: send relays the worker's status, headers and body", "[upstr
   LocalHttpServer server;
   add_basic_routes(server.http());
   server.start();
-  UpstreamClient client;
+  IoThreads io;
+  UpstreamClient client(io.runtime());
 
   SECTION("200 with headers; hop-by-hop headers dropped") {
-    auto res = client.send({.url = server.url("/ok")});
+    auto res = client.send_and_wait({.url = server.url("/ok")});
     REQUIRE(res.ok());
     CHECK(res->status == 200);
     CHECK(res->body == "hello");
@@ -108,30 +113,30 @@ TEST_CASE("upstream: send relays the worker's status, headers and body", "[upstr
     CHECK_FALSE(res->header("Keep-Alive").has_value());
   }
   SECTION("500 is a response, not an error") {
-    auto res = client.send({.url = server.url("/fail")});
+    auto res = client.send_and_wait({.url = server.url("/fail")});
     REQUIRE(res.ok());
     CHECK(res->status == 500);
     CHECK(res->body == R"({"error":"boom"})");
   }
   SECTION("POST sends the body and only the caller's headers") {
-    auto res = client.send({.method = "POST",
+    auto res = client.send_and_wait({.method = "POST",
                             .url = server.url("/echo"),
                             .headers = {{"Authorization", "Bearer worker-key"}},
                             .body = "{\"prompt\":\"hi\"}"});
     REQUIRE(res.ok());
     CHECK(res->body == "{\"prompt\":\"hi\"}");
     CHECK(res->header("X-Got-Auth") == "Bearer worker-key");
-    CHECK(res->header("X-Got-Content-Type") == "");  // libcurl's form type is not added
+    CHECK(res->header("X-Got-Content-Type") == "");  // no default type is added
     CHECK(res->header("X-Got-Accept") == "");
   }
   SECTION("redirects are not followed") {
-    auto res = client.send({.url = server.url("/redirect")});
+    auto res = client.send_and_wait({.url = server.url("/redirect")});
     REQUIRE(res.ok());
     CHECK(res->status == 302);
   }
   SECTION("proxy environment variables are ignored") {
     ::setenv("http_proxy", "http://127.0.0.1:9", 1);
-    auto res = client.send({.url = server.url("/ok")});
+    auto res = client.send_and_wait({.url = server.url("/ok")});
     ::unsetenv("http_proxy");
     REQUIRE(res.ok());
     CHECK(res->status == 200);
@@ -142,8 +147,9 @@ TEST_CASE("upstream: send caps the response body", "[upstream]") {
   LocalHttpServer server;
   add_basic_routes(server.http());
   server.start();
-  UpstreamClient client({.max_response_bytes = 1000});
-  auto res = client.send({.url = server.url("/big")});
+  IoThreads io;
+  UpstreamClient client(io.runtime(), {.max_response_bytes = 1000});
+  auto res = client.send_and_wait({.url = server.url("/big")});
   REQUIRE_FALSE(res.ok());
   CHECK(res.status().reason() == "upstream_too_large");
   CHECK(smg::proxy::http_status_for(res.status()) == 502);
@@ -167,22 +173,22 @@ TEST_CASE("upstream: open returns the head first, then relays chunks as they arr
     });
   });
   server.start();
-  UpstreamClient client;
+  IoThreads io;
+  UpstreamClient client(io.runtime());
 
-  auto stream = client.open({.url = server.url("/stream"), .stream = true});
+  auto stream = open_and_wait(client, {.url = server.url("/stream")});
   REQUIRE(stream.ok());
   CHECK((*stream)->status() == 201);
   CHECK((*stream)->header("x-stream") == "yes");
   head_seen.set();
 
-  RecordingSink sink;
-  sink.on_write = [&](const std::string& body) {
+  auto drained = drain(**stream, [&](const std::string& body) {
     if (body.find("data: 1\n\n") != std::string::npos) {
       chunk1_seen.set();
     }
-  };
-  CHECK((*stream)->pump(sink));
-  CHECK(sink.body == "data: 1\n\ndata: 2\n\n");
+  });
+  CHECK(drained.ended);
+  CHECK(drained.body == "data: 1\n\ndata: 2\n\n");
   CHECK((*stream)->end_status().ok());
   CHECK((*stream)->bytes_relayed() == 18);
   CHECK(head_before_body);
@@ -196,15 +202,16 @@ TEST_CASE("upstream: a worker error on a stream is relayed with its body", "[ups
     res.set_content(R"({"error":"overloaded"})", "application/json");
   });
   server.start();
-  UpstreamClient client;
-  auto stream = client.open({.method = "POST", .url = server.url("/v1/chat/completions"),
-                             .body = "{}", .stream = true});
+  IoThreads io;
+  UpstreamClient client(io.runtime());
+  auto stream = open_and_wait(client, {.method = "POST", .url = server.url("/v1/chat/completions"),
+                             .body = "{}"});
   REQUIRE(stream.ok());
   CHECK((*stream)->status() == 503);
   CHECK((*stream)->header("Content-Type") == "application/json");
-  RecordingSink sink;
-  CHECK((*stream)->pump(sink));
-  CHECK(sink.body == R"({"error":"overloaded"})");
+  auto drained = drain(**stream);
+  CHECK(drained.ended);
+  CHECK(drained.body == R"({"error":"overloaded"})");
 }
 
 TEST_CASE("upstream: a client that leaves aborts the worker's stream", "[upstream][stream]") {
@@ -223,36 +230,37 @@ TEST_CASE("upstream: a client that leaves aborts the worker's stream", "[upstrea
     });
   });
   server.start();
-  UpstreamClient client;
+  IoThreads io;
+  UpstreamClient client(io.runtime());
 
-  SECTION("sink.write fails") {
-    auto stream = client.open({.url = server.url("/endless"), .stream = true});
+  SECTION("cancel during a stream") {
+    auto stream = open_and_wait(client, {.url = server.url("/endless")});
     REQUIRE(stream.ok());
-    RecordingSink sink;
-    sink.fail_after_writes = 1;
-    CHECK_FALSE((*stream)->pump(sink));
-    CHECK((*stream)->end_status().reason() == "client_disconnected");
+    auto first = smg::test::pull_once(**stream);
+    CHECK_FALSE(first.failed);
+    (*stream)->cancel();
+    auto drained = drain(**stream);
+    CHECK(drained.failed);
+    CHECK((*stream)->end_status().reason() == "upstream_aborted");
     CHECK(worker_saw_close.wait_for(kHandlerWait));
   }
-  SECTION("client disconnects while the worker is silent") {
-    auto stream = client.open({.url = server.url("/silent"), .stream = true});
+  SECTION("cancel while the worker is silent ends the pending pull at once") {
+    auto stream = open_and_wait(client, {.url = server.url("/silent")});
     REQUIRE(stream.ok());
-    RecordingSink sink;
-    // The client leaves 200 ms after the first chunk, while the worker sends nothing.
-    Clock::time_point left_at = Clock::time_point::max();
-    sink.on_write = [&](const std::string&) { left_at = Clock::now() + milliseconds(200); };
-    sink.connected = [&] { return Clock::now() < left_at; };
-    CHECK_FALSE((*stream)->pump(sink));
-    auto noticed_after = Clock::now() - left_at;
-    CHECK(noticed_after >= milliseconds(0));
-    CHECK(noticed_after < milliseconds(500));  // polls every 50 ms; generous for loaded CI
-    CHECK((*stream)->end_status().reason() == "client_disconnected");
-    CHECK(sink.body == "first\n");
+    CHECK(smg::test::pull_once(**stream).bytes == "first\n");
+    auto pending = std::async(std::launch::async, [&] { return smg::test::pull_once(**stream); });
+    std::this_thread::sleep_for(milliseconds(200));  // the pull waits on a silent worker
+    auto cancelled_at = Clock::now();
+    (*stream)->cancel();
+    auto piece = pending.get();
+    CHECK(piece.failed);
+    CHECK(Clock::now() - cancelled_at < milliseconds(100));  // no polling: at once
+    CHECK((*stream)->end_status().reason() == "upstream_aborted");
     release_silence.set();
     CHECK(worker_saw_close.wait_for(kHandlerWait));
   }
   SECTION("destroying an unread stream") {
-    auto stream = client.open({.url = server.url("/endless"), .stream = true});
+    auto stream = open_and_wait(client, {.url = server.url("/endless")});
     REQUIRE(stream.ok());
     stream->reset();
     CHECK(worker_saw_close.wait_for(kHandlerWait));
@@ -261,37 +269,54 @@ TEST_CASE("upstream: a client that leaves aborts the worker's stream", "[upstrea
 }
 
 TEST_CASE("upstream: transport failures become statuses", "[upstream]") {
-  UpstreamClient client;
+  IoThreads io;
+  UpstreamClient client(io.runtime());
   SECTION("connection refused") {
     SilentSocket closed(false);
-    auto res = client.send({.url = closed.url("/ok"), .connect_timeout = milliseconds(2000)});
+    auto res = client.send_and_wait({.url = closed.url("/ok"), .connect_timeout = milliseconds(2000)});
     REQUIRE_FALSE(res.ok());
     CHECK(res.status().reason() == "upstream_connect_failed");
     CHECK(smg::proxy::http_status_for(res.status()) == 502);
-    auto stream = client.open({.url = closed.url("/ok"), .stream = true});
+    auto stream = open_and_wait(client, {.url = closed.url("/ok")});
     REQUIRE_FALSE(stream.ok());
     CHECK(stream.status().reason() == "upstream_connect_failed");
   }
   SECTION("a worker that never answers") {
     SilentSocket silent(true);
     auto started = Clock::now();
-    auto res = client.send({.url = silent.url("/ok"), .timeout = milliseconds(300)});
+    auto res = client.send_and_wait({.url = silent.url("/ok"), .timeout = milliseconds(300)});
     REQUIRE_FALSE(res.ok());
     CHECK(res.status().reason() == "upstream_timeout");
     CHECK(smg::proxy::http_status_for(res.status()) == 504);
     CHECK(Clock::now() - started < milliseconds(3000));
-    auto stream = client.open({.url = silent.url("/ok"), .timeout = milliseconds(300)});
+    auto stream = open_and_wait(client, {.url = silent.url("/ok"), .timeout = milliseconds(300)});
     REQUIRE_FALSE(stream.ok());
     CHECK(stream.status().reason() == "upstream_timeout");
   }
-  SECTION("abort_if abandons a slow request") {
+  SECTION("cancel abandons a slow request") {
     SilentSocket silent(true);
-    auto deadline = Clock::now() + milliseconds(150);
-    UpstreamRequest request{.url = silent.url("/ok")};
-    request.abort_if = [deadline] { return Clock::now() > deadline; };
-    auto res = client.send(request);
+    std::promise<smg::Result<smg::proxy::UpstreamResponse>> answered;
+    auto call = client.send({.url = silent.url("/ok")},
+                            [&](smg::Result<smg::proxy::UpstreamResponse> r) {
+                              answered.set_value(std::move(r));
+                            });
+    std::this_thread::sleep_for(milliseconds(150));
+    auto cancelled_at = Clock::now();
+    call->cancel();
+    auto res = answered.get_future().get();
     REQUIRE_FALSE(res.ok());
     CHECK(res.status().reason() == "upstream_aborted");
-    CHECK(Clock::now() - deadline < milliseconds(1000));
+    CHECK(Clock::now() - cancelled_at < milliseconds(100));
+  }
+  SECTION("URLs it cannot serve") {
+    auto res = client.send_and_wait({.url = "ftp://127.0.0.1/x"});
+    REQUIRE_FALSE(res.ok());
+    CHECK(res.status().reason() == "upstream_connect_failed");
+  }
+  SECTION("link-local addresses are refused") {
+    auto res = client.send_and_wait({.url = "http://169.254.169.254/latest/meta-data",
+                                     .connect_timeout = milliseconds(500)});
+    REQUIRE_FALSE(res.ok());
+    CHECK(res.status().reason() == "upstream_connect_failed");
   }
 }

@@ -1,0 +1,49 @@
+// ConnectionPool: idle keep-alive connections to workers, per origin ("http://10.0.0.7:8000"),
+// handed to one exchange at a time. Newest first (the warmest connection); a connection is
+// checked before it is handed out (UpstreamConnection::reusable), and those idle too long are
+// closed as the pool is used. Bounded per origin and in all: past a bound, a returned
+// connection is closed instead.
+// Thread-safety: thread-safe.
+//
+//   ConnectionPool pool({.max_per_origin = 64, .max_total = 4096, .idle_timeout = 4s});
+//   std::unique_ptr<UpstreamConnection> c = pool.take(origin);   // null: connect a new one
+//   ... a complete response, keep-alive ...; pool.give_back(origin, std::move(c));
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/proxy/internal/upstream_connection.h"
+
+namespace smg::proxy::internal {
+
+struct ConnectionPoolOptions {
+  std::size_t max_per_origin = 64;
+  std::size_t max_total = 4096;
+  std::chrono::milliseconds idle_timeout{4000};
+};
+
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(ConnectionPoolOptions options) : options_(options) {}
+
+  std::unique_ptr<UpstreamConnection> take(const std::string& origin);
+  void give_back(const std::string& origin, std::unique_ptr<UpstreamConnection> connection);
+  std::size_t idle() const;
+
+ private:
+  void sweep_locked(std::chrono::steady_clock::time_point now);
+
+  const ConnectionPoolOptions options_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
+  std::size_t total_ = 0;                               // guarded by mutex_
+  std::chrono::steady_clock::time_point last_sweep_{};  // guarded by mutex_
+};
+
+}  // namespace smg::proxy::internal
