@@ -69,6 +69,10 @@ struct Gateway::Screened {
 
 Gateway::Gateway(GatewayParts parts) : parts_(parts) {}
 
+bool Gateway::never_blocks(const Request& head) {
+  return classify_route(head.method, head.path).route_class == RouteClass::kPublic;
+}
+
 std::optional<Response> Gateway::screen(Request& head) {
   head.request_id = request_id_for(head);
   RouteMatch match = classify_route(head.method, head.path);

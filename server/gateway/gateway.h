@@ -70,6 +70,10 @@ class Gateway {
   // are audited, recorded and counted as handle() does. nullopt: read the body and call handle(),
   // which reuses the request id and authentication decided here (head.screen_state).
   std::optional<Response> screen(Request& head);
+  // True for the routes whose screen and handler never block (the probes /health, /liveness and
+  // /readiness): the engine answers them on its I/O thread, so they stay prompt however busy
+  // the blocking pool is.
+  static bool never_blocks(const Request& head);
 
  private:
   struct Screened;

@@ -312,6 +312,7 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   listen.max_payload_bytes = config.max_payload_size;
   listen.max_threads = config.max_threads;
   listen.io_threads = config.io_threads;
+  listen.runs_inline = &Gateway::never_blocks;
   listen.max_connections = config.max_connections;
   listen.head_timeout = std::chrono::seconds(config.request_head_timeout_secs);
   listen.body_timeout = std::chrono::seconds(config.request_body_timeout_secs);

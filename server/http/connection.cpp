@@ -171,6 +171,7 @@ class Connection final : public ConnectionControl,
   int remote_port_ = 0;
   std::size_t served_ = 0;
   bool idle_ = false;    // waiting for a request's first byte
+  bool inline_ = false;  // this request's screen and handler run here (runs_inline)
   bool abrupt_ = false;  // the client is gone or the socket broke: close without ceremony
   std::atomic<bool> client_gone_{false};
   bool watching_ = false;
@@ -247,6 +248,7 @@ awaitable<bool> Connection<Stream>::serve_request() {
   std::optional<Request> head = co_await read_head(parser);
   if (!head) co_return false;
   bool head_only = head->method == "HEAD";
+  inline_ = shared_.options.runs_inline && shared_.options.runs_inline(*head);
   bool admitted = co_await screen(*head, head_only);
   if (!admitted) co_return false;
   bool body_read = co_await read_body(parser);
@@ -306,7 +308,11 @@ awaitable<bool> Connection<Stream>::screen(Request& head, bool head_only) {
   if (!shared_.screen) co_return true;
   std::optional<Response> refused;
   try {
-    refused = co_await shared_.pool.run([&] { return shared_.screen(head); });
+    if (inline_) {
+      refused = shared_.screen(head);
+    } else {
+      refused = co_await shared_.pool.run([&] { return shared_.screen(head); });
+    }
   } catch (...) {
     refused = internal_error();
   }
@@ -394,7 +400,11 @@ template <class Stream>
 awaitable<Response> Connection<Stream>::handle(Request& request) {
   Response response;
   try {
-    response = co_await shared_.pool.run([&] { return shared_.handler(request); });
+    if (inline_) {
+      response = shared_.handler(request);
+    } else {
+      response = co_await shared_.pool.run([&] { return shared_.handler(request); });
+    }
   } catch (...) {
     response = internal_error();
   }

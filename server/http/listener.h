@@ -53,6 +53,9 @@ struct ListenerOptions {
   // retire when idle); 0: one per core, at least 2.
   std::size_t serving_threads = 0;
   std::size_t max_threads = 2048;  // blocking-pool threads (handlers, screens, streams), at most
+  // True for a request whose HeadScreen and Handler never block: they run on the I/O thread,
+  // skipping the pool (health probes stay prompt however busy it is). Unset: none.
+  std::function<bool(const Request& head)> runs_inline;
 };
 
 using Handler = std::function<Response(Request&)>;

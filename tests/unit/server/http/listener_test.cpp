@@ -239,6 +239,46 @@ TEST_CASE("listener: handlers that block for long get pool threads of their own"
   for (auto& request : slow) CHECK(request.get());
 }
 
+TEST_CASE("listener: a runs_inline request is answered while every pool thread is stuck",
+          "[http][listener]") {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  smg::test::WaitableCounter entered;
+  ListenerOptions options = loopback(1);
+  options.max_threads = 1;  // one pool thread, and it will be stuck (a JWKS fetch that hangs)
+  options.runs_inline = [](const Request& head) { return head.path == "/health"; };
+  RunningListener server(options, [released, &entered](Request& request) {
+    if (request.path == "/stuck") {
+      entered.increment();
+      released.wait();
+    }
+    return smg::server::text_response(200, request.path);
+  });
+  auto stuck = std::async(std::launch::async, [&] {
+    httplib::Client client("127.0.0.1", server.port());
+    auto res = client.Get("/stuck");
+    return res && res->status == 200;
+  });
+  REQUIRE(entered.wait_for(1, 5s));
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_read_timeout(2, 0);
+  auto started = std::chrono::steady_clock::now();
+  auto res = client.Get("/health");
+  CHECK(std::chrono::steady_clock::now() - started < 500ms);
+  REQUIRE(res);
+  CHECK(res->body == "/health");
+  // Anything else waits for the pool, as it must: the stuck call holds its only thread.
+  auto other = std::async(std::launch::async, [&] {
+    httplib::Client c("127.0.0.1", server.port());
+    auto r = c.Get("/other");
+    return r && r->status == 200;
+  });
+  CHECK(other.wait_for(300ms) == std::future_status::timeout);
+  release.set_value();
+  CHECK(stuck.get());
+  CHECK(other.get());
+}
+
 TEST_CASE("listener: a burst of 300 blocking requests gets threads fast",
           "[http][listener]") {
   std::promise<void> release;
