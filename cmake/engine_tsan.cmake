@@ -12,9 +12,17 @@ find_package(Catch2 2 REQUIRED)
 add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
 add_link_options(-fsanitize=thread)
 
-file(GLOB SMG_ENGINE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/server/http/*.cpp)
+# The upstream client too (server/proxy: worker exchanges share the I/O threads) with its
+# in-process tests against a local worker.
+file(GLOB SMG_ENGINE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/server/http/*.cpp
+  ${CMAKE_SOURCE_DIR}/server/proxy/upstream_client.cpp
+  ${CMAKE_SOURCE_DIR}/server/proxy/upstream_headers.cpp
+  ${CMAKE_SOURCE_DIR}/server/proxy/internal/*.cpp
+  ${CMAKE_SOURCE_DIR}/server/workers/worker_target.cpp)
 file(GLOB SMG_ENGINE_TEST_SOURCES CONFIGURE_DEPENDS
-  ${CMAKE_SOURCE_DIR}/tests/unit/server/http/*_test.cpp)
+  ${CMAKE_SOURCE_DIR}/tests/unit/server/http/*_test.cpp
+  ${CMAKE_SOURCE_DIR}/tests/integration/upstream_client_test.cpp
+  ${CMAKE_SOURCE_DIR}/tests/integration/upstream_client_load_test.cpp)
 add_executable(engine_tsan_tests
   ${SMG_ENGINE_SOURCES}
   # What server/http uses from common/ (logger → clock), and the tests' support (self-signed

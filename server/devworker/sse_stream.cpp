@@ -43,7 +43,9 @@ class TimedEvents final : public server::BodySource,
   void wait(Clock::time_point until, std::function<void(server::BodyPiece)> ready) {
     if (cancelled_ || stopping_) {
       finish(false);
-      ready({.failed = true});
+      server::BodyPiece failed;
+      failed.failed = true;
+      ready(std::move(failed));
       return;
     }
     if (Clock::now() >= until) {
