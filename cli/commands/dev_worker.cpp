@@ -43,13 +43,16 @@ sigset_t block_stop_signals() {
 
 void run_dev_worker(DevWorkerFlags& flags, CliContext& context) {
   apply_api_key_env(flags);
-  os::raise_and_log_open_files_limit();  // before any thread: a connection is a descriptor
+  // Before any thread: a connection is a descriptor. Logged once listening: a bad flag or a
+  // busy port stays a one-line error.
+  Result<os::OpenFilesLimit> open_files = os::raise_open_files_limit();
   sigset_t signals = block_stop_signals();
   devworker::DevWorker worker(flags.options);
   auto port = worker.start();
   if (!port.ok()) {
     throw CommandError(kExitFailure, listen_failure_message(port.status()));
   }
+  os::log_open_files_limit(open_files);
   *context.out << "dev-worker listening on http://" << flags.options.host << ":" << *port
                << std::endl;  // flushed: tests read the port from this line
   int received = 0;

@@ -246,7 +246,7 @@ int run_serve(ServeFlags& flags, CliContext& context) {
   }
   log::configure({.level = level, .json = config.log_json});
   // Before any thread starts: each connection is a descriptor (open_files_limit.h).
-  os::raise_and_log_open_files_limit();
+  Result<os::OpenFilesLimit> open_files = os::raise_open_files_limit();
   sigset_t signals = block_signals();
   DevSetup dev;
   if (flags.dev_new_keys && !flags.dev) throw UsageError("--dev-new-keys needs --dev");
@@ -272,6 +272,7 @@ int run_serve(ServeFlags& flags, CliContext& context) {
              {"basic", config.admin_auth.basic.enabled ? "on" : "off"},
              {"oidc", config.admin_auth.oidc.enabled ? "on" : "off"},
              {"audit", (*runtime)->audit_enabled() ? "on" : "off"}});
+  os::log_open_files_limit(open_files);
   if (flags.dev) print_dev_banner(*context.out, dev, base);
   *context.out << "smg listening on " << base << std::endl;
 

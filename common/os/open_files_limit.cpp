@@ -55,8 +55,9 @@ Result<OpenFilesLimit> raise_open_files_limit() {
   return result;
 }
 
-void raise_and_log_open_files_limit() {
-  auto limit = raise_open_files_limit();
+void raise_and_log_open_files_limit() { log_open_files_limit(raise_open_files_limit()); }
+
+void log_open_files_limit(const Result<OpenFilesLimit>& limit) {
   if (!limit.ok()) {
     log::warn("smg::server", "cannot raise the open files limit",
               {{"error", limit.status().message()}});

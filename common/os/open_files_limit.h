@@ -42,6 +42,9 @@ Result<OpenFilesLimit> raise_open_files_limit();
 // raise_open_files_limit() and one log line: info "open files limit" with soft_before,
 // hard_before, soft and hard ("unlimited" for RLIM_INFINITY), or a warning when it failed.
 void raise_and_log_open_files_limit();
+// The log line alone, for a raise done earlier (serve raises before its threads start and logs
+// once the config is known good, so a config error stays a one-line message).
+void log_open_files_limit(const Result<OpenFilesLimit>& limit);
 
 // "unlimited" for kUnlimited, else the number.
 std::string limit_text(std::uint64_t limit);

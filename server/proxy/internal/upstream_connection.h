@@ -1,9 +1,8 @@
 // UpstreamConnection: one keep-alive connection from the gateway to a worker origin (plain TCP or
-// TLS), with the bytes read past the last response. WorkerOrigin: where a worker URL points.
+// TLS), with the bytes read past the last response.
 // Thread-safety: a connection is used by one exchange at a time (connection_pool.h hands it over).
 //
-//   auto origin = parse_upstream_url("http://10.0.0.7:8000/v1/models");  // Result<...>
-//   UpstreamConnection connection(io.get_executor(), origin->tls ? &tls_context : nullptr);
+//   UpstreamConnection connection(io.get_executor(), target.tls ? &tls_context : nullptr);
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -16,21 +15,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/status.h"
+#include "server/proxy/internal/upstream_target.h"
 
 namespace smg::proxy::internal {
-
-struct UpstreamTarget {
-  bool tls = false;
-  std::string host;    // without brackets for IPv6
-  std::string port;    // "80" / "443" when the URL names none
-  std::string target;  // path and query, "/" when empty
-  std::string host_header;  // as the Host header: host[:port] (IPv6 in brackets)
-  std::string origin() const { return (tls ? "https://" : "http://") + host_header; }
-};
-
-// http:// and https:// URLs only; "upstream_connect_failed" for anything else.
-Result<UpstreamTarget> parse_upstream_url(std::string_view url);
 
 class UpstreamConnection {
  public:

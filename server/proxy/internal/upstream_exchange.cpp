@@ -16,6 +16,7 @@
 #include <boost/beast/http/read.hpp>
 #include <string_view>
 
+#include "server/proxy/internal/request_lines.h"
 #include "server/workers/worker_target.h"
 
 namespace smg::proxy::internal {
@@ -34,30 +35,6 @@ constexpr std::size_t kBufferedReadBytes = 16 * 1024;
 
 auto with(error_code& error) { return asio::redirect_error(asio::use_awaitable, error); }
 
-// Hop-by-hop and framing headers: this client owns them on the way out, and they describe only
-// the gateway-worker hop on the way back.
-bool is_connection_header(std::string_view name) {
-  static constexpr std::array<std::string_view, 10> kNames = {
-      "connection", "keep-alive", "proxy-connection", "te",   "trailer",
-      "transfer-encoding", "upgrade", "content-length", "http2-settings", "expect"};
-  for (std::string_view n : kNames) {
-    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0) return true;
-  }
-  return false;
-}
-
-bool safe_header_text(std::string_view text) {
-  for (char c : text) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  }
-  return true;
-}
-
-bool sends_body(const UpstreamRequest& request) {
-  return !request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-         request.method == "PATCH";
-}
-
 bool idempotent(const std::string& method) {
   return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
          method == "OPTIONS";
@@ -67,27 +44,6 @@ bool idempotent(const std::string& method) {
 bool closed_by_worker(const error_code& error) {
   return error == http::error::end_of_stream || error == asio::error::connection_reset ||
          error == asio::error::broken_pipe || error == asio::error::eof;
-}
-
-std::string request_head(const UpstreamRequest& request, const UpstreamTarget& target) {
-  std::string head;
-  head.reserve(256 + request.headers.size() * 48);
-  head.append(request.method).append(" ").append(target.target).append(" HTTP/1.1\r\n");
-  bool has_host = false;
-  for (const auto& [name, value] : request.headers) {
-    if (name.empty() || is_connection_header(name) || !safe_header_text(name) ||
-        !safe_header_text(value)) {
-      continue;
-    }
-    if (strcasecmp(name.c_str(), "host") == 0) has_host = true;
-    head.append(name).append(": ").append(value).append("\r\n");
-  }
-  if (!has_host) head.append("Host: ").append(target.host_header).append("\r\n");
-  if (sends_body(request)) {
-    head.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
-  }
-  head.append("\r\n");
-  return head;
 }
 
 }  // namespace
@@ -303,7 +259,7 @@ awaitable<Status> UpstreamExchange::connect() {
 }
 
 awaitable<error_code> UpstreamExchange::write_request() {
-  std::string head = request_head(setup_.request, setup_.target);
+  std::string head = upstream_request_head(setup_.request, setup_.target);
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
                                             asio::buffer(setup_.request.body)};
   error_code error;
