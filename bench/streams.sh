@@ -71,10 +71,10 @@ if [ "$nofile" -lt "$need" ]; then
        "(ulimit -Hn / limits.conf / systemd LimitNOFILE) or use N <= $(( (nofile - 256) / 2 ))" >&2
   exit 2
 fi
-smg_fds_per_stream=4  # measured: client socket, upstream socket, libcurl multi's wakeup socketpair
+smg_fds_per_stream=2  # measured: client socket and upstream socket (4 with the old libcurl hop)
 if [ $((smg_fds_per_stream * count + 256)) -gt "$nofile" ]; then
   echo "streams.sh: note: smg holds ~$smg_fds_per_stream open files per stream (client socket," \
-       "upstream socket, its libcurl multi handle's wakeup socketpair): past" \
+       "upstream socket): past" \
        "~$(( (nofile - 256) / smg_fds_per_stream )) streams it runs out of files ($nofile)" >&2
 fi
 read -r port_lo port_hi </proc/sys/net/ipv4/ip_local_port_range

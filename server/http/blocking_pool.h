@@ -1,5 +1,6 @@
 // BlockingPool: the one place the engine runs work that blocks (the gateway's synchronous
-// Handler and HeadScreen: bcrypt, SQLite, libcurl upstream calls, a stream relayed on a thread),
+// Handler and HeadScreen: bcrypt, SQLite, libcurl fetches of JWKS and OIDC documents, a
+// callback-style stream such as the audit tail),
 // so that an I/O thread never blocks. A coroutine awaits the result; the calling coroutine's
 // executor (its connection's strand) is where it resumes.
 //
