@@ -587,6 +587,14 @@ void connect_later(int fd, int port) {
 
 TEST_CASE("listener: out of descriptors accepting pauses and counts and resumes",
           "[http][listener][accept]") {
+#ifdef SMG_UBSAN_VPTR
+  // UBSan's vptr check makes a pipe to probe memory the first time it meets a type
+  // (sanitizer_common's IsAccessibleMemoryRange): in a process with no free descriptor it calls
+  // every such object one with an invalid vptr. The release build, TSan and the integration test
+  // (open files: ...) run this.
+  WARN("not run in the UBSan build: its vptr check needs a free descriptor");
+  return;
+#endif
   using smg::server::AcceptErrorReason;
   ListenerOptions options = loopback(2);
   options.keep_alive_timeout = 30s;
