@@ -105,8 +105,12 @@ class UpstreamStream : public server::BodySource {
 
 struct UpstreamClientOptions {
   std::size_t max_response_bytes = std::size_t{512} << 20;  // send() only; "upstream_too_large"
-  std::size_t max_idle_per_origin = 64;  // idle keep-alive connections kept per worker
-  std::size_t max_idle_total = 4096;     // and in all
+  // Idle keep-alive connections kept per worker, and in all. Enough for every call in flight
+  // to keep its connection: a smaller pool closes connections under load, and each close is a
+  // TIME_WAIT port on this side (at 256 calls in flight, 64 ran the loopback ports out in
+  // seconds and the worker's breaker opened).
+  std::size_t max_idle_per_origin = 1024;
+  std::size_t max_idle_total = 8192;
   // Idle connections older than this are closed, not reused: below the 5 s keep-alive of
   // uvicorn (SGLang, vLLM), so the worker rarely closes one just as it is reused.
   std::chrono::milliseconds idle_timeout{4000};

@@ -5,7 +5,7 @@
 // connection is closed instead.
 // Thread-safety: thread-safe.
 //
-//   ConnectionPool pool({.max_per_origin = 64, .max_total = 4096, .idle_timeout = 4s});
+//   ConnectionPool pool({.max_per_origin = 1024, .max_total = 8192, .idle_timeout = 4s});
 //   std::unique_ptr<UpstreamConnection> c = pool.take(origin);   // null: connect a new one
 //   ... a complete response, keep-alive ...; pool.give_back(origin, std::move(c));
 #pragma once
@@ -23,8 +23,8 @@
 namespace smg::proxy::internal {
 
 struct ConnectionPoolOptions {
-  std::size_t max_per_origin = 64;
-  std::size_t max_total = 4096;
+  std::size_t max_per_origin = 1024;
+  std::size_t max_total = 8192;
   std::chrono::milliseconds idle_timeout{4000};
 };
 
