@@ -202,6 +202,11 @@ class DataPlaneProxy::ForwardCall final : public server::Deferred,
   }
 
   void failed(int n, Attempt& current, const Status& status) {
+    // A call the client abandoned says nothing about the worker: nothing is recorded on its
+    // breaker (the lease just releases, a half-open trial slot included).
+    if (status.reason() == "upstream_aborted" || is_cancelled()) {
+      return finish(upstream_error(aborted()));
+    }
     current.lease.record_failure();
     last_error_ = status;
     if (status.reason() != "upstream_connect_failed" || n + 1 >= max_attempts() ||

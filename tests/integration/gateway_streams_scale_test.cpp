@@ -269,3 +269,21 @@ TEST_CASE("streams: a client that leaves closes the worker connection within 100
     CHECK(noticed < milliseconds(100));
   }
 }
+
+TEST_CASE("streams: clients that abandon waiting calls do not open the worker's breaker",
+          "[streams][abort]") {
+  GatewayFixture fx(smg::test::fixture_options(1, {}, {"m1"}));
+  REQUIRE(fx.wait_until_healthy(1));
+  std::string request = post_request(smg::test::chat_body("m1", "hello there"),
+                                     "x-dev-delay-ms: 2000\r\n");
+  {
+    // 20 callers leave while the worker thinks: twice the breaker's failure threshold (10).
+    Fleet fleet(fx.gateway().port(), 20, request);
+    std::this_thread::sleep_for(milliseconds(300));
+  }
+  auto client = fx.gateway().client();
+  auto res = client.Post("/v1/chat/completions", smg::test::chat_body("m1", "still there?"),
+                         "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+}
