@@ -16,6 +16,7 @@
 
 #include "server/proxy/upstream_client.h"
 #include "tests/support/local_http_server.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/upstream_harness.h"
 
 namespace {
@@ -131,15 +132,8 @@ namespace {
 // just as the gateway reuses it.
 class DroppingWorker {
  public:
-  DroppingWorker() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(addr);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), length) == 0);
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
-    REQUIRE(::listen(fd_, 16) == 0);
-    port_ = ntohs(addr.sin_port);
+  DroppingWorker() : fd_(smg::test::bind_loopback(port_, 16)) {
+    REQUIRE(fd_ >= 0);
     thread_ = std::thread([this] { serve(); });
   }
   ~DroppingWorker() {
@@ -176,8 +170,8 @@ class DroppingWorker {
       ::close(client);
     }
   }
+  int port_ = 0;  // before fd_: bind_loopback sets it while fd_ is initialised
   int fd_;
-  int port_ = 0;
   std::atomic<int> accepted_{0};
   std::thread thread_;
 };

@@ -17,6 +17,7 @@
 
 #include "server/proxy/upstream_client.h"
 #include "tests/support/local_http_server.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/upstream_harness.h"
 
 namespace {
@@ -36,17 +37,8 @@ constexpr milliseconds kHandlerWait{5000};
 // A loopback TCP socket that is bound (and listening when asked) but never accepts.
 class SilentSocket {
  public:
-  explicit SilentSocket(bool listening) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(addr);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), length) == 0);
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
-    port_ = ntohs(addr.sin_port);
-    if (listening) {
-      REQUIRE(::listen(fd_, 16) == 0);
-    }
+  explicit SilentSocket(bool listening) : fd_(smg::test::bind_loopback(port_, listening ? 16 : 0)) {
+    REQUIRE(fd_ >= 0);
   }
   ~SilentSocket() { ::close(fd_); }
   std::string url(const std::string& path) const {
@@ -54,8 +46,8 @@ class SilentSocket {
   }
 
  private:
+  int port_ = 0;  // before fd_: bind_loopback sets it while fd_ is initialised
   int fd_;
-  int port_ = 0;
 };
 
 // Writes `tick` chunks until the client is gone (then sets `gone`) or 10 s pass.

@@ -20,7 +20,10 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <stdexcept>
 #include <vector>
+
+#include "tests/support/loopback_socket.h"
 
 namespace smg::test {
 
@@ -30,19 +33,8 @@ class StreamWorker {
   using Clock = std::chrono::steady_clock;
 
   StreamWorker(std::string model, Mode mode)
-      : model_(std::move(model)), mode_(mode), fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(addr);
-    int one = 1;
-    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), length) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &length) != 0 ||
-        ::listen(fd_, 128) != 0) {
-      throw std::runtime_error("StreamWorker: cannot listen");
-    }
-    port_ = ntohs(addr.sin_port);
+      : model_(std::move(model)), mode_(mode), fd_(bind_loopback(port_, 128)) {
+    if (fd_ < 0) throw std::runtime_error("StreamWorker: cannot listen");
     acceptor_ = std::thread([this] { accept_loop(); });
   }
   ~StreamWorker() {
@@ -143,8 +135,8 @@ class StreamWorker {
 
   const std::string model_;
   const Mode mode_;
+  int port_ = 0;  // before fd_: bind_loopback sets it while fd_ is initialised
   int fd_;
-  int port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> streamed_{0};
   std::atomic<int> started_{0};
