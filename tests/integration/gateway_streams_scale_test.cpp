@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -286,4 +287,36 @@ TEST_CASE("streams: clients that abandon waiting calls do not open the worker's 
                          "application/json");
   REQUIRE(res);
   CHECK(res->status == 200);
+}
+
+TEST_CASE("streams: SIGTERM stops accepting and lets a stream in flight finish", "[streams][drain]") {
+  GatewayFixture fx(smg::test::fixture_options(1, {}, {"m1"}));
+  REQUIRE(fx.wait_until_healthy(1));
+  int port = fx.gateway().port();
+  // 10 events 200 ms apart: about 2 s, well inside the 10 s grace period.
+  std::string request = post_request(smg::test::chat_body("m1", "hello there", true),
+                                     "x-dev-delay-ms: 200\r\nx-dev-chunks: 10\r\n");
+  int stream = connect_loopback(port);
+  REQUIRE(stream >= 0);
+  REQUIRE(::send(stream, request.data(), request.size(), MSG_NOSIGNAL) > 0);
+  auto first = smg::test::read_until_quiet(stream, milliseconds(150));
+  REQUIRE(first.text.rfind("HTTP/1.1 200", 0) == 0);
+  REQUIRE(::kill(fx.gateway().process().pid(), SIGTERM) == 0);
+  // New connections are refused once the listener has closed.
+  REQUIRE(smg::test::poll_until([&] {
+    int fd = connect_loopback(port);
+    if (fd >= 0) ::close(fd);
+    return fd < 0;
+  }, milliseconds(3000)));
+  // The stream in flight still ends properly: every event, [DONE] and the last chunk.
+  std::string rest = first.text;
+  auto until = Clock::now() + milliseconds(8000);
+  while (rest.find("data: [DONE]\n\n\r\n0\r\n\r\n") == std::string::npos && Clock::now() < until) {
+    auto more = smg::test::read_until_quiet(stream, milliseconds(500));
+    rest += more.text;
+    if (more.closed) break;
+  }
+  ::close(stream);
+  CHECK(rest.find("data: [DONE]\n\n\r\n0\r\n\r\n") != std::string::npos);
+  CHECK(fx.gateway().stop() == 0);  // it had begun exiting on its own
 }
