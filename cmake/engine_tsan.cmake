@@ -46,3 +46,6 @@ target_compile_definitions(engine_tsan_tests PRIVATE
   SMGCTL_PATH="smgctl-is-not-built-with-SMG_TSAN")  # process.cpp's run_smgctl, unused here
 target_link_libraries(engine_tsan_tests PRIVATE Catch2::Catch2 Boost::headers PkgConfig::HTTPLIB
   OpenSSL::SSL OpenSSL::Crypto nlohmann_json::nlohmann_json Threads::Threads)
+smg_precompile(engine_tsan_tests ENGINE)
+set_source_files_properties(${CMAKE_SOURCE_DIR}/tests/support/catch_main.cpp
+  PROPERTIES SKIP_PRECOMPILE_HEADERS ON)  # defines CATCH_CONFIG_MAIN before Catch2
