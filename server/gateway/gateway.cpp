@@ -4,6 +4,7 @@
 #include "common/log/logger.h"
 #include "server/gateway/audit_routes.h"
 #include "server/gateway/request_id.h"
+#include "server/http/status_response.h"
 #include "server/proxy/forwarding_headers.h"
 
 namespace smg::server {
@@ -25,7 +26,8 @@ Response with_retry_after(Response response, int seconds) {
 
 Response not_implemented(const RouteMatch& match) {
   return error_response(501, "not_implemented",
-                        "The " + match.name + " API is not implemented by this gateway yet",
+                        "The " + std::string(match.name) +
+                            " API is not implemented by this gateway yet",
                         "not_implemented");
 }
 
@@ -61,17 +63,16 @@ std::optional<std::size_t> declared_length(const Request& request) {
 
 }  // namespace
 
-// What screen() decided, for handle() on the same request.
+// What screen() decided, for handle() on the same request: the route is looked up once.
 struct Gateway::Screened {
   std::string request_id;
-  AuthResult auth;
+  RouteMatch match;
+  std::optional<AuthResult> auth;  // control and data plane: who the credential is
 };
 
 Gateway::Gateway(GatewayParts parts) : parts_(parts) {}
 
-bool Gateway::never_blocks(const Request& head) {
-  return classify_route(head.method, head.path).route_class == RouteClass::kPublic;
-}
+bool Gateway::never_blocks(const Request& head) { return is_probe_path(head.path); }
 
 std::optional<Response> Gateway::screen(Request& head) {
   head.request_id = request_id_for(head);
@@ -95,7 +96,8 @@ std::size_t Gateway::body_limit(const RouteMatch& match) const {
 
 AuthResult Gateway::authenticate(const Request& request, const RouteMatch& match) const {
   if (request.screen_state) {
-    return std::static_pointer_cast<const Screened>(request.screen_state)->auth;
+    const auto& screened = *std::static_pointer_cast<const Screened>(request.screen_state);
+    if (screened.auth) return *screened.auth;
   }
   return match.route_class == RouteClass::kDataPlane ? parts_.auth->data_plane(request)
                                                      : parts_.auth->control_plane(request);
@@ -116,7 +118,7 @@ std::optional<Response> Gateway::screen_route(Request& head, const RouteMatch& m
       bool refused =
           auth.outcome != AuthOutcome::kAllowed || over_limit || (!data && !match.method_allowed);
       head.screen_state =
-          std::make_shared<const Screened>(Screened{head.request_id, std::move(auth)});
+          std::make_shared<const Screened>(Screened{head.request_id, match, std::move(auth)});
       if (!refused) return std::nullopt;
       // The same path as handle(), with this authentication: audited (control plane) or
       // recorded (data plane) once.
@@ -124,6 +126,8 @@ std::optional<Response> Gateway::screen_route(Request& head, const RouteMatch& m
     }
     default:
       if (over_limit) return payload_too_large(body_limit(match));
+      head.screen_state =
+          std::make_shared<const Screened>(Screened{head.request_id, match, std::nullopt});
       return std::nullopt;
   }
 }
@@ -141,11 +145,15 @@ void Gateway::finish(const Request& request, const RouteMatch& match, Response& 
 }
 
 Response Gateway::handle(Request& request) {
-  request.request_id =
-      request.screen_state
-          ? std::static_pointer_cast<const Screened>(request.screen_state)->request_id
-          : request_id_for(request);
-  RouteMatch match = classify_route(request.method, request.path);
+  RouteMatch match;
+  if (request.screen_state) {
+    const auto& screened = *std::static_pointer_cast<const Screened>(request.screen_state);
+    request.request_id = screened.request_id;
+    match = screened.match;
+  } else {  // called without the screen (unit tests): look the route up here
+    request.request_id = request_id_for(request);
+    match = classify_route(request.method, request.path);
+  }
   // The request outlives its response (the engine holds it until the response is sent).
   return then(dispatch(request, match), [this, &request, match](Response response) {
     finish(request, match, response);
@@ -193,9 +201,10 @@ Response Gateway::dispatch(Request& request, const RouteMatch& match) {
   }
   // A disabled identity method's routes do not exist (rollback), whatever the method; nor do
   // the reports when server.admin_reports is off.
-  bool reports = match.name.rfind("reports_", 0) == 0;
+  bool reports = match.name.starts_with("reports_");
   if (match.route_class == RouteClass::kAdmin &&
-      (reports ? parts_.reports == nullptr : !parts_.admin_auth->serves(match.name))) {
+      (reports ? parts_.reports == nullptr
+               : !parts_.admin_auth->serves(std::string(match.name)))) {
     return admin_error_response(404, "not-found");
   }
   // The control plane authenticates first: its 405s (and Allow) are for admins, and audited.
@@ -208,8 +217,8 @@ Response Gateway::dispatch(Request& request, const RouteMatch& match) {
     case RouteClass::kControlPlane: return control_plane(request, match);
     case RouteClass::kDataPlane: return data_plane(request, match);
     case RouteClass::kAdmin:
-      return reports ? parts_.reports->handle(match.name, match.resource, request)
-                     : parts_.admin_auth->handle(match.name, request);
+      return reports ? parts_.reports->handle(std::string(match.name), match.resource, request)
+                     : parts_.admin_auth->handle(std::string(match.name), request);
     case RouteClass::kContent: return content_route(request, match);
     case RouteClass::kNotFound: break;
   }
@@ -217,7 +226,7 @@ Response Gateway::dispatch(Request& request, const RouteMatch& match) {
 }
 
 Response Gateway::public_route(const RouteMatch& match) const {
-  if (match.name != "readiness") {
+  if (match.id != RouteId::kReadiness) {
     return text_response(200, "OK");
   }
   auto stats = parts_.registry->stats();
@@ -265,21 +274,26 @@ Response Gateway::control_plane(const Request& request, const RouteMatch& match)
 }
 
 Response Gateway::control_plane_handler(const Request& request, const RouteMatch& match) {
-  if (match.name == "workers" || match.name == "worker") {
-    return parts_.workers_routes->handle(request);
+  switch (match.id) {
+    case RouteId::kWorkers:
+    case RouteId::kWorker: return parts_.workers_routes->handle(request);
+    case RouteId::kGetLoads: return parts_.workers_routes->loads();
+    case RouteId::kTokenizers:
+    case RouteId::kTokenizer:
+    case RouteId::kTokenizerStatus: return parts_.tokenizers->handle(request);
+    case RouteId::kParseFunctionCall:
+    case RouteId::kParseReasoning: return parts_.parse->handle(request);
+    case RouteId::kWasm:
+    case RouteId::kWasmModule: return parts_.wasm_routes->handle(request);
+    case RouteId::kFlushCache: return parts_.proxy->flush_cache(request.request_id);
+    case RouteId::kAudit:
+      if (parts_.audit == nullptr) {
+        return error_response(404, "not_found_error", "Audit logging is disabled",
+                              "audit_disabled");
+      }
+      return handle_audit_request(request, *parts_.audit);
+    default: return not_implemented(match);
   }
-  if (match.name == "get_loads") return parts_.workers_routes->loads();
-  if (match.name.rfind("tokenizer", 0) == 0) return parts_.tokenizers->handle(request);
-  if (match.name.rfind("parse_", 0) == 0) return parts_.parse->handle(request);
-  if (match.name.rfind("wasm", 0) == 0) return parts_.wasm_routes->handle(request);
-  if (match.name == "flush_cache") return parts_.proxy->flush_cache(request.request_id);
-  if (match.name == "audit") {
-    if (parts_.audit == nullptr) {
-      return error_response(404, "not_found_error", "Audit logging is disabled", "audit_disabled");
-    }
-    return handle_audit_request(request, *parts_.audit);
-  }
-  return not_implemented(match);
 }
 
 void Gateway::record_audit(const Request& request, const RouteMatch& match, const AuthResult& auth,
@@ -327,9 +341,9 @@ Response Gateway::data_plane(Request& request, const RouteMatch& match) {
     }
   }
   if (parts_.recorder == nullptr) return response;
-  return then(std::move(response), [recorder = parts_.recorder, &request, route = match.name,
-                                    principal = auth.principal, info, started,
-                                    started_ms](Response done) {
+  return then(std::move(response), [recorder = parts_.recorder, &request,
+                                    route = std::string(match.name), principal = auth.principal,
+                                    info, started, started_ms](Response done) {
     recorder->record({request, route, principal, *info, started, started_ms}, done);
     return done;
   });
@@ -346,8 +360,8 @@ Response Gateway::content_route(const Request& request, const RouteMatch& match)
     return allowed ? admin_error_response(404, "request-log-disabled") : caller.rejection;
   }
   if (!allowed) return parts_.content->audited(actor, match.resource, caller.rejection, caller.details);
-  return match.name == "content_purge" ? parts_.content->purge_expired(actor)
-                                       : parts_.content->remove(actor, match.resource);
+  return match.id == RouteId::kContentPurge ? parts_.content->purge_expired(actor)
+                                            : parts_.content->remove(actor, match.resource);
 }
 
 // WASM middleware wraps every data-plane route: on_request after authentication and before
@@ -373,17 +387,18 @@ Response Gateway::data_plane_handler(Request& request, const RouteMatch& match,
 Response Gateway::data_plane_route(Request& request, const RouteMatch& match,
                                    const AuthResult& auth,
                                    std::shared_ptr<proxy::ForwardInfo> info) {
-  if (match.name == "models") return parts_.proxy->list_models();
-  if (match.name == "model") return parts_.proxy->get_model(match.resource);
-  // Tokenizers answer here, from the gateway's own registry; never forwarded to a worker.
-  if (match.name == "tokenize") return parts_.tokenizers->tokenize(request);
-  if (match.name == "detokenize") return parts_.tokenizers->detokenize(request);
+  switch (match.id) {
+    case RouteId::kModels: return parts_.proxy->list_models();
+    case RouteId::kModel: return parts_.proxy->get_model(match.resource);
+    // Tokenizers answer here, from the gateway's own registry; never forwarded to a worker.
+    case RouteId::kTokenize: return parts_.tokenizers->tokenize(request);
+    case RouteId::kDetokenize: return parts_.tokenizers->detokenize(request);
+    default: break;
+  }
   auto permit = parts_.admission->acquire();
-  if (!permit.ok()) {
-    bool full = permit.status().reason() == "admission_queue_full";
-    return with_retry_after(error_response(full ? 429 : 503, permit.status().reason(),
-                                           permit.status().message(), permit.status().reason()),
-                            full ? 1 : 5);
+  if (!permit.ok()) {  // 429 admission_queue_full, 503 admission_queue_timeout
+    bool full = permit.status().code() == Code::kResourceExhausted;
+    return with_retry_after(status_response(permit.status()), full ? 1 : 5);
   }
   bool authenticated = auth.principal.auth_method != AuthMethod::kNone;
   // The proxy fills `info` as the exchange goes (shared with the recorder's continuation).

@@ -1,5 +1,7 @@
 #include "server/routes/workers_routes.h"
 
+#include "server/http/status_response.h"
+
 namespace smg::server {
 namespace {
 
@@ -29,18 +31,6 @@ Status invalid_worker_id() {
 
 }  // namespace
 
-Response worker_error_response(const Status& status) {
-  switch (status.code()) {
-    case Code::kInvalidArgument:
-      return error_response(400, "invalid_request_error", status.message(), status.reason());
-    case Code::kNotFound:
-      return error_response(404, "not_found_error", status.message(), status.reason());
-    case Code::kAlreadyExists:
-      return error_response(409, "conflict_error", status.message(), status.reason());
-    default:
-      return error_response(500, "internal_error", status.message(), status.reason());
-  }
-}
 
 WorkersRoutes::WorkersRoutes(workers::WorkerRegistry& registry, AddedHook on_added)
     : registry_(registry), on_added_(std::move(on_added)) {}
@@ -66,7 +56,7 @@ Response WorkersRoutes::handle(const Request& request) const {
     return method_not_allowed("GET, PUT, PATCH, DELETE");
   }
   if (!workers::is_uuid(id)) {
-    return worker_error_response(invalid_worker_id());
+    return status_response(invalid_worker_id());
   }
   if (method == "GET") {
     return get(id);
@@ -80,15 +70,15 @@ Response WorkersRoutes::handle(const Request& request) const {
 Response WorkersRoutes::create(const Request& request) const {
   auto body = parse_body(request);
   if (!body.ok()) {
-    return worker_error_response(body.status());
+    return status_response(body.status());
   }
   auto spec = workers::parse_worker_body(*body);
   if (!spec.ok()) {
-    return worker_error_response(spec.status());
+    return status_response(spec.status());
   }
   auto worker = registry_.add(std::move(*spec));
   if (!worker.ok()) {
-    return worker_error_response(worker.status());
+    return status_response(worker.status());
   }
   if (on_added_) {
     on_added_(*worker);
@@ -118,7 +108,7 @@ Response WorkersRoutes::list(const Request& request) const {
 Response WorkersRoutes::get(const std::string& worker_id) const {
   auto worker = registry_.get(worker_id);
   if (!worker) {
-    return worker_error_response(workers::worker_not_found(worker_id));
+    return status_response(workers::worker_not_found(worker_id));
   }
   return json_response(200, worker->to_json());
 }
@@ -127,15 +117,15 @@ Response WorkersRoutes::update(const Request& request, const std::string& worker
                                UpdateMode mode) const {
   // An unknown id is 404 whatever the body says.
   if (!registry_.get(worker_id)) {
-    return worker_error_response(workers::worker_not_found(worker_id));
+    return status_response(workers::worker_not_found(worker_id));
   }
   auto body = parse_body(request);
   if (!body.ok()) {
-    return worker_error_response(body.status());
+    return status_response(body.status());
   }
   auto worker = registry_.update(worker_id, *body, mode);
   if (!worker.ok()) {
-    return worker_error_response(worker.status());
+    return status_response(worker.status());
   }
   return json_response(200, (*worker)->to_json());
 }
@@ -143,7 +133,7 @@ Response WorkersRoutes::update(const Request& request, const std::string& worker
 Response WorkersRoutes::remove(const std::string& worker_id) const {
   auto worker = registry_.remove(worker_id);
   if (!worker.ok()) {
-    return worker_error_response(worker.status());
+    return status_response(worker.status());
   }
   return json_response(202, {{"status", "accepted"},
                              {"worker_id", worker_id},

@@ -53,7 +53,4 @@ class WorkersRoutes {
   AddedHook on_added_;
 };
 
-// Status → error response for the worker API (400/404/409/500 by Code; code = reason).
-Response worker_error_response(const Status& status);
-
 }  // namespace smg::server

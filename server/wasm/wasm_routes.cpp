@@ -1,5 +1,6 @@
 #include "server/wasm/wasm_routes.h"
 
+#include "server/http/status_response.h"
 #include "server/wasm/module_source.h"
 #include "server/workers/worker.h"
 
@@ -168,7 +169,7 @@ Response WasmRoutes::get(const std::string& uuid) const {
 Response WasmRoutes::remove(const std::string& uuid) const {
   Status status = registry_->remove(uuid);
   if (!status.ok()) {
-    return error_response(404, "not_found_error", status.message(), status.reason());
+    return status_response(status);
   }
   return text_response(200, "Module removed successfully");
 }

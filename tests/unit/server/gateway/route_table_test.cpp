@@ -181,3 +181,28 @@ TEST_CASE("route table: each route carries its body limit", "[gateway][routes]")
   CHECK(classify_route("POST", "/parse/reasoning").body_limit == BodyLimit::kSmall);
   CHECK(classify_route("POST", "/admin/auth/logout").body_limit == BodyLimit::kSmall);
 }
+
+TEST_CASE("route table: handlers dispatch on a typed route id", "[gateway][routes]") {
+  using smg::server::RouteId;
+  CHECK(classify_route("POST", "/v1/chat/completions").id == RouteId::kChatCompletions);
+  CHECK(classify_route("GET", "/v1/models/meta-llama/Llama-3.1-8B").id == RouteId::kModel);
+  CHECK(classify_route("GET", "/v1/tokenizers/abc/status").id == RouteId::kTokenizerStatus);
+  CHECK(classify_route("DELETE", std::string("/workers/") + kUuid).id == RouteId::kWorker);
+  CHECK(classify_route("GET", "/admin/reports/").id == RouteId::kReportsPageOverview);
+  CHECK(classify_route("GET", "/nope").id == RouteId::kNone);
+  // A wrong method keeps the route (405 with Allow), never another route's id.
+  RouteMatch wrong = classify_route("DELETE", "/v1/chat/completions");
+  CHECK(wrong.id == RouteId::kChatCompletions);
+  CHECK_FALSE(wrong.method_allowed);
+}
+
+TEST_CASE("route table: only the health probes are answered on the I/O thread",
+          "[gateway][routes]") {
+  using smg::server::is_probe_path;
+  CHECK(is_probe_path("/health"));
+  CHECK(is_probe_path("/liveness"));
+  CHECK(is_probe_path("/readiness"));
+  CHECK_FALSE(is_probe_path("/health/"));
+  CHECK_FALSE(is_probe_path("/v1/models"));
+  CHECK_FALSE(is_probe_path("/metrics"));
+}
