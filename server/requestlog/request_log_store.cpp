@@ -92,7 +92,13 @@ Status RequestLogStore::insert(std::vector<RequestRecord>& records) {
 Result<internal::SqlRows> RequestLogStore::query(const std::string& sql,
                                                  const std::vector<SqlValue>& values) {
   std::lock_guard<std::mutex> lock(reader_mutex_);
-  return reader_->query(sql, values);
+  auto rows = reader_->query(sql, values);
+  // A read that finds its connection dropped (PostgreSQL restarted since the last report) is
+  // tried once more on a new connection; reads are safe to repeat.
+  if (!rows.ok() && rows.status().reason() == internal::kUnreachable) {
+    rows = reader_->query(sql, values);
+  }
+  return rows;
 }
 
 Result<std::vector<RequestRecord>> RequestLogStore::list(const RecordFilter& filter) {

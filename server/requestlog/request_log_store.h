@@ -4,7 +4,8 @@
 // deletion and purges) and the readers' (report queries), so reports never wait behind a batch.
 // Everything but the batch insert is the same SQL on both engines (sql_dialect.h holds the
 // differences). On PostgreSQL a lost connection is re-established on later calls; until then
-// calls fail with reason `request_log_unreachable` (the writer keeps its batch and retries).
+// calls fail with reason `request_log_unreachable` (the writer keeps its batch and retries; a
+// read is tried once more on a new connection first).
 // Thread-safety: thread-safe; each connection is used under its own mutex.
 //
 //   auto store = RequestLogStore::open(data_dir + "/request_log.db");

@@ -67,8 +67,9 @@ PostgresServer::PostgresServer() {
 
 PostgresServer::~PostgresServer() {
   if (running_) {
-    std::string command = std::string(as_root() ? "runuser -u postgres -- " : "") + kBinDir +
-                          "/pg_ctl stop -m immediate -w -D " + data_dir_ + " >/dev/null 2>&1";
+    std::string command = "cd " + dir_ + " && " + (as_root() ? "runuser -u postgres -- " : "") +
+                          kBinDir + "/pg_ctl stop -m immediate -w -D " + data_dir_ +
+                          " >/dev/null 2>&1";
     [[maybe_unused]] int ignored = std::system(command.c_str());
   }
   std::error_code ignored;
@@ -81,8 +82,9 @@ PostgresServer& PostgresServer::shared() {
 }
 
 void PostgresServer::run_pg(const std::string& program, const std::string& arguments) const {
-  std::string command = std::string(as_root() ? "runuser -u postgres -- " : "") + kBinDir + "/" +
-                        program + " " + arguments;
+  // From the server's own directory: the postgres user may not be allowed into the test's.
+  std::string command = "cd " + dir_ + " && " + (as_root() ? "runuser -u postgres -- " : "") +
+                        kBinDir + "/" + program + " " + arguments;
   INFO(command);
   INFO(dir_);
   REQUIRE(std::system(command.c_str()) == 0);

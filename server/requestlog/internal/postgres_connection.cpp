@@ -137,6 +137,9 @@ Status PostgresConnection::connect() {
   conn_ = PQconnectdbParams(keywords, values, 1);
   auto now = std::chrono::steady_clock::now();
   if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) {
+    // Server notices ("relation already exists, skipping") are not errors; libpq would print
+    // them on stderr, outside the gateway's log format.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
     if (lost_logged_) log::info("smg::request_log", "PostgreSQL reachable again");
     lost_logged_ = false;
     backoff_ = std::chrono::milliseconds(200);

@@ -166,8 +166,7 @@ TEST_CASE("request log writer: records wait while PostgreSQL is down and overflo
   auto began = std::chrono::steady_clock::now();
   int accepted = 0;
   for (int i = 0; i < 80; ++i) accepted += writer.submit(record(i)) ? 1 : 0;
-  // Let the writer take its batch and find the server gone.
-  CHECK(smg::test::eventually([&] { return writer.queued() == 0; }, std::chrono::seconds(5)));
+  // Let the writer take a batch and find the server gone.
   CHECK(smg::test::eventually([&] { return writer.retries() > 0; }, std::chrono::seconds(5)));
   for (int i = 80; i < 200; ++i) accepted += writer.submit(record(i)) ? 1 : 0;
   CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(6));
