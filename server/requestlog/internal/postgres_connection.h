@@ -38,6 +38,7 @@ class PostgresConnection : public SqlConnection {
   Status failure(const std::string& what);
   Status insert_rows(std::vector<RequestRecord>& records);
   Status insert_content(const std::vector<RequestRecord>& records);
+  Status copy(const std::string& sql, const std::vector<RequestRecord>& records, bool content);
 
   std::string dsn_;
   pg_conn* conn_ = nullptr;

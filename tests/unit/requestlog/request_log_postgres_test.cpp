@@ -109,6 +109,7 @@ TEST_CASE("request log postgres: client text that is not UTF-8 is stored, not re
   std::vector<RequestRecord> batch{record(1), record(2)};
   batch[0].request_id = std::string("bad-\xff\xfe-id");
   batch[0].model = std::string("nul\0inside", 10);
+  batch[1].request_id = "tab\tnew\nline\\back\r";  // COPY's own separators and escape
   batch[1].content = smg::requestlog::CapturedContent{std::string("\0\xff\x01", 3), "", false,
                                                       false, 0, 10};
   REQUIRE(store->insert(batch).ok());
@@ -118,9 +119,11 @@ TEST_CASE("request log postgres: client text that is not UTF-8 is stored, not re
   REQUIRE(listed->size() == 2);
   CHECK((*listed)[1].request_id == "bad-\xEF\xBF\xBD\xEF\xBF\xBD-id");  // U+FFFD each
   CHECK((*listed)[1].model == "nul?inside");
+  CHECK((*listed)[0].request_id == "tab\tnew\nline\\back\r");
   auto body = store->content(batch[1].seq);
   REQUIRE(*body);
   CHECK((*body)->request_body == std::string("\0\xff\x01", 3));  // bodies keep their bytes
+  CHECK((*body)->response_body.empty());
 }
 
 TEST_CASE("request log postgres: a restart fails calls fast and the store reconnects",
