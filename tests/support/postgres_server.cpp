@@ -1,7 +1,9 @@
 #include "tests/support/postgres_server.h"
 
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,34 +45,81 @@ int free_port() {
 
 bool as_root() { return ::geteuid() == 0; }
 
+// Hands `path` to the postgres user when running as root (PostgreSQL refuses to run as root).
+void give_to_server_user(const std::string& path) {
+  if (!as_root()) return;
+  passwd* postgres = ::getpwnam("postgres");
+  REQUIRE(postgres != nullptr);  // Debian's postgresql package creates this user
+  REQUIRE(::chown(path.c_str(), postgres->pw_uid, postgres->pw_gid) == 0);
+}
+
+// Runs a shell command line as the server's user, from `dir` (the postgres user may not be
+// allowed into the test's working directory).
+int run_as_server_user(const std::string& dir, const std::string& command_line) {
+  std::string command = "cd " + dir + " && " + (as_root() ? "runuser -u postgres -- " : "") +
+                        command_line;
+  return std::system(command.c_str());
+}
+
+class FileLock {
+ public:
+  explicit FileLock(const std::string& path)
+      : fd_(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600)) {
+    REQUIRE(fd_ >= 0);
+    REQUIRE(::flock(fd_, LOCK_EX) == 0);
+  }
+  ~FileLock() { ::close(fd_); }  // closing releases the lock
+
+ private:
+  int fd_;
+};
+
+// Every server starts from the same initdb'd cluster: it is made once per machine and user and
+// copied after, so a test process (ctest runs one per test case, in parallel, hence the lock)
+// pays a copy of a few megabytes, not an initdb.
+std::string cluster_template() {
+  std::string root = (std::filesystem::temp_directory_path() /
+                      ("smg-pg15-template-" + std::to_string(::geteuid())))
+                         .string();
+  FileLock lock(root + ".lock");
+  if (std::filesystem::exists(root + "/ready")) return root;
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directory(root);
+  std::filesystem::permissions(root, std::filesystem::perms::owner_all);
+  std::ofstream(root + "/pwfile") << "pw-" << random_hex(12) << "\n";
+  give_to_server_user(root);
+  give_to_server_user(root + "/pwfile");
+  int initdb = run_as_server_user(
+      root, std::string(kBinDir) + "/initdb -D " + root + "/data -U " + kUser + " --pwfile=" +
+                root + "/pwfile --auth-local=trust --auth-host=scram-sha-256 -E UTF8" +
+                " --locale=C --no-sync >" + root + "/initdb.log 2>&1");
+  INFO("initdb into " << root);
+  REQUIRE(initdb == 0);
+  std::ofstream(root + "/ready") << "1\n";
+  return root;
+}
+
 }  // namespace
 
 PostgresServer::PostgresServer() {
+  std::string source = cluster_template();
+  std::ifstream(source + "/pwfile") >> password_;
   std::string pattern = (std::filesystem::temp_directory_path() / "smg-pg-XXXXXX").string();
   REQUIRE(mkdtemp(pattern.data()) != nullptr);
   dir_ = pattern;
   data_dir_ = dir_ + "/data";
-  password_ = "pw-" + random_hex(12);
-  std::ofstream(dir_ + "/pwfile") << password_ << "\n";
-  if (as_root()) {
-    passwd* postgres = ::getpwnam("postgres");
-    REQUIRE(postgres != nullptr);  // Debian's postgresql package creates this user
-    REQUIRE(::chown(dir_.c_str(), postgres->pw_uid, postgres->pw_gid) == 0);
-    REQUIRE(::chown((dir_ + "/pwfile").c_str(), postgres->pw_uid, postgres->pw_gid) == 0);
-  }
-  run_pg("initdb", "-D " + data_dir_ + " -U " + kUser + " --pwfile=" + dir_ +
-                       "/pwfile --auth-local=trust --auth-host=scram-sha-256 -E UTF8"
-                       " --locale=C --no-sync >" + dir_ + "/initdb.log 2>&1");
+  give_to_server_user(dir_);
+  // -a keeps the postgres user's ownership and the 0700 the server insists on.
+  REQUIRE(std::system(("cp -a " + source + "/data " + data_dir_).c_str()) == 0);
   port_ = free_port();
   start();
 }
 
 PostgresServer::~PostgresServer() {
   if (running_) {
-    std::string command = "cd " + dir_ + " && " + (as_root() ? "runuser -u postgres -- " : "") +
-                          kBinDir + "/pg_ctl stop -m immediate -w -D " + data_dir_ +
-                          " >/dev/null 2>&1";
-    [[maybe_unused]] int ignored = std::system(command.c_str());
+    [[maybe_unused]] int ignored = run_as_server_user(
+        dir_, std::string(kBinDir) + "/pg_ctl stop -m immediate -w -D " + data_dir_ +
+                  " >/dev/null 2>&1");
   }
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
@@ -82,12 +131,9 @@ PostgresServer& PostgresServer::shared() {
 }
 
 void PostgresServer::run_pg(const std::string& program, const std::string& arguments) const {
-  // From the server's own directory: the postgres user may not be allowed into the test's.
-  std::string command = "cd " + dir_ + " && " + (as_root() ? "runuser -u postgres -- " : "") +
-                        kBinDir + "/" + program + " " + arguments;
+  std::string command = std::string(kBinDir) + "/" + program + " " + arguments;
   INFO(command);
-  INFO(dir_);
-  REQUIRE(std::system(command.c_str()) == 0);
+  REQUIRE(run_as_server_user(dir_, command) == 0);
 }
 
 // fsync off: the tests restart the server, they never crash the machine under it.

@@ -3,8 +3,9 @@
 // free loopback port, password (SCRAM) authentication for TCP. PostgreSQL refuses to run as
 // root, so under root the directory is handed to the `postgres` system user and every server
 // command runs through `runuser -u postgres --`. stop()/start() keep the data and the port, for
-// tests of an outage. shared() makes one server per test binary run (initdb costs a second or
-// two); tests isolate themselves with create_database().
+// tests of an outage. initdb runs once per machine: its cluster is kept as a template under the
+// temporary directory and copied for each server. shared() makes one server per test process;
+// tests isolate themselves with create_database().
 // Thread-safety: one owner; create_database() may be called from any thread.
 //
 //   auto& pg = smg::test::PostgresServer::shared();
