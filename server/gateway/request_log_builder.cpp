@@ -1,5 +1,7 @@
 #include "server/gateway/request_log_builder.h"
 
+#include <cstdlib>
+
 #include "common/config/duration.h"
 #include "server/gateway/data_dir.h"
 
@@ -21,11 +23,29 @@ CaptureSettings capture_settings(const ServeConfig& config) {
   return capture;
 }
 
-Status open_log(const ServeConfig& config, const RequestLogDependencies& deps,
-                RequestLogParts& parts) {
+// PostgreSQL must be reachable at start-up (the schema is migrated then); afterwards an outage
+// only delays records. The DSN stays out of every message: it may hold a password.
+Result<std::unique_ptr<requestlog::RequestLogStore>> open_store(const ServeConfig& config) {
+  if (config.request_log_backend == "postgres") {
+    const char* dsn = std::getenv(config.request_log_dsn_env.c_str());
+    if (dsn == nullptr || *dsn == '\0') {
+      return field_error("request_log.dsn_env", "environment variable " +
+                                                    config.request_log_dsn_env + " is not set");
+    }
+    auto store = requestlog::RequestLogStore::open_postgres(dsn);
+    if (!store.ok()) return field_error("request_log", store.status().message());
+    return store;
+  }
   if (Status made = make_data_dir(config.data_dir, "server.request_log"); !made.ok()) return made;
   auto store = requestlog::RequestLogStore::open(config.data_dir + "/request_log.db");
   if (!store.ok()) return field_error("request_log", store.status().message());
+  return store;
+}
+
+Status open_log(const ServeConfig& config, const RequestLogDependencies& deps,
+                RequestLogParts& parts) {
+  auto store = open_store(config);
+  if (!store.ok()) return store.status();
   parts.store = std::move(*store);
   requestlog::WriterOptions options;
   options.queue_size = config.request_log_queue_size;

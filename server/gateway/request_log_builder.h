@@ -1,5 +1,6 @@
 // Builds the request log and everything on top of it from the ServeConfig, once, at start-up:
-// the SQLite store in <data_dir>/request_log.db, its writer thread, the data-plane recorder
+// the store (SQLite in <data_dir>/request_log.db, or PostgreSQL with backend: postgres), its
+// writer thread, the data-plane recorder
 // (with content capture), content maintenance, and the admin report routes. Any part that is
 // off stays null, and the gateway answers its routes with 404.
 //

@@ -138,6 +138,12 @@ struct ServeConfig {
   // default (the "every data-plane request is recorded"); `enabled: false` turns it off.
   bool request_log_enabled = true;
   std::size_t request_log_queue_size = 10000;  // records waiting for the writer; beyond: dropped
+  // server.request_log.backend: "sqlite" (the file above, one gateway) or "postgres" (one log
+  // shared by every replica; reports then cover them all). PostgreSQL's connection string is
+  // read from the environment variable named by server.request_log.dsn_env, never from the
+  // file, and never logged.
+  std::string request_log_backend = "sqlite";
+  std::string request_log_dsn_env;
   // server.content_capture: request/response bodies beside the record. Off by default.
   bool content_capture_enabled = false;
   std::string content_capture_retention = "30d";

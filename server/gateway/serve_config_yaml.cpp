@@ -244,10 +244,23 @@ void read_tuning(YamlReader& r, const Node& server, ServeConfig& c) {
 
 void read_request_log(YamlReader& r, const Node& server, ServeConfig& c) {
   Node log = r.child(server, "request_log");
-  r.check_keys(log, {"enabled", "queue_size"});
+  r.check_keys(log, {"enabled", "queue_size", "backend", "dsn_env"});
   c.request_log_enabled = r.get_bool(log, "enabled", c.request_log_enabled);
   c.request_log_queue_size = static_cast<std::size_t>(
       r.get_int(log, "queue_size", static_cast<int64_t>(c.request_log_queue_size), 1, 10000000));
+  c.request_log_backend = r.get_string(log, "backend", c.request_log_backend);
+  c.request_log_dsn_env = r.get_string(log, "dsn_env", c.request_log_dsn_env);
+  if (c.request_log_backend != "sqlite" && c.request_log_backend != "postgres") {
+    r.error(YamlReader::join(log.path, "backend"), "must be sqlite or postgres");
+  }
+  bool named = !c.request_log_dsn_env.empty() &&
+               c.request_log_dsn_env.find_first_not_of(
+                   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+                   std::string::npos;
+  if (c.request_log_backend == "postgres" && !named) {
+    r.error(YamlReader::join(log.path, "dsn_env"),
+            "backend postgres needs the name of the environment variable holding the DSN");
+  }
   Node capture = r.child(server, "content_capture");
   r.check_keys(capture, {"enabled", "retention", "domains", "max_body_bytes", "purge_interval"});
   c.content_capture_enabled = r.get_bool(capture, "enabled", c.content_capture_enabled);

@@ -11,7 +11,7 @@ class Builder {
   }
   std::string bind(SqlValue value) {
     values_.push_back(std::move(value));
-    return "?" + std::to_string(values_.size());
+    return "$" + std::to_string(values_.size());
   }
   void equals(const char* column, const std::string& value) {
     if (!value.empty()) add(std::string(column) + " = " + bind(value));
@@ -29,7 +29,7 @@ void add_scope(Builder& where, const RecordFilter& filter) {
     in += (in.empty() ? "" : ", ") + where.bind(domain);
   }
   if (filter.include_unscoped) in += (in.empty() ? "" : ", ") + where.bind(std::string());
-  where.add(in.empty() ? "0" : "caller_domain IN (" + in + ")");
+  where.add(in.empty() ? "1 = 0" : "caller_domain IN (" + in + ")");
 }
 
 }  // namespace

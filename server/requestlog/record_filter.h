@@ -4,7 +4,8 @@
 // Thread-safety: plain values.
 //
 //   RecordFilter f{.domains = {"example/prod"}, .model = "m1", .from_ms = now - 3600000};
-//   SqlWhere where = where_clause(f);   // "WHERE caller_domain IN (?1) AND model = ?2 AND ..."
+//   SqlWhere where = where_clause(f);   // "WHERE caller_domain IN ($1) AND model = $2 AND ..."
+// The SQL is the same for SQLite and PostgreSQL (both take $N placeholders).
 #pragma once
 
 #include <cstdint>
@@ -37,7 +38,7 @@ using SqlValue = std::variant<int64_t, std::string>;
 
 struct SqlWhere {
   std::string clause;  // starts with "WHERE "
-  std::vector<SqlValue> values;  // bound to ?1, ?2, ... in order
+  std::vector<SqlValue> values;  // bound to $1, $2, ... in order
 };
 
 SqlWhere where_clause(const RecordFilter& filter);

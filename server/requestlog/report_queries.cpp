@@ -1,32 +1,26 @@
 #include "server/requestlog/report_queries.h"
 
-#include <sqlite3.h>
-
+#include <algorithm>
 #include <cmath>
-
-#include "server/requestlog/internal/sqlite_statement.h"
+#include <tuple>
 
 namespace smg::requestlog {
 namespace {
 
-using internal::Statement;
+using internal::SqlRow;
 
-// The aggregate columns every grouping reads, in the order totals_from_row() expects.
+// The aggregate columns every grouping reads, in the order totals_from_row() expects. CASE, not
+// SUM of a condition: PostgreSQL has no SUM(boolean).
 const std::string kTotalsColumns =
-    std::string("COUNT(*), COALESCE(SUM(") + kIsError +
-    "), 0), COALESCE(SUM(stream), 0), COALESCE(SUM(prompt_tokens), 0),"
+    std::string("COUNT(*), COALESCE(SUM(CASE WHEN ") + kIsError +
+    " THEN 1 ELSE 0 END), 0), COALESCE(SUM(stream), 0), COALESCE(SUM(prompt_tokens), 0),"
     " COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(total_tokens), 0),"
     " COALESCE(AVG(latency_us), 0)";
 
-Totals totals_from_row(const Statement& row, int first) {
+Totals totals_from_row(const SqlRow& row, std::size_t first) {
   return Totals{row.integer(first),     row.integer(first + 1), row.integer(first + 2),
                 row.integer(first + 3), row.integer(first + 4), row.integer(first + 5),
                 row.real(first + 6) / 1000.0};
-}
-
-Status query_error(sqlite3* db) {
-  return unavailable("request_log_unavailable",
-                     std::string("Request log: report query failed: ") + sqlite3_errmsg(db));
 }
 
 const char* column_of(Dimension dimension) {
@@ -41,17 +35,17 @@ const char* column_of(Dimension dimension) {
 }
 
 // Nearest-rank percentile of `column` among `count` matching rows: one indexed ORDER BY with an
-// OFFSET, since SQLite has no percentile function.
-double percentile_ms(sqlite3* db, const SqlWhere& where, const char* column, int64_t count,
-                     double p) {
-  if (count == 0) return 0;
+// OFFSET, the same on both engines (SQLite has no percentile function).
+Result<double> percentile_ms(RequestLogStore& store, const SqlWhere& where, const char* column,
+                             int64_t count, double p) {
+  if (count == 0) return 0.0;
   auto rank = static_cast<int64_t>(std::ceil(p * static_cast<double>(count))) - 1;
   std::string sql = std::string("SELECT ") + column + " FROM requests " + where.clause +
-                    " ORDER BY " + column + " LIMIT 1 OFFSET " + std::to_string(std::max<int64_t>(rank, 0));
-  Statement select(db, sql);
-  if (!select.ok()) return 0;
-  internal::bind_all(select, where.values);
-  return select.step() == SQLITE_ROW ? static_cast<double>(select.integer(0)) / 1000.0 : 0;
+                    " ORDER BY " + column + " LIMIT 1 OFFSET " +
+                    std::to_string(std::max<int64_t>(rank, 0));
+  auto rows = store.query(sql, where.values);
+  if (!rows.ok()) return rows.status();
+  return rows->empty() ? 0.0 : static_cast<double>(rows->front().integer(0)) / 1000.0;
 }
 
 // Runs a grouped query with the filter's values bound, one T per row: the one read-and-error path
@@ -59,50 +53,33 @@ double percentile_ms(sqlite3* db, const SqlWhere& where, const char* column, int
 template <typename T, typename RowToValue>
 Result<std::vector<T>> collect_rows(RequestLogStore& store, const std::string& sql,
                                     const SqlWhere& where, RowToValue row_to_value) {
-  Result<std::vector<T>> result = std::vector<T>{};
-  store.read([&](sqlite3* db) {
-    Statement select(db, sql);
-    if (!select.ok()) {
-      result = query_error(db);
-      return;
-    }
-    internal::bind_all(select, where.values);
-    std::vector<T> rows;
-    int step;
-    while ((step = select.step()) == SQLITE_ROW) {
-      rows.push_back(row_to_value(select));
-    }
-    result = step == SQLITE_DONE ? Result<std::vector<T>>(std::move(rows))
-                                 : Result<std::vector<T>>(query_error(db));
-  });
-  return result;
+  auto rows = store.query(sql, where.values);
+  if (!rows.ok()) return rows.status();
+  std::vector<T> out;
+  out.reserve(rows->size());
+  for (const SqlRow& row : *rows) out.push_back(row_to_value(row));
+  return out;
 }
 
 }  // namespace
 
 Result<Summary> ReportQueries::summary(const RecordFilter& filter) {
   SqlWhere where = where_clause(filter);
-  Result<Summary> result = Summary{};
-  store_.read([&](sqlite3* db) {
-    Statement select(db, "SELECT " + kTotalsColumns + " FROM requests " + where.clause);
-    if (!select.ok()) {
-      result = query_error(db);
-      return;
-    }
-    internal::bind_all(select, where.values);
-    if (select.step() != SQLITE_ROW) {
-      result = query_error(db);
-      return;
-    }
-    Summary summary;
-    summary.totals = totals_from_row(select, 0);
-    int64_t n = summary.totals.requests;
-    summary.p50_latency_ms = percentile_ms(db, where, "latency_us", n, 0.50);
-    summary.p95_latency_ms = percentile_ms(db, where, "latency_us", n, 0.95);
-    summary.p50_ttfb_ms = percentile_ms(db, where, "ttfb_us", n, 0.50);
-    result = summary;
-  });
-  return result;
+  auto rows = store_.query("SELECT " + kTotalsColumns + " FROM requests " + where.clause,
+                           where.values);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return unavailable("request_log_unavailable", "Request log: no totals row");
+  Summary summary;
+  summary.totals = totals_from_row(rows->front(), 0);
+  int64_t n = summary.totals.requests;
+  for (auto [column, p, out] : {std::tuple{"latency_us", 0.50, &summary.p50_latency_ms},
+                                std::tuple{"latency_us", 0.95, &summary.p95_latency_ms},
+                                std::tuple{"ttfb_us", 0.50, &summary.p50_ttfb_ms}}) {
+    auto value = percentile_ms(store_, where, column, n, p);
+    if (!value.ok()) return value.status();
+    *out = *value;
+  }
+  return summary;
 }
 
 Result<std::vector<Group>> ReportQueries::breakdown(const RecordFilter& filter,
@@ -112,7 +89,7 @@ Result<std::vector<Group>> ReportQueries::breakdown(const RecordFilter& filter,
   std::string sql = std::string("SELECT ") + column + ", " + kTotalsColumns + " FROM requests " +
                     where.clause + " GROUP BY " + column + " ORDER BY 2 DESC, 1 LIMIT " +
                     std::to_string(limit);
-  return collect_rows<Group>(store_, sql, where, [](const Statement& row) {
+  return collect_rows<Group>(store_, sql, where, [](const SqlRow& row) {
     return Group{row.text(0), totals_from_row(row, 1)};
   });
 }
@@ -120,11 +97,11 @@ Result<std::vector<Group>> ReportQueries::breakdown(const RecordFilter& filter,
 Result<std::vector<Bucket>> ReportQueries::timeseries(const RecordFilter& filter,
                                                       int64_t bucket_ms) {
   SqlWhere where = where_clause(filter);
-  std::string bucket = "(ts_ms / " + std::to_string(std::max<int64_t>(bucket_ms, 1000)) + ") * " +
-                       std::to_string(std::max<int64_t>(bucket_ms, 1000));
+  std::string width = std::to_string(std::max<int64_t>(bucket_ms, 1000));
+  std::string bucket = "(ts_ms / " + width + ") * " + width;
   std::string sql = "SELECT " + bucket + ", " + kTotalsColumns + " FROM requests " +
                     where.clause + " GROUP BY 1 ORDER BY 1";
-  return collect_rows<Bucket>(store_, sql, where, [](const Statement& row) {
+  return collect_rows<Bucket>(store_, sql, where, [](const SqlRow& row) {
     return Bucket{row.integer(0), totals_from_row(row, 1)};
   });
 }

@@ -1,6 +1,7 @@
 // Aggregates over the request log for the report APIs: totals with error rate and latency
 // percentiles, the same split by model / caller / worker, and time buckets for charts. Every
 // query takes a RecordFilter, so it is scoped to the viewer's domains like the row listing.
+// The SQL is written once and runs on SQLite and PostgreSQL alike (through RequestLogStore::query).
 // Thread-safety: thread-safe (runs on the store's reader connection).
 //
 //   ReportQueries queries(store);

@@ -20,7 +20,9 @@ RequestLogWriter::RequestLogWriter(RequestLogStore& store, WriterOptions options
       commits_(metrics.counter("smg_request_log_commits_total",
                                "Request-log transactions committed (one per written batch)")),
       purged_(metrics.counter("smg_content_capture_purged_total",
-                              "Captured request/response bodies removed by retention")) {}
+                              "Captured request/response bodies removed by retention")),
+      retries_(metrics.counter("smg_request_log_retries_total",
+                               "Request-log batches retried because the database was unreachable")) {}
 
 RequestLogWriter::~RequestLogWriter() { stop(); }
 
@@ -37,6 +39,7 @@ void RequestLogWriter::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     accepting_ = false;
+    if (!stopping_) stop_deadline_ = std::chrono::steady_clock::now() + options_.stop_timeout;
     stopping_ = true;
   }
   wake_.notify_all();
@@ -46,7 +49,8 @@ void RequestLogWriter::stop() {
 bool RequestLogWriter::submit(RequestRecord record) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (accepting_ && queue_.size() < options_.queue_size) {
+    // The batch being written counts: while the database is away it waits with the queue.
+    if (accepting_ && queue_.size() + in_flight_ < options_.queue_size) {
       queue_.push_back(std::move(record));
       ++submitted_;
       if (queue_.size() == 1 || queue_.size() == options_.batch_size) wake_.notify_one();
@@ -93,19 +97,32 @@ void RequestLogWriter::run() {
     batch.assign(std::make_move_iterator(queue_.begin()),
                  std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(take)));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+    in_flight_ = take;
     lock.unlock();
     write_batch(batch);
     if (options_.purge_interval.count() > 0) purge_if_due(next_purge);
     lock.lock();
+    in_flight_ = 0;
     finished_ += take;
     drained_.notify_all();
     if (stop_now) break;
   }
 }
 
+// An unreachable database (PostgreSQL restarting) keeps the batch: it is retried every
+// retry_delay until it is written, or until stop() has waited stop_timeout for it.
 void RequestLogWriter::write_batch(std::vector<RequestRecord>& batch) {
   if (batch.empty()) return;
   Status written = store_.insert(batch);
+  while (!written.ok() && written.reason() == internal::kUnreachable && !give_up()) {
+    retries_.inc();
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      bool was_stopping = stopping_;
+      wake_.wait_for(lock, options_.retry_delay, [&] { return stopping_ != was_stopping; });
+    }
+    written = store_.insert(batch);
+  }
   if (written.ok()) {
     written_.inc(batch.size());
     commits_.inc();
@@ -115,6 +132,11 @@ void RequestLogWriter::write_batch(std::vector<RequestRecord>& batch) {
                {{"records", std::to_string(batch.size())}, {"reason", written.message()}});
   }
   batch.clear();
+}
+
+bool RequestLogWriter::give_up() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stopping_ && std::chrono::steady_clock::now() >= stop_deadline_;
 }
 
 void RequestLogWriter::purge_if_due(std::chrono::steady_clock::time_point& next_purge) {

@@ -1,36 +1,35 @@
 #include "server/requestlog/store_schema.h"
 
-#include <sqlite3.h>
-
 #include <array>
 #include <string>
 
 #include "common/clock/clock.h"
-#include "server/requestlog/internal/sqlite_statement.h"
+#include "server/requestlog/internal/sql_connection.h"
+#include "server/requestlog/internal/sqlite_connection.h"
 
 namespace smg::requestlog {
 namespace {
 
-using internal::Statement;
+using internal::SqlConnection;
 
-// Append only: a shipped migration never changes, or files already at that version would differ
-// from new ones.
+// Append only: a shipped migration never changes, or databases already at that version would
+// differ from new ones. (The tokens expand for SQLite to the text these first shipped with.)
 constexpr std::array<Migration, 3> kMigrations = {{
     {1, "requests table",
      "CREATE TABLE requests ("
-     " seq INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, ts_ms INTEGER NOT NULL,"
+     " seq {pk}, request_id TEXT NOT NULL, ts_ms {int} NOT NULL,"
      " caller_subject TEXT NOT NULL, caller_domain TEXT NOT NULL, auth_method TEXT NOT NULL,"
-     " model TEXT NOT NULL, worker TEXT NOT NULL, route TEXT NOT NULL, status INTEGER NOT NULL,"
-     " upstream_status INTEGER NOT NULL, latency_us INTEGER NOT NULL, ttfb_us INTEGER NOT NULL,"
-     " stream INTEGER NOT NULL, prompt_tokens INTEGER, completion_tokens INTEGER,"
-     " total_tokens INTEGER, error_type TEXT NOT NULL);"},
+     " model TEXT NOT NULL, worker TEXT NOT NULL, route TEXT NOT NULL, status {int} NOT NULL,"
+     " upstream_status {int} NOT NULL, latency_us {int} NOT NULL, ttfb_us {int} NOT NULL,"
+     " stream {int} NOT NULL, prompt_tokens {int}, completion_tokens {int},"
+     " total_tokens {int}, error_type TEXT NOT NULL);"},
     {2, "client address and captured content",
      "ALTER TABLE requests ADD COLUMN client_addr TEXT NOT NULL DEFAULT '';"
      "CREATE TABLE content ("
-     " seq INTEGER PRIMARY KEY REFERENCES requests(seq) ON DELETE CASCADE,"
-     " request_body BLOB NOT NULL, response_body BLOB NOT NULL,"
-     " request_truncated INTEGER NOT NULL, response_truncated INTEGER NOT NULL,"
-     " captured_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL);"
+     " seq {int} PRIMARY KEY REFERENCES requests(seq) ON DELETE CASCADE,"
+     " request_body {blob} NOT NULL, response_body {blob} NOT NULL,"
+     " request_truncated {int} NOT NULL, response_truncated {int} NOT NULL,"
+     " captured_at_ms {int} NOT NULL, expires_at_ms {int} NOT NULL);"
      "CREATE INDEX content_expiry ON content(expires_at_ms);"},
     {3, "indexes for report queries",
      "CREATE INDEX requests_time ON requests(ts_ms);"
@@ -38,53 +37,44 @@ constexpr std::array<Migration, 3> kMigrations = {{
      "CREATE INDEX requests_request_id ON requests(request_id);"},
 }};
 
-Status schema_error(sqlite3* db, const std::string& what) {
-  return unavailable("request_log_unavailable",
-                     "Request log: " + what + ": " + sqlite3_errmsg(db));
+Status schema_error(const Status& cause, const std::string& what) {
+  return unavailable("request_log_unavailable", "Request log: " + what + ": " + cause.message());
 }
 
-Status apply(sqlite3* db, const Migration& migration) {
-  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return schema_error(db, "cannot begin a migration");
+Status apply(SqlConnection& db, const Migration& migration) {
+  SqlDialect dialect = db.dialect();
+  if (Status begun = db.execute(begin_write_sql(dialect)); !begun.ok()) {
+    return schema_error(begun, "cannot begin a migration");
   }
-  bool ok = sqlite3_exec(db, migration.sql, nullptr, nullptr, nullptr) == SQLITE_OK;
-  if (ok) {
-    Statement record(db, "INSERT INTO schema_migrations VALUES (?1, ?2, ?3)");
-    record.bind(1, int64_t{migration.version});
-    record.bind(2, std::string_view(migration.description));
-    record.bind(3, unix_now_ms());
-    ok = record.ok() && record.step() == SQLITE_DONE;
+  Status done = db.execute(dialect_sql(migration.sql, dialect));
+  if (done.ok()) {
+    auto recorded = db.update("INSERT INTO schema_migrations VALUES ($1, $2, $3)",
+                              {int64_t{migration.version}, std::string(migration.description),
+                               unix_now_ms()});
+    done = recorded.status();
   }
-  if (!ok) {
-    Status failed = schema_error(db, "migration " + std::to_string(migration.version) + " failed");
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    return failed;
+  if (!done.ok()) {
+    db.execute("ROLLBACK");
+    return schema_error(done, "migration " + std::to_string(migration.version) + " failed");
   }
-  if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return schema_error(db, "cannot commit a migration");
+  if (Status committed = db.execute("COMMIT"); !committed.ok()) {
+    return schema_error(committed, "cannot commit a migration");
   }
   return Status::ok_status();
 }
 
-}  // namespace
-
-std::span<const Migration> migrations() { return kMigrations; }
-
-int schema_version(sqlite3* db) {
-  Statement version(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-  if (!version.ok() || version.step() != SQLITE_ROW) return -1;
-  return static_cast<int>(version.integer(0));
-}
-
-Status migrate(sqlite3* db, int up_to) {
-  const char* table =
+Status migrate_locked(SqlConnection& db, int up_to) {
+  std::string table = dialect_sql(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-      " description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)";
-  if (sqlite3_exec(db, table, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return schema_error(db, "cannot create schema_migrations");
+      " description TEXT NOT NULL, applied_at_ms {int} NOT NULL)",
+      db.dialect());
+  if (Status created = db.execute(table); !created.ok()) {
+    return schema_error(created, "cannot create schema_migrations");
   }
   int current = schema_version(db);
-  if (current < 0) return schema_error(db, "cannot read the schema version");
+  if (current < 0) {
+    return unavailable("request_log_unavailable", "Request log: cannot read the schema version");
+  }
   if (current > kLatestSchemaVersion) {
     return unavailable("request_log_unavailable",
                        "Request log: schema version " + std::to_string(current) +
@@ -96,6 +86,40 @@ Status migrate(sqlite3* db, int up_to) {
     if (Status applied = apply(db, migration); !applied.ok()) return applied;
   }
   return Status::ok_status();
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int schema_version(SqlConnection& db) {
+  auto version = db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {});
+  if (!version.ok() || version->empty()) return -1;
+  return static_cast<int>(version->front().integer(0));
+}
+
+// The lock is taken before schema_migrations is created: PostgreSQL's CREATE TABLE IF NOT EXISTS
+// is not safe against a concurrent twin.
+Status migrate(SqlConnection& db, int up_to) {
+  std::string lock = lock_sql(db.dialect(), ClusterLock::kMigration);
+  if (!lock.empty()) {
+    if (Status locked = db.execute(lock); !locked.ok()) {
+      return schema_error(locked, "cannot take the migration lock");
+    }
+  }
+  Status migrated = migrate_locked(db, up_to);
+  if (!lock.empty()) db.execute(unlock_sql(db.dialect(), ClusterLock::kMigration));
+  return migrated;
+}
+
+Status migrate(sqlite3* db, int up_to) {
+  internal::SqliteConnection connection(db);
+  return migrate(connection, up_to);
+}
+
+int schema_version(sqlite3* db) {
+  internal::SqliteConnection connection(db);
+  return schema_version(connection);
 }
 
 }  // namespace smg::requestlog

@@ -65,11 +65,14 @@ inline std::string config_yaml() {
 
 inline std::string password(const std::string& user) { return user + "-password"; }
 
+// `extra_yaml` goes under `server:` (two-space indent), e.g. a request_log section; `extra_env`
+// is added to the gateway's environment.
 class ReportsGateway {
  public:
-  explicit ReportsGateway(std::vector<std::string> extra_args = {}) {
-    write_file(dir_.file("smg.yaml"), config_yaml());
-    std::map<std::string, std::string> env;
+  explicit ReportsGateway(std::vector<std::string> extra_args = {}, std::string extra_yaml = "",
+                          std::map<std::string, std::string> extra_env = {}) {
+    write_file(dir_.file("smg.yaml"), config_yaml() + extra_yaml);
+    std::map<std::string, std::string> env = std::move(extra_env);
     for (const auto& [name, token] : kTokens) env["TOKEN_" + name] = token;
     env["CP_KEYS"] = "ops:Ops:admin:cp-admin-key-value-1";
     for (const auto& name : kAdmins) env["HASH_" + name] = *bcrypt::hash_password(password(name), 4);

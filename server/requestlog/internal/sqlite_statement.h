@@ -22,6 +22,10 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   bool ok() const { return ok_; }
+  // The index of a named parameter such as "$1"; 0 when the statement does not use it.
+  int parameter_index(const char* name) const { return sqlite3_bind_parameter_index(stmt_, name); }
+  int column_count() const { return sqlite3_column_count(stmt_); }
+  bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
   void bind(int index, std::string_view text) {
     sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   }

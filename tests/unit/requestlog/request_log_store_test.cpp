@@ -1,12 +1,13 @@
+// The store's cases run on both backends (GENERATE "sqlite", "postgres"); the PostgreSQL-only
+// cases (replicas migrating at once, the purge lock, an outage) are in
+// request_log_postgres_test.cpp.
 #include "server/requestlog/request_log_store.h"
-
-#include <sqlite3.h>
 
 #include <catch2/catch.hpp>
 
 #include "server/requestlog/report_queries.h"
 #include "server/requestlog/store_schema.h"
-#include "tests/support/peers.h"
+#include "tests/support/request_log_backend.h"
 
 using smg::requestlog::CapturedContent;
 using smg::requestlog::RecordFilter;
@@ -40,13 +41,6 @@ CapturedContent content(int64_t expires_at_ms) {
   return CapturedContent{"{\"prompt\":1}", "{\"answer\":2}", false, true, 0, expires_at_ms};
 }
 
-std::unique_ptr<RequestLogStore> open_store(const std::string& path) {
-  auto store = RequestLogStore::open(path);
-  INFO(store.status().message());
-  REQUIRE(store.ok());
-  return std::move(*store);
-}
-
 RecordFilter scope(std::vector<std::string> domains) {
   RecordFilter filter;
   filter.domains = std::move(domains);
@@ -55,30 +49,30 @@ RecordFilter scope(std::vector<std::string> domains) {
 
 }  // namespace
 
-TEST_CASE("request log store: migrates a version 1 file and keeps its rows",
+TEST_CASE("request log store: migrates a version 1 database and keeps its rows",
           "[requestlog][store][migration]") {
-  smg::test::TempDir dir;
-  std::string path = dir.file("request_log.db");
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(smg::requestlog::migrate(db, 1).ok());
-  REQUIRE(smg::requestlog::schema_version(db) == 1);
-  const char* old_row =
-      "INSERT INTO requests (request_id, ts_ms, caller_subject, caller_domain, auth_method, model,"
-      " worker, route, status, upstream_status, latency_us, ttfb_us, stream, prompt_tokens,"
-      " completion_tokens, total_tokens, error_type) VALUES ('old-1', 1000, 'caller:a',"
-      " 'a/prod', 'caller_token', 'm0', 'w', 'chat_completions', 200, 200, 10, 5, 0, 1, 1, 2, '')";
-  REQUIRE(sqlite3_exec(db, old_row, nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgres");
+  smg::test::RequestLogBackend db(backend);
+  {
+    auto old = db.connect();
+    REQUIRE(smg::requestlog::migrate(*old, 1).ok());
+    REQUIRE(smg::requestlog::schema_version(*old) == 1);
+    const char* old_row =
+        "INSERT INTO requests (request_id, ts_ms, caller_subject, caller_domain, auth_method, model,"
+        " worker, route, status, upstream_status, latency_us, ttfb_us, stream, prompt_tokens,"
+        " completion_tokens, total_tokens, error_type) VALUES ('old-1', 1000, 'caller:a',"
+        " 'a/prod', 'caller_token', 'm0', 'w', 'chat_completions', 200, 200, 10, 5, 0, 1, 1, 2, '')";
+    REQUIRE(old->execute(old_row).ok());
+  }
 
-  auto store = open_store(path);
+  auto store = db.open();
   CHECK(store->schema_version() == smg::requestlog::kLatestSchemaVersion);
   auto rows = store->list(scope({"a/prod"}));
   REQUIRE(rows.ok());
   REQUIRE(rows->size() == 1);
   CHECK((*rows)[0].request_id == "old-1");
   CHECK((*rows)[0].client_addr.empty());  // the column version 2 added, with its default
-  SECTION("the migrated file takes new rows with content") {
+  SECTION("the migrated database takes new rows with content") {
     std::vector<RequestRecord> batch{record("new-1", "a/prod", 2000)};
     batch[0].content = content(5000);
     batch[0].client_addr = "127.0.0.1";
@@ -94,21 +88,21 @@ TEST_CASE("request log store: migrates a version 1 file and keeps its rows",
   }
   SECTION("reopening applies nothing twice") {
     store.reset();
-    auto again = open_store(path);
+    auto again = db.open();
     CHECK(again->schema_version() == smg::requestlog::kLatestSchemaVersion);
+    auto applied = again->query("SELECT COUNT(*) FROM schema_migrations", {});
+    REQUIRE(applied.ok());
+    CHECK(applied->front().integer(0) == smg::requestlog::kLatestSchemaVersion);
   }
 }
 
-TEST_CASE("request log store: refuses a file from a newer gateway", "[requestlog][store][migration]") {
-  smg::test::TempDir dir;
-  std::string path = dir.file("request_log.db");
-  open_store(path).reset();
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES (99, 'future', 0)", nullptr,
-                       nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
-  auto store = RequestLogStore::open(path);
+TEST_CASE("request log store: refuses a database from a newer gateway",
+          "[requestlog][store][migration]") {
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgres");
+  smg::test::RequestLogBackend db(backend);
+  db.open().reset();
+  REQUIRE(db.connect()->execute("INSERT INTO schema_migrations VALUES (99, 'future', 0)").ok());
+  auto store = db.try_open();
   REQUIRE_FALSE(store.ok());
   CHECK(store.status().reason() == "request_log_unavailable");
   CHECK(store.status().message().find("newer") != std::string::npos);
@@ -116,8 +110,9 @@ TEST_CASE("request log store: refuses a file from a newer gateway", "[requestlog
 
 TEST_CASE("request log store: lists newest first, filtered and scoped to domains",
           "[requestlog][store]") {
-  smg::test::TempDir dir;
-  auto store = open_store(dir.file("log.db"));
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgres");
+  smg::test::RequestLogBackend db(backend);
+  auto store = db.open();
   std::vector<RequestRecord> batch;
   for (int i = 0; i < 10; ++i) batch.push_back(record("a" + std::to_string(i), "a/prod", 1000 + i));
   batch.push_back(record("b0", "b/prod", 2000, 502));
@@ -170,8 +165,9 @@ TEST_CASE("request log store: lists newest first, filtered and scoped to domains
 
 TEST_CASE("request log store: retention purge and delete of captured content",
           "[requestlog][store][retention]") {
-  smg::test::TempDir dir;
-  auto store = open_store(dir.file("log.db"));
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgres");
+  smg::test::RequestLogBackend db(backend);
+  auto store = db.open();
   std::vector<RequestRecord> batch{record("old", "a/prod", 1), record("new", "a/prod", 2),
                                    record("other", "b/prod", 3)};
   batch[0].content = content(1000);
@@ -203,8 +199,9 @@ TEST_CASE("request log store: retention purge and delete of captured content",
 }
 
 TEST_CASE("report queries: totals percentiles groups and buckets", "[requestlog][reports]") {
-  smg::test::TempDir dir;
-  auto store = open_store(dir.file("log.db"));
+  auto backend = GENERATE(as<std::string>{}, "sqlite", "postgres");
+  smg::test::RequestLogBackend db(backend);
+  auto store = db.open();
   std::vector<RequestRecord> batch;
   for (int i = 1; i <= 100; ++i) {
     RequestRecord r = record("r" + std::to_string(i), "a/prod", 60000 * (i % 2), i % 10 == 0 ? 500 : 200);
