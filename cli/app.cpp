@@ -23,8 +23,9 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--insecure", global.insecure, "Skip TLS certificate verification");
   add_duration_option(app, "--request-timeout", global.request_timeout,
                       "How long to wait for the gateway's answer (90, 30s, 5m)", "30s");
-  app.add_option("--color", global.color, "Colour outcomes and statuses: auto (on a terminal), "
-                                          "always or never (NO_COLOR also turns it off)")
+  app.add_option("--color", global.color,
+                 "Colour outcomes and statuses: auto (on a terminal), "
+                 "always or never (NO_COLOR also turns it off)")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->default_str("auto");
 }

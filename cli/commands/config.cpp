@@ -87,8 +87,8 @@ void register_config_commands(CLI::App& app, CliContext& context) {
       }
     }
     if (!config.audit_log_file.empty()) {
-      if (Status usable = check_writable(config.audit_log_file, false,
-                                                "server.control_plane.audit_log_file");
+      if (Status usable =
+              check_writable(config.audit_log_file, false, "server.control_plane.audit_log_file");
           !usable.ok()) {
         throw UsageError(usable.message());
       }

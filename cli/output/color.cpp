@@ -22,10 +22,17 @@ bool color_enabled(const CliContext& context) {
 std::string paint(std::string_view text, Color color, bool enabled) {
   const char* code = nullptr;
   switch (color) {
-    case Color::kGreen: code = "32"; break;
-    case Color::kYellow: code = "33"; break;
-    case Color::kRed: code = "31"; break;
-    case Color::kNone: break;
+    case Color::kGreen:
+      code = "32";
+      break;
+    case Color::kYellow:
+      code = "33";
+      break;
+    case Color::kRed:
+      code = "31";
+      break;
+    case Color::kNone:
+      break;
   }
   if (!enabled || code == nullptr) return std::string(text);
   return std::string("\x1b[") + code + "m" + std::string(text) + "\x1b[0m";

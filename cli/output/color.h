@@ -6,7 +6,8 @@
 // Thread-safety: pure functions (color_enabled reads the environment).
 //
 //   bool on = color_enabled(context);
-//   std::string shown = paint("denied", color_for_outcome("denied"), on);  // "\x1b[31mdenied\x1b[0m"
+//   std::string shown = paint("denied", color_for_outcome("denied"), on);  //
+//   "\x1b[31mdenied\x1b[0m"
 #pragma once
 
 #include <string>

@@ -93,15 +93,19 @@ std::string transport_message(const Status& failure, const std::string& server,
   if (reason == "http_connect_failed" && failure.message() == "connection refused") {
     return "nothing is listening at " + server + " (is smgctl serve running? check --server)";
   }
-  if (reason == "http_connect_failed") return "cannot connect to " + server + ": " + failure.message();
+  if (reason == "http_connect_failed") {
+    return "cannot connect to " + server + ": " + failure.message();
+  }
   if (reason == "http_dns_failed") {
     return "cannot find the host of " + server + ": the name does not resolve (check --server)";
   }
   if (reason == "http_tls_untrusted" && failure.message().find("CA bundle") != std::string::npos) {
-    return "cannot use the CA bundle for " + server + ": " + failure.message() + " (check --cacert)";
+    return "cannot use the CA bundle for " + server + ": " + failure.message() +
+           " (check --cacert)";
   }
   if (reason == "http_tls_untrusted") {
-    return "the TLS certificate of " + server + " is not trusted (pass --cacert FILE with its CA, "
+    return "the TLS certificate of " + server +
+           " is not trusted (pass --cacert FILE with its CA, "
            "or --insecure for a test gateway)";
   }
   if (reason == "http_tls_failed") {

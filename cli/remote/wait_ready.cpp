@@ -62,9 +62,12 @@ Result<nlohmann::json> wait_until_ready(const GatewayClient& client, const std::
   if (progress) *context.err << "\n";
   // Why, when the gateway knows: "worker W is still pending after 60s: last health check:
   // connection refused".
-  std::string message =
-      "worker " + worker_id + " is still " + status + " after " +
+  std::string waited =
       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + "s";
+  std::string message =
+      status == "pending"
+          ? "worker " + worker_id + " is still pending after " + waited
+          : "worker " + worker_id + " is not ready after " + waited + " (status " + status + ")";
   if (!last_error.empty()) message += ": last health check: " + last_error;
   return Status(Code::kDeadlineExceeded, "worker_not_ready", message);
 }

@@ -89,7 +89,8 @@ Status connect_failure(const Transfer& transfer) {
     case ENETUNREACH:
       return unavailable("http_connect_failed", "no route to the host");
     case ETIMEDOUT:
-      return Status(Code::kDeadlineExceeded, "http_timeout", "the connection was not accepted in time");
+      return Status(Code::kDeadlineExceeded, "http_timeout",
+                    "the connection was not accepted in time");
     default:
       return unavailable("http_connect_failed", "could not connect");
   }
@@ -114,10 +115,9 @@ Status curl_failure(CURLcode code, const Transfer& transfer) {
       return unavailable("http_dns_failed", "the host name does not resolve");
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
-      return unavailable("http_tls_untrusted",
-                         code == CURLE_SSL_CACERT_BADFILE
-                             ? "the CA bundle cannot be read"
-                             : "the server's TLS certificate is not trusted");
+      return unavailable("http_tls_untrusted", code == CURLE_SSL_CACERT_BADFILE
+                                                   ? "the CA bundle cannot be read"
+                                                   : "the server's TLS certificate is not trusted");
     case CURLE_SSL_CONNECT_ERROR:
       return unavailable("http_tls_failed", "the TLS handshake failed");
     case CURLE_PARTIAL_FILE:
@@ -184,7 +184,9 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
     long long connect_ms = 10000;
-    if (request.timeout.count() > 0) connect_ms = std::min<long long>(connect_ms, request.timeout.count());
+    if (request.timeout.count() > 0) {
+      connect_ms = std::min<long long>(connect_ms, request.timeout.count());
+    }
     if (request.head_timeout.count() > 0) {
       connect_ms = std::min<long long>(connect_ms, request.head_timeout.count());
     }

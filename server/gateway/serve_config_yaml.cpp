@@ -153,8 +153,7 @@ void read_basic(YamlReader& r, const Node& admin, BasicAuthConfig& basic) {
     user.permissions = r.get_strings(item, "permissions");
     basic.users.push_back(std::move(user));
   }
-  if (basic.enabled && basic.users.empty())
-    r.error(node, "users", "required");
+  if (basic.enabled && basic.users.empty()) r.error(node, "users", "required");
 }
 
 void read_oidc(YamlReader& r, const Node& admin, OidcConfig& oidc) {
@@ -239,8 +238,9 @@ void read_tuning(YamlReader& r, const Node& server, ServeConfig& c) {
   std::string cert = r.get_string(tls, "cert_path");
   std::string key = r.get_string(tls, "key_path");
   if (cert.empty() != key.empty()) {
-    r.error(tls, cert.empty() ? "cert_path" : "key_path", "required with server.tls." +
-                                                          std::string(cert.empty() ? "key_path" : "cert_path"));
+    const char* missing = cert.empty() ? "cert_path" : "key_path";
+    const char* given = cert.empty() ? "key_path" : "cert_path";
+    r.error(tls, missing, std::string("required with server.tls.") + given);
   }
   if (!cert.empty()) c.tls_cert_path = cert;
   if (!key.empty()) c.tls_key_path = key;

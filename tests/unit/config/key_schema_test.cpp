@@ -2,8 +2,9 @@
 // example document it prints.
 #include "common/config/key_schema.h"
 
-#include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include <catch2/catch.hpp>
 
 using smg::config::KeySchema;
 

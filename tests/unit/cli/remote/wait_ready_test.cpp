@@ -53,17 +53,16 @@ TEST_CASE("wait ready: a ready worker is returned at the first poll", "[remote]"
   CHECK(fake->count(url) == 1);
 }
 
-TEST_CASE("wait ready: on timeout the worker's last health-check failure says why",
-          "[remote]") {
+TEST_CASE("wait ready: on timeout the worker's last health-check failure says why", "[remote]") {
   auto fake = std::make_shared<smg::test::FakeHttpClient>();
-  fake->set("http://gw.test/workers/w-1", 200,
-            R"({"id":"w-1","status":"pending","last_error":"connection refused\n\u001b[2Jforged"})");
+  fake->set(
+      "http://gw.test/workers/w-1", 200,
+      R"({"id":"w-1","status":"pending","last_error":"connection refused\n\u001b[2Jforged"})");
   smg::cli::RemoteTarget target;
   target.server = "http://gw.test";
   smg::cli::GatewayClient client(target, fake);
   smg::cli::CliContext context;
-  auto result =
-      smg::cli::wait_until_ready(client, "w-1", std::chrono::milliseconds(300), context);
+  auto result = smg::cli::wait_until_ready(client, "w-1", std::chrono::milliseconds(300), context);
   REQUIRE_FALSE(result.ok());
   // One line: the gateway's text cannot move the cursor or add lines on the user's terminal.
   CHECK(result.status().message() ==
