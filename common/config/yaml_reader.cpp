@@ -214,6 +214,7 @@ std::string YamlReader::did_you_mean(const Node& node, const std::string& key,
 }
 
 void YamlReader::check_keys(const Node& node) {
+  // Without a schema every key is unknown: a reader built wrong fails loudly, never open.
   check_keys(node, schema_ == nullptr ? std::vector<std::string>() : schema_->children(node.path));
 }
 
