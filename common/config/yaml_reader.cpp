@@ -233,7 +233,8 @@ void YamlReader::check_keys(const Node& node, const std::vector<std::string>& kn
       // A "did you mean" (a sibling, else the same key at another level), and the valid keys.
       std::string valid;
       for (const auto& name : known) valid += (valid.empty() ? "" : ", ") + name;
-      error(path, "unknown key" + did_you_mean(node, key, known) + ". Valid keys here: " + valid,
+      std::string guess = did_you_mean(node, key, known);
+      error(path, "unknown key" + guess + (guess.empty() ? ". " : " ") + "Valid keys here: " + valid,
             line);
     }
   }
