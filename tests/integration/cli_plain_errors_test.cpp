@@ -245,18 +245,21 @@ TEST_CASE("cli plain errors: colour only when asked or on a terminal", "[cli-pla
   CHECK(never.out == piped.out);
 
   // On a terminal: coloured by default, plain with NO_COLOR or TERM=dumb.
-  auto screen_of = [&](std::map<std::string, std::string> env) {
+  // -f keeps it running (a command that ends at once can close its pane before it is read).
+  // tmux sets the pane's TERM itself, so `env` sets it for smgctl.
+  auto screen_of = [&](const std::string& term, std::map<std::string, std::string> env) {
     env["XDG_CONFIG_HOME"] = home.path();
-    smg::test::TmuxSession tmux({SMGCTL_PATH, "audit", "tail", "--file", audit}, env);
-    REQUIRE(tmux.wait_for_exit());
+    smg::test::TmuxSession tmux(
+        {"env", "TERM=" + term, SMGCTL_PATH, "audit", "tail", "-f", "--file", audit}, env);
+    REQUIRE(tmux.wait_for_text("api_key:a1"));
     return tmux.screen_with_colors();
   };
-  std::string tty = screen_of({});
+  std::string tty = screen_of("xterm", {});
   CHECK(tty.find("\x1b[31m") != std::string::npos);
-  std::string no_color = screen_of({{"NO_COLOR", "1"}});
+  std::string no_color = screen_of("xterm", {{"NO_COLOR", "1"}});
   CHECK(no_color.find("denied") != std::string::npos);
   CHECK(no_color.find("\x1b[31m") == std::string::npos);
-  std::string dumb = screen_of({{"TERM", "dumb"}});
+  std::string dumb = screen_of("dumb", {});
   CHECK(dumb.find("\x1b[31m") == std::string::npos);
 }
 
