@@ -4,6 +4,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/usage/duration_option.h"
 #include "cli/usage/examples.h"
 #include "cli/usage/usage_errors.h"
 #include "common/version/version.h"
@@ -20,6 +21,13 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("--context", global.context, "Context to use instead of the current one");
   app.add_option("--cacert", global.cacert, "CA bundle (PEM) to trust for the gateway");
   app.add_flag("--insecure", global.insecure, "Skip TLS certificate verification");
+  add_duration_option(app, "--request-timeout", global.request_timeout,
+                      "How long to wait for the gateway's answer (90, 30s, 5m)", "30s");
+  app.add_option("--color", global.color,
+                 "Colour outcomes and statuses: auto (on a terminal), "
+                 "always or never (NO_COLOR also turns it off)")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->default_str("auto");
 }
 
 void register_commands(CLI::App& app, CliContext& context) {

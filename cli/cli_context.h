@@ -2,6 +2,7 @@
 // exit code. Commands never call exit(); they set `exit_code` or throw UsageError (exit 2).
 #pragma once
 
+#include <chrono>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -34,6 +35,10 @@ struct GlobalOptions {
   std::string context;  // --context NAME
   std::string cacert;   // --cacert PEM bundle
   bool insecure = false;
+  // --request-timeout: how long a remote command waits for the gateway's answer (for a stream,
+  // for its first bytes; an answering stream is not cut). cli/remote/gateway_client.h.
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
+  std::string color = "auto";  // --color auto|always|never (cli/output/color.h)
 };
 
 struct CliContext {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "cli/output/color.h"
 #include "cli/output/json_cells.h"
 #include "cli/output/table.h"
 
@@ -20,16 +21,18 @@ bool matches(const AuditFilter& filter, const nlohmann::json& event) {
   return true;
 }
 
-std::string human_line(const nlohmann::json& event) {
-  std::string outcome = cell(event, "outcome");
-  outcome.resize(std::max<std::size_t>(outcome.size(), 15), ' ');
-  std::string line = cell(event, "timestamp") + "  " + outcome + "  " + cell(event, "status") +
-                     "  " + cell(event, "principal") + "  " + cell(event, "method") + " " +
-                     cell(event, "path");
-  std::string details = cell(event, "details");
+std::string human_line(const nlohmann::json& event, bool color) {
+  // Audit fields carry request paths: never let them move the cursor or forge lines. Each field
+  // is made one line before the colour's own escape codes go in.
+  std::string outcome = one_line(cell(event, "outcome"));
+  std::string padding(outcome.size() < 15 ? 15 - outcome.size() : 0, ' ');
+  std::string line = one_line(cell(event, "timestamp")) + "  " +
+                     paint(outcome, color_for_outcome(outcome), color) + padding + "  " +
+                     one_line(cell(event, "status") + "  " + cell(event, "principal") + "  " +
+                              cell(event, "method") + " " + cell(event, "path"));
+  std::string details = one_line(cell(event, "details"));
   if (!details.empty()) line += "  " + details;
-  // Audit fields carry request paths: never let them move the cursor or forge lines.
-  return one_line(line);
+  return line;
 }
 
 std::string json_line(const nlohmann::json& event) {

@@ -25,7 +25,8 @@ struct AuditFilter {
 bool matches(const AuditFilter& filter, const nlohmann::json& event);
 
 // "2026-11-23T11:19:10.123Z  denied           403  api_key:ci  DELETE /workers/ab12  details"
-std::string human_line(const nlohmann::json& event);
+// With `color`, the outcome is coloured (cli/output/color.h); the columns stay aligned.
+std::string human_line(const nlohmann::json& event, bool color = false);
 // The event as one JSON line (no trailing newline).
 std::string json_line(const nlohmann::json& event);
 

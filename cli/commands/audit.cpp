@@ -14,6 +14,7 @@
 #include "cli/audit/remote_audit.h"
 #include "cli/commands/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/output/color.h"
 #include "cli/output/printer.h"
 #include "cli/output/structured.h"
 #include "cli/usage/duration_option.h"
@@ -47,7 +48,7 @@ void print_event(CliContext& context, const nlohmann::json& event) {
       *context.out << "---\n" << to_yaml(event);
       break;
     case OutputFormat::kTable:
-      *context.out << human_line(event) << "\n";
+      *context.out << human_line(event, color_enabled(context)) << "\n";
       break;
   }
   context.out->flush();

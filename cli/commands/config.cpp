@@ -1,3 +1,5 @@
+// `smgctl config example`: every key the config file accepts, as a commented YAML document
+// printed from the same table the reader checks keys against (server/gateway/serve_config_keys.h).
 // `smgctl config validate FILE`: loads a serve config and builds everything `serve` would build
 // (credentials hashed, policy loaded, users' hashes checked) without listening or calling out,
 // and without leaving anything behind: the stores and the audit file are built in a scratch
@@ -12,6 +14,7 @@
 #include "cli/commands/commands.h"
 #include "cli/exit_codes.h"
 #include "server/gateway/gateway_runtime.h"
+#include "server/gateway/serve_config_keys.h"
 #include "server/gateway/serve_config_yaml.h"
 
 namespace smg::cli {
@@ -67,6 +70,8 @@ class ScratchDir {
 void register_config_commands(CLI::App& app, CliContext& context) {
   auto* group = app.add_subcommand("config", "Work with smg config files");
   group->require_subcommand(1);
+  auto* example = group->add_subcommand("example", "Print a commented YAML of every config key");
+  example->callback([&context] { *context.out << server::serve_config_example(); });
   auto* validate = group->add_subcommand("validate", "Check a serve config without serving");
   auto path = std::make_shared<std::string>();
   validate->add_option("FILE", *path, "YAML config")->required();
@@ -77,12 +82,13 @@ void register_config_commands(CLI::App& app, CliContext& context) {
     }
     bool stores = config.request_log_enabled || config.admin_auth.sessions.store == "sqlite";
     if (stores) {
-      if (Status usable = check_writable(config.data_dir, true, "--data-dir"); !usable.ok()) {
+      if (Status usable = check_writable(config.data_dir, true, "server.data_dir"); !usable.ok()) {
         throw UsageError(usable.message());
       }
     }
     if (!config.audit_log_file.empty()) {
-      if (Status usable = check_writable(config.audit_log_file, false, "--audit-log-file");
+      if (Status usable =
+              check_writable(config.audit_log_file, false, "server.control_plane.audit_log_file");
           !usable.ok()) {
         throw UsageError(usable.message());
       }

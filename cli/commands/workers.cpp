@@ -58,6 +58,18 @@ void print_workers(CliContext& context, const json& document, const json& worker
   print_view(context, view, quiet);
 }
 
+// One worker, and under its table row why its last health check failed (when it did).
+void print_worker(CliContext& context, const json& worker, bool quiet) {
+  View view;
+  view.document = worker;
+  view.table = [worker] { return workers_table(json::array({worker})); };
+  view.ids.push_back(cell(worker, "id"));
+  if (auto error = worker.find("last_error"); error != worker.end() && error->is_string()) {
+    view.message = "last health check: " + error->get<std::string>();
+  }
+  print_view(context, view, quiet);
+}
+
 json label_patch(const WorkerFields& fields) {
   json labels = json::object();
   for (const std::string& label : fields.labels) {
@@ -151,7 +163,7 @@ void register_list_get(CLI::App& group, CliContext& context) {
     GatewayClient client(resolve_target(context));
     std::string worker_id = worker_id_for(client, *id);
     json worker = require_ok(client.call("GET", "/workers/" + http::percent_encode(worker_id)));
-    print_workers(context, worker, json::array({worker}), *quiet);
+    print_worker(context, worker, *quiet);
   });
 }
 

@@ -1,5 +1,6 @@
 #include "cli/output/printer.h"
 
+#include "cli/output/color.h"
 #include "cli/output/structured.h"
 
 namespace smg::cli {
@@ -27,7 +28,7 @@ void print_view(CliContext& context, const View& view, bool quiet) {
       break;
   }
   if (view.table) {
-    view.table().print(out);
+    view.table().print(out, color_enabled(context));
   }
   if (!view.message.empty()) out << one_line(view.message) << "\n";
 }

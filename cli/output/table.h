@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/output/color.h"
+
 namespace smg::cli {
 
 class Table {
@@ -21,8 +23,9 @@ class Table {
   // REQUIRES: cells.size() == number of headers.
   void add_row(std::vector<std::string> cells);
   std::size_t rows() const { return rows_.size(); }
-  // Headers and rows; the last column is not padded.
-  void print(std::ostream& out) const;
+  // Headers and rows; the last column is not padded. With `color`, the cells of the STATUS
+  // column (and any OUTCOME column) are coloured (color.h), padding left outside the codes.
+  void print(std::ostream& out, bool color = false) const;
 
  private:
   std::vector<std::string> headers_;

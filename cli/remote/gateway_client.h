@@ -6,8 +6,16 @@
 // kUnauthenticated (3), 403 → kPermissionDenied (4), 404 → kNotFound, 409 → kAlreadyExists,
 // 501 → kUnimplemented, other 4xx → kFailedPrecondition and 5xx → kUnavailable (all 1; a 400 is
 // the server refusing what smgctl sent, not a usage error). The message is the server's
-// `error.message` on one line with the HTTP status; a connection failure names the server URL.
+// `error.message` on one line with the HTTP status; a connection failure names the server URL
+// and says in plain words what happened and what to try ("nothing is listening at URL (is
+// smgctl serve running?)"), never libcurl's own strings.
 // A 401 for an OIDC session (`smgctl login`) says the session expired or was revoked instead.
+//
+// Timeouts (--request-timeout, RemoteTarget::request_timeout, 30 s by default): call() waits at
+// most that long for the whole answer; stream() waits that long for the answer to start, then
+// only gives up on a stream silent for its `stall_timeout`, so `audit tail -f` is never cut. A
+// call still waiting after 2 s says "waiting for URL…" on RemoteTarget::wait_notice (stderr on a
+// terminal).
 // Thread-safety: const methods may be called from many threads.
 //
 //   GatewayClient client(resolve_target(context));
@@ -37,7 +45,8 @@ class GatewayClient {
 
   const RemoteTarget& target() const { return target_; }
 
-  // How long call() waits for an answer (60 s unless set; completion uses a short one).
+  // How long call() waits for an answer (the target's request_timeout unless set; completion
+  // uses a short one).
   void set_call_timeout(std::chrono::milliseconds timeout) { call_timeout_ = timeout; }
 
   // One request; `body` (when given) is sent as JSON. A 2xx answer yields its JSON body (null
@@ -59,8 +68,14 @@ class GatewayClient {
 
   RemoteTarget target_;
   std::shared_ptr<const http::HttpClient> http_;
-  std::chrono::milliseconds call_timeout_{std::chrono::seconds(60)};
+  std::chrono::milliseconds call_timeout_;
 };
+
+// The one-line message for a transport failure (an http::HttpClient reason) talking to `server`
+// with `timeout` in force, e.g. "nothing is listening at http://127.0.0.1:9 (is smgctl serve
+// running?)".
+std::string transport_message(const Status& failure, const std::string& server,
+                              std::chrono::milliseconds timeout);
 
 // The Status for a non-2xx answer (see the top comment). `body` is the response body.
 Status http_error_status(long status, const std::string& body);

@@ -1,6 +1,9 @@
 #include "cli/remote/target.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <iostream>
 
 #include "cli/contexts/context_store.h"
 #include "cli/exit_codes.h"
@@ -88,6 +91,8 @@ RemoteTarget resolve_target(const CliContext& context) {
   }
   target.cacert = context.global.cacert;
   target.insecure = context.global.insecure;
+  target.request_timeout = context.global.request_timeout;
+  if (context.err == &std::cerr && ::isatty(STDERR_FILENO) == 1) target.wait_notice = &std::cerr;
   bool flags_decide = !target.server.empty() && !target.token.empty();
   if (!flags_decide || !context.global.context.empty()) {
     apply_context(target, context);

@@ -8,6 +8,8 @@
 //   RemoteTarget target = resolve_target(context);   // throws UsageError when no server is known
 #pragma once
 
+#include <chrono>
+#include <ostream>
 #include <string>
 
 #include "cli/cli_context.h"
@@ -26,6 +28,10 @@ struct RemoteTarget {
   Source source = Source::kNone;
   // A context not used because --server named another server (its credential stays home).
   std::string skipped_context;
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};  // --request-timeout
+  // Where "waiting for URL…" goes when an answer is slow: stderr when it is a terminal, else
+  // nowhere (scripts and logs stay clean).
+  std::ostream* wait_notice = nullptr;
 };
 
 // REQUIRES: nothing; throws UsageError with a one-line hint when no server can be found, the

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "cli/output/table.h"
 #include "common/http/form.h"
 
 namespace smg::cli {
@@ -31,11 +32,17 @@ Result<nlohmann::json> wait_until_ready(const GatewayClient& client, const std::
   const bool progress = progress_wanted(context);
   const auto start = std::chrono::steady_clock::now();
   std::string status = "unknown";
+  std::string last_error;
   auto interval = kFirstPoll;
   for (;;) {
     auto worker = client.call("GET", "/workers/" + http::percent_encode(worker_id));
     if (!worker.ok()) return worker.status();
     status = status_of(*worker);
+    auto error = worker->find("last_error");
+    // The gateway's words, kept to one short line: they end up on the user's terminal.
+    last_error = error != worker->end() && error->is_string()
+                     ? one_line(error->get<std::string>()).substr(0, 300)
+                     : "";
     auto waited =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
     if (progress) {
@@ -53,11 +60,16 @@ Result<nlohmann::json> wait_until_ready(const GatewayClient& client, const std::
     interval = std::min(interval * 2, kLongestPoll);
   }
   if (progress) *context.err << "\n";
-  return Status(
-      Code::kDeadlineExceeded, "worker_not_ready",
-      "worker " + worker_id + " is not ready after " +
-          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) +
-          "s (status " + status + ")");
+  // Why, when the gateway knows: "worker W is still pending after 60s: last health check:
+  // connection refused".
+  std::string waited =
+      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + "s";
+  std::string message =
+      status == "pending"
+          ? "worker " + worker_id + " is still pending after " + waited
+          : "worker " + worker_id + " is not ready after " + waited + " (status " + status + ")";
+  if (!last_error.empty()) message += ": last health check: " + last_error;
+  return Status(Code::kDeadlineExceeded, "worker_not_ready", message);
 }
 
 }  // namespace smg::cli

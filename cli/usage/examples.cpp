@@ -9,7 +9,8 @@ namespace {
 
 constexpr const char* kExamplesHeading = "Examples:";
 constexpr const char* kGlobalFlags =
-    "Global flags (--server, --token, --context, --cacert, --insecure, -o): see 'smgctl --help'.";
+    "Global flags (--server, --token, --context, --cacert, --insecure, --request-timeout, "
+    "--color, -o): see 'smgctl --help'.";
 
 std::string words_of(const CLI::App& command) {
   std::string path = command_path(command);
@@ -46,7 +47,10 @@ const std::map<std::string, std::vector<std::string>>& example_table() {
         "smgctl serve --worker-urls http://10.0.0.7:8000 http://10.0.0.8:8000 --policy cache_aware",
         "smgctl serve --config /etc/smg/config.yaml",
         "smgctl serve --port 0 --worker-urls http://127.0.0.1:8000"}},
-      {"config", {"smgctl config validate /etc/smg/config.yaml"}},
+      {"config",
+       {"smgctl config example > smg.yaml", "smgctl config validate /etc/smg/config.yaml"}},
+      {"config example",
+       {"smgctl config example > smg.yaml", "smgctl config example | grep -A3 'workers:'"}},
       {"config validate", {"smgctl config validate /etc/smg/config.yaml"}},
       {"version", {"smgctl version", "smgctl version -o json"}},
       {"hash", {"smgctl hash bcrypt --cost 12", "smgctl hash verify '$2b$12$...'"}},

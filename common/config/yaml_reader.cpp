@@ -36,9 +36,10 @@ Result<YAML::Node> YamlReader::load_string(const std::string& text) {
   }
 }
 
-YamlReader::YamlReader(YAML::Node root) : root_(std::move(root)) {
+YamlReader::YamlReader(YAML::Node root, const KeySchema* schema, std::string source)
+    : root_(std::move(root)), schema_(schema), source_(std::move(source)) {
   if (root_.IsDefined() && !root_.IsNull() && !root_.IsMap()) {
-    error("", "the document must be a mapping");
+    error("", "the document must be a mapping", root_.Mark().line);
   }
 }
 
@@ -46,8 +47,26 @@ std::string YamlReader::join(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }
 
-void YamlReader::error(const std::string& path, const std::string& message) {
-  errors_.push_back((path.empty() ? std::string("config") : path) + ": " + message);
+void YamlReader::error(const std::string& path, const std::string& message, int line) {
+  std::string where = path.empty() ? std::string("config") : path;
+  if (!source_.empty()) {
+    // As a compiler says it, so editors and terminals can jump to the line.
+    std::string at = source_ + (line >= 0 ? ":" + std::to_string(line + 1) : "");
+    errors_.push_back(at + ": " + where + ": " + message);
+  } else {
+    std::string at = line >= 0 ? " (line " + std::to_string(line + 1) + ")" : "";
+    errors_.push_back(where + at + ": " + message);
+  }
+}
+
+void YamlReader::error(const Node& parent, const std::string& key, const std::string& message) {
+  int line = -1;
+  if (parent.present() && parent.node.IsMap()) {
+    const YAML::Node& map = parent.node;
+    YAML::Node value = map[key];
+    line = value.IsDefined() ? value.Mark().line : map.Mark().line;
+  }
+  error(join(parent.path, key), message, line);
 }
 
 Status YamlReader::first_error() const {
@@ -61,7 +80,7 @@ Node YamlReader::child(const Node& parent, const std::string& key) {
   YAML::Node value = parent.node[key];
   if (!value.IsDefined() || value.IsNull()) return out;
   if (!value.IsMap()) {
-    error(out.path, "must be a mapping");
+    error(out.path, "must be a mapping", value.Mark().line);
     return out;
   }
   out.node = value;
@@ -75,7 +94,7 @@ std::vector<Node> YamlReader::items(const Node& parent, const std::string& key) 
   YAML::Node value = parent.node[key];
   if (!value.IsDefined() || value.IsNull()) return out;
   if (!value.IsSequence()) {
-    error(path, "must be a list");
+    error(path, "must be a list", value.Mark().line);
     return out;
   }
   for (std::size_t i = 0; i < value.size(); ++i) {
@@ -90,7 +109,7 @@ std::string YamlReader::get_string(const Node& parent, const std::string& key,
   YAML::Node value = parent.node[key];
   if (!value.IsDefined() || value.IsNull()) return fallback;
   if (!value.IsScalar()) {
-    error(join(parent.path, key), "must be a string");
+    error(parent, key, "must be a string");
     return fallback;
   }
   return value.Scalar();
@@ -98,7 +117,7 @@ std::string YamlReader::get_string(const Node& parent, const std::string& key,
 
 std::string YamlReader::require_string(const Node& parent, const std::string& key) {
   std::string value = get_string(parent, key);
-  if (value.empty()) error(join(parent.path, key), "required");
+  if (value.empty()) error(parent, key, "required");
   return value;
 }
 
@@ -109,7 +128,7 @@ int64_t YamlReader::get_int(const Node& parent, const std::string& key, int64_t 
   char* end = nullptr;
   long long value = std::strtoll(text.c_str(), &end, 10);
   if (end == text.c_str() || *end != '\0' || value < min || value > max) {
-    error(join(parent.path, key),
+    error(parent, key,
           "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
     return fallback;
   }
@@ -122,7 +141,7 @@ double YamlReader::get_double(const Node& parent, const std::string& key, double
   char* end = nullptr;
   double value = std::strtod(text.c_str(), &end);
   if (end == text.c_str() || *end != '\0') {
-    error(join(parent.path, key), "must be a number");
+    error(parent, key, "must be a number");
     return fallback;
   }
   return value;
@@ -133,7 +152,7 @@ bool YamlReader::get_bool(const Node& parent, const std::string& key, bool fallb
   if (text.empty()) return fallback;
   if (text == "true") return true;
   if (text == "false") return false;
-  error(join(parent.path, key), "must be true or false");
+  error(parent, key, "must be true or false");
   return fallback;
 }
 
@@ -141,7 +160,7 @@ std::vector<std::string> YamlReader::get_strings(const Node& parent, const std::
   std::vector<std::string> out;
   for (const Node& item : items(parent, key)) {
     if (!item.node.IsScalar()) {
-      error(item.path, "must be a string");
+      error(item.path, "must be a string", item.node.Mark().line);
       continue;
     }
     out.push_back(item.node.Scalar());
@@ -157,7 +176,7 @@ std::vector<std::pair<std::string, std::string>> YamlReader::get_string_map(
   for (const auto& entry : map.node) {
     std::string name = entry.first.as<std::string>();
     if (!entry.second.IsScalar()) {
-      error(join(map.path, name), "must be a string");
+      error(join(map.path, name), "must be a string", entry.second.Mark().line);
       continue;
     }
     out.emplace_back(name, entry.second.Scalar());
@@ -169,15 +188,34 @@ std::optional<std::string> YamlReader::get_env_value(const Node& parent, const s
                                                      bool required) {
   std::string variable = get_string(parent, key);
   if (variable.empty()) {
-    if (required) error(join(parent.path, key), "required");
+    if (required) error(parent, key, "required");
     return std::nullopt;
   }
   const char* value = std::getenv(variable.c_str());
   if (value == nullptr || *value == '\0') {
-    error(join(parent.path, key), "environment variable " + variable + " is not set");
+    error(parent, key, "environment variable " + variable + " is not set");
     return std::nullopt;
   }
   return std::string(value);
+}
+
+std::string YamlReader::did_you_mean(const Node& node, const std::string& key,
+                                     const std::vector<std::string>& known) const {
+  if (auto near = text::suggest(key, known)) {
+    return "; did you mean \"" + join(node.path, *near) + "\"?";
+  }
+  if (schema_ == nullptr) return "";
+  // Not a typo of a sibling: maybe the right key at another level ("server.policy").
+  std::vector<std::string> found = schema_->elsewhere(node.path, key);
+  if (found.empty()) return "";
+  std::string out = "; did you mean \"" + found[0] + "\"";
+  if (found.size() > 1) out += " (or \"" + found[1] + "\")";
+  return out + "?";
+}
+
+void YamlReader::check_keys(const Node& node) {
+  // Without a schema every key is unknown: a reader built wrong fails loudly, never open.
+  check_keys(node, schema_ == nullptr ? std::vector<std::string>() : schema_->children(node.path));
 }
 
 void YamlReader::check_keys(const Node& node, const std::vector<std::string>& known) {
@@ -185,21 +223,19 @@ void YamlReader::check_keys(const Node& node, const std::vector<std::string>& kn
   for (const auto& entry : node.node) {
     std::string key = entry.first.as<std::string>();
     std::string path = join(node.path, key);
+    int line = entry.first.Mark().line;
     if (std::find(kSecretKeys.begin(), kSecretKeys.end(), key) != kSecretKeys.end()) {
-      error(path, "plaintext secrets are not allowed in config: name an environment variable "
-                  "with the matching *_env key, or give a *_sha256 digest");
+      error(path,
+            "plaintext secrets are not allowed in config: name an environment variable "
+            "with the matching *_env key, or give a *_sha256 digest",
+            line);
     } else if (std::find(known.begin(), known.end(), key) == known.end()) {
-      // The line, a "did you mean" among this mapping's keys, and the keys that are valid here.
-      std::string message = "unknown key";
-      if (int line = entry.first.Mark().line; line >= 0) {
-        message += " (line " + std::to_string(line + 1) + ")";
-      }
-      if (auto near = text::suggest(key, known)) {
-        message += "; did you mean \"" + join(node.path, *near) + "\"?";
-      }
+      // A "did you mean" (a sibling, else the same key at another level), and the valid keys.
       std::string valid;
       for (const auto& name : known) valid += (valid.empty() ? "" : ", ") + name;
-      error(path, message + ". Valid keys here: " + valid);
+      std::string guess = did_you_mean(node, key, known);
+      error(path, "unknown key" + guess + (guess.empty() ? ". " : " ") + "Valid keys here: " + valid,
+            line);
     }
   }
 }

@@ -6,11 +6,14 @@
 // name environment variables that must be set, and keys that would hold a plaintext secret
 // (password, token, api_key, client_secret, secret, key) are refused outright.
 // Errors are collected, not thrown: read everything, then report the first (or all).
+// Given a KeySchema (key_schema.h), check_keys(node) takes the valid keys from it and an unknown
+// key is also matched against the whole table. Given the file's name, each error reads as a
+// compiler's does: "smg.yaml:4: server.workers.policy: must be one of ...".
 //
-//   YamlReader r(root);
+//   YamlReader r(root, &schema, "smg.yaml");
 //   auto server = r.child(r.root(), "server");
 //   std::string host = r.get_string(server, "host", "127.0.0.1");
-//   r.check_keys(server, {"host", "port"});
+//   r.check_keys(server);   // or r.check_keys(server, {"host", "port"}) without a schema
 //   if (!r.ok()) return r.first_error();
 #pragma once
 
@@ -21,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "common/config/key_schema.h"
 #include "common/status.h"
 
 namespace smg::config {
@@ -38,7 +42,8 @@ class YamlReader {
   static Result<YAML::Node> load_file(const std::string& path);
   static Result<YAML::Node> load_string(const std::string& text);
 
-  explicit YamlReader(YAML::Node root);
+  // REQUIRES: `schema`, when given, outlives the reader. `source` names the file in errors.
+  explicit YamlReader(YAML::Node root, const KeySchema* schema = nullptr, std::string source = "");
 
   Node root() const { return {root_, ""}; }
   // A child mapping (absent is fine: an undefined Node). Wrong type → error.
@@ -63,8 +68,13 @@ class YamlReader {
 
   // Errors for every key of `node` not in `known`, and for plaintext-secret keys.
   void check_keys(const Node& node, const std::vector<std::string>& known);
+  // The same with the keys the schema lists under `node`. REQUIRES: a schema.
+  void check_keys(const Node& node);
 
-  void error(const std::string& path, const std::string& message);
+  // `line` is 0-based as yaml-cpp counts (a Mark's line); -1 when unknown.
+  void error(const std::string& path, const std::string& message, int line = -1);
+  // An error about the value of `key` in `parent`, at that value's line.
+  void error(const Node& parent, const std::string& key, const std::string& message);
   bool ok() const { return errors_.empty(); }
   const std::vector<std::string>& errors() const { return errors_; }
   Status first_error() const;
@@ -72,7 +82,12 @@ class YamlReader {
   static std::string join(const std::string& path, const std::string& key);
 
  private:
+  std::string did_you_mean(const Node& node, const std::string& key,
+                           const std::vector<std::string>& known) const;
+
   YAML::Node root_;
+  const KeySchema* schema_ = nullptr;
+  std::string source_;
   std::vector<std::string> errors_;
 };
 

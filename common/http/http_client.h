@@ -40,6 +40,10 @@ struct Request {
   // limit and `stall_timeout` to give up on a connection that went silent.
   std::function<bool(std::string_view)> on_body_chunk;
   std::chrono::seconds stall_timeout{0};  // 0: never
+  // When set, the response head (status line and headers) must arrive within this time: a
+  // server that accepts and never answers fails fast ("http_timeout"), while a long stream that
+  // started answering is limited only by `timeout` and `stall_timeout`. 0: no separate limit.
+  std::chrono::milliseconds head_timeout{0};
 };
 
 struct Response {
@@ -54,9 +58,14 @@ struct Response {
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
-  // Fails with reason "http_timeout", "http_connect_failed", "http_too_large", "http_tls_failed",
-  // "http_aborted" (on_body_chunk said stop) or "http_failed"; any HTTP status (including 4xx/5xx
-  // and 3xx) is a successful Response.
+  // Fails with reason "http_timeout", "http_connect_failed" (refused or unreachable),
+  // "http_dns_failed" (the host name does not resolve), "http_too_large", "http_tls_failed",
+  // "http_tls_untrusted" (the peer's certificate failed verification), "http_partial" (the peer
+  // closed the connection before the answer was complete), "http_bad_answer" (not HTTP, e.g.
+  // http:// to a TLS port), "http_aborted" (on_body_chunk said stop) or "http_failed". Messages
+  // are plain words without libcurl's strings or the URL ("connection refused"); callers add
+  // the URL and their own hint. Any HTTP status (including 4xx/5xx and 3xx) is a successful
+  // Response.
   virtual Result<Response> send(const Request& request) const = 0;
 };
 

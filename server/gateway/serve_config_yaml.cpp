@@ -6,6 +6,10 @@
 #include "common/config/duration.h"
 #include "common/config/yaml_reader.h"
 #include "common/crypto/crypto.h"
+#include "common/jwt/claims.h"
+#include "server/gateway/serve_config_keys.h"
+#include "server/routing/policy.h"
+#include "server/workers/worker_body.h"
 
 namespace smg::server {
 namespace {
@@ -17,18 +21,32 @@ constexpr int64_t kMaxPort = 65535;
 
 void read_workers(YamlReader& r, const Node& server, ServeConfig& c) {
   Node workers = r.child(server, "workers");
-  r.check_keys(workers, {"urls", "api_key_env", "policy"});
+  r.check_keys(workers);
   if (!workers.present()) return;
+  // Values checked here, not later by validate_serve_config: an error then names this key and
+  // its line instead of the flag (--policy, --worker-urls) the user never typed.
+  for (const Node& item : r.items(workers, "urls")) {
+    if (!item.node.IsScalar()) {
+      r.error(item.path, "must be a string", item.node.Mark().line);
+    } else if (auto url = workers::normalize_worker_url(item.node.Scalar()); !url.ok()) {
+      r.error(item.path, url.status().message(), item.node.Mark().line);
+    }
+  }
   auto urls = r.get_strings(workers, "urls");
   if (!urls.empty()) c.worker_urls = urls;
   if (auto key = r.get_env_value(workers, "api_key_env", false)) c.api_key = *key;
-  c.policy = r.get_string(workers, "policy", c.policy);
+  std::string policy = r.get_string(workers, "policy", c.policy);
+  if (routing::make_policy(policy).ok()) {
+    c.policy = policy;
+  } else {
+    r.error(workers, "policy", "must be one of random, round_robin, power_of_two, cache_aware");
+  }
 }
 
 // server.discovery: {enabled, selector: {app: sglang-worker}, port, namespace, kubeconfig}.
 void read_discovery(YamlReader& r, const Node& server, ServeConfig& c) {
   Node node = r.child(server, "discovery");
-  r.check_keys(node, {"enabled", "selector", "port", "namespace", "kubeconfig"});
+  r.check_keys(node);
   if (!node.present()) return;
   auto& d = c.discovery;
   d.enabled = r.get_bool(node, "enabled", d.enabled);
@@ -42,15 +60,14 @@ void read_discovery(YamlReader& r, const Node& server, ServeConfig& c) {
 // server.tokenizers: [{name, source}], loaded before serving.
 void read_tokenizers(YamlReader& r, const Node& server, ServeConfig& c) {
   for (const Node& item : r.items(server, "tokenizers")) {
-    r.check_keys(item, {"name", "source"});
+    r.check_keys(item);
     c.tokenizers.push_back({r.require_string(item, "name"), r.require_string(item, "source")});
   }
 }
 
 void read_jwt(YamlReader& r, const Node& control, ServeConfig& c) {
   Node jwt = r.child(control, "jwt");
-  r.check_keys(jwt,
-               {"issuer", "audience", "jwks_uri", "role_claim", "role_mapping", "leeway_secs"});
+  r.check_keys(jwt);
   if (!jwt.present()) return;
   c.jwt_issuer = r.require_string(jwt, "issuer");
   c.jwt_audience = r.require_string(jwt, "audience");
@@ -58,13 +75,17 @@ void read_jwt(YamlReader& r, const Node& control, ServeConfig& c) {
   c.jwt_role_claim = r.get_string(jwt, "role_claim", c.jwt_role_claim);
   c.jwt_leeway_secs = static_cast<int>(r.get_int(jwt, "leeway_secs", c.jwt_leeway_secs, 0, 3600));
   for (const auto& [idp, role] : r.get_string_map(jwt, "role_mapping")) {
+    if (auto entry = jwt::parse_role_mapping(idp + "=" + role); !entry.ok()) {
+      r.error(YamlReader::join(jwt.path, "role_mapping." + idp), entry.status().message(),
+              jwt.node["role_mapping"][idp].Mark().line);
+    }
     c.jwt_role_mapping.push_back(idp + "=" + role);
   }
 }
 
 void read_control_plane(YamlReader& r, const Node& server, ServeConfig& c) {
   Node control = r.child(server, "control_plane");
-  r.check_keys(control, {"api_keys_env", "jwt", "audit_logging", "audit_log_file"});
+  r.check_keys(control);
   if (!control.present()) return;
   if (auto list = r.get_env_value(control, "api_keys_env", false)) {
     c.control_plane_api_keys.clear();
@@ -84,8 +105,7 @@ void read_control_plane(YamlReader& r, const Node& server, ServeConfig& c) {
 }
 
 void read_caller(YamlReader& r, const Node& item, ServeConfig& c) {
-  r.check_keys(item, {"token_id", "token_sha256", "token_env", "domain", "status", "metrics_admin",
-                      "content_admin"});
+  r.check_keys(item);
   CallerConfig caller;
   caller.token_id = r.require_string(item, "token_id");
   caller.domain = r.require_string(item, "domain");
@@ -93,19 +113,19 @@ void read_caller(YamlReader& r, const Node& item, ServeConfig& c) {
   static const std::vector<std::string> kStatuses = {"active", "disabled", "suspended", "expired",
                                                      "rotated"};
   if (std::find(kStatuses.begin(), kStatuses.end(), caller.status) == kStatuses.end()) {
-    r.error(YamlReader::join(item.path, "status"),
-            "must be active, disabled, suspended, expired or rotated");
+    r.error(item, "status", "must be active, disabled, suspended, expired or rotated");
   }
   caller.metrics_admin = r.get_bool(item, "metrics_admin", false);
   caller.content_admin = r.get_bool(item, "content_admin", false);
   std::string digest = r.get_string(item, "token_sha256");
   auto token = r.get_env_value(item, "token_env", false);
   if (digest.empty() == !token.has_value()) {
-    r.error(item.path, "exactly one of token_sha256 and token_env is required");
+    r.error(item.path, "exactly one of token_sha256 and token_env is required",
+            item.node.Mark().line);
   } else if (token) {
     caller.token_sha256_hex = crypto::sha256_hex(*token);
   } else if (auto raw = crypto::from_hex(digest); !raw.ok() || raw->size() != 32) {
-    r.error(YamlReader::join(item.path, "token_sha256"), "must be 64 hexadecimal characters");
+    r.error(item, "token_sha256", "must be 64 hexadecimal characters");
   } else {
     caller.token_sha256_hex = crypto::to_hex(*raw);
   }
@@ -114,18 +134,18 @@ void read_caller(YamlReader& r, const Node& item, ServeConfig& c) {
 
 void read_basic(YamlReader& r, const Node& admin, BasicAuthConfig& basic) {
   Node node = r.child(admin, "basic");
-  r.check_keys(node, {"enabled", "realm", "allow_insecure_http", "trusted_proxy_cidrs", "users"});
+  r.check_keys(node);
   if (!node.present()) return;
   basic.enabled = r.get_bool(node, "enabled", false);
   basic.realm = r.get_string(node, "realm", basic.realm);
   basic.allow_insecure_http = r.get_bool(node, "allow_insecure_http", false);
   basic.trusted_proxy_cidrs = r.get_strings(node, "trusted_proxy_cidrs");
   for (const Node& item : r.items(node, "users")) {
-    r.check_keys(item, {"username", "password_hash_env", "subject", "domain", "permissions"});
+    r.check_keys(item);
     basic::BasicUser user;
     user.username = r.require_string(item, "username");
     if (user.username.find(':') != std::string::npos) {
-      r.error(YamlReader::join(item.path, "username"), "must not contain ':'");
+      r.error(item, "username", "must not contain ':'");
     }
     user.password_hash = r.get_env_value(item, "password_hash_env", basic.enabled).value_or("");
     user.subject = r.get_string(item, "subject", "basic:" + user.username);
@@ -133,15 +153,12 @@ void read_basic(YamlReader& r, const Node& admin, BasicAuthConfig& basic) {
     user.permissions = r.get_strings(item, "permissions");
     basic.users.push_back(std::move(user));
   }
-  if (basic.enabled && basic.users.empty())
-    r.error(YamlReader::join(node.path, "users"), "required");
+  if (basic.enabled && basic.users.empty()) r.error(node, "users", "required");
 }
 
 void read_oidc(YamlReader& r, const Node& admin, OidcConfig& oidc) {
   Node node = r.child(admin, "oidc");
-  r.check_keys(node, {"enabled", "issuer_url", "client_id_env", "client_secret_env", "redirect_url",
-                      "scopes", "allowed_domains", "groups_claim", "email_claim", "subject_claim",
-                      "domain"});
+  r.check_keys(node);
   if (!node.present()) return;
   oidc.enabled = r.get_bool(node, "enabled", false);
   if (!oidc.enabled) return;
@@ -169,7 +186,7 @@ int64_t read_duration_secs(YamlReader& r, const Node& node, const std::string& k
   if (text.empty()) return fallback;
   auto ms = config::parse_duration_ms(text);
   if (!ms.ok() || *ms < 1000) {
-    r.error(YamlReader::join(node.path, key), "must be a duration like 30m or 8h");
+    r.error(node, key, "must be a duration like 30m or 8h");
     return fallback;
   }
   return *ms / 1000;
@@ -177,9 +194,7 @@ int64_t read_duration_secs(YamlReader& r, const Node& node, const std::string& k
 
 void read_sessions(YamlReader& r, const Node& admin, SessionConfig& sessions) {
   Node node = r.child(admin, "sessions");
-  r.check_keys(node,
-               {"cookie_name", "ttl", "idle_timeout", "secure_cookies", "same_site", "store",
-                "login_timeout"});
+  r.check_keys(node);
   if (!node.present()) return;
   sessions.cookie_name = r.get_string(node, "cookie_name", sessions.cookie_name);
   sessions.ttl_secs = read_duration_secs(r, node, "ttl", sessions.ttl_secs);
@@ -191,26 +206,26 @@ void read_sessions(YamlReader& r, const Node& admin, SessionConfig& sessions) {
   sessions.same_site = r.get_string(node, "same_site", sessions.same_site);
   if (sessions.same_site != "strict" && sessions.same_site != "lax" &&
       sessions.same_site != "none") {
-    r.error(YamlReader::join(node.path, "same_site"), "must be strict, lax or none");
+    r.error(node, "same_site", "must be strict, lax or none");
   }
   sessions.store = r.get_string(node, "store", sessions.store);
   if (sessions.store != "memory" && sessions.store != "sqlite") {
-    r.error(YamlReader::join(node.path, "store"), "must be memory or sqlite");
+    r.error(node, "store", "must be memory or sqlite");
   }
 }
 
 void read_admin_auth(YamlReader& r, const Node& server, ServeConfig& c) {
   Node admin = r.child(server, "admin_auth");
-  r.check_keys(admin, {"basic", "oidc", "sessions", "authorization"});
+  r.check_keys(admin);
   read_basic(r, admin, c.admin_auth.basic);
   read_oidc(r, admin, c.admin_auth.oidc);
   read_sessions(r, admin, c.admin_auth.sessions);
   Node authz = r.child(admin, "authorization");
-  r.check_keys(authz, {"enabled", "source", "policy_file", "policy"});
+  r.check_keys(authz);
   if (authz.present()) {
     c.admin_auth.authorization.enabled = r.get_bool(authz, "enabled", false);
     if (r.get_string(authz, "source", "static") != "static") {
-      r.error(YamlReader::join(authz.path, "source"), "only static is supported");
+      r.error(authz, "source", "only static is supported");
     }
     c.admin_auth.authorization.policy_file = r.get_string(authz, "policy_file");
     c.admin_auth.authorization.policy = r.get_strings(authz, "policy");
@@ -219,11 +234,18 @@ void read_admin_auth(YamlReader& r, const Node& server, ServeConfig& c) {
 
 void read_tuning(YamlReader& r, const Node& server, ServeConfig& c) {
   Node tls = r.child(server, "tls");
-  r.check_keys(tls, {"cert_path", "key_path"});
-  c.tls_cert_path = r.get_string(tls, "cert_path", c.tls_cert_path);
-  c.tls_key_path = r.get_string(tls, "key_path", c.tls_key_path);
+  r.check_keys(tls);
+  std::string cert = r.get_string(tls, "cert_path");
+  std::string key = r.get_string(tls, "key_path");
+  if (cert.empty() != key.empty()) {
+    const char* missing = cert.empty() ? "cert_path" : "key_path";
+    const char* given = cert.empty() ? "key_path" : "cert_path";
+    r.error(tls, missing, std::string("required with server.tls.") + given);
+  }
+  if (!cert.empty()) c.tls_cert_path = cert;
+  if (!key.empty()) c.tls_key_path = key;
   Node admission = r.child(server, "admission");
-  r.check_keys(admission, {"max_concurrent_requests", "queue_size", "queue_timeout_secs"});
+  r.check_keys(admission);
   c.max_concurrent_requests = static_cast<std::size_t>(
       r.get_int(admission, "max_concurrent_requests",
                 static_cast<int64_t>(c.max_concurrent_requests), 0, 1000000));
@@ -232,11 +254,11 @@ void read_tuning(YamlReader& r, const Node& server, ServeConfig& c) {
   c.queue_timeout_secs =
       static_cast<int>(r.get_int(admission, "queue_timeout_secs", c.queue_timeout_secs, 1, 86400));
   Node logging = r.child(server, "logging");
-  r.check_keys(logging, {"level", "json"});
+  r.check_keys(logging);
   c.log_level = r.get_string(logging, "level", c.log_level);
   c.log_json = r.get_bool(logging, "json", c.log_json);
   Node metrics = r.child(server, "metrics");
-  r.check_keys(metrics, {"prometheus_host", "prometheus_port"});
+  r.check_keys(metrics);
   c.prometheus_host = r.get_string(metrics, "prometheus_host", c.prometheus_host);
   c.prometheus_port =
       static_cast<int>(r.get_int(metrics, "prometheus_port", c.prometheus_port, 0, kMaxPort));
@@ -244,7 +266,7 @@ void read_tuning(YamlReader& r, const Node& server, ServeConfig& c) {
 
 void read_request_log(YamlReader& r, const Node& server, ServeConfig& c) {
   Node log = r.child(server, "request_log");
-  r.check_keys(log, {"enabled", "queue_size", "backend", "dsn_env"});
+  r.check_keys(log);
   c.request_log_enabled = r.get_bool(log, "enabled", c.request_log_enabled);
   c.request_log_queue_size = static_cast<std::size_t>(
       r.get_int(log, "queue_size", static_cast<int64_t>(c.request_log_queue_size), 1, 10000000));
@@ -262,12 +284,12 @@ void read_request_log(YamlReader& r, const Node& server, ServeConfig& c) {
             "backend postgres needs the name of the environment variable holding the DSN");
   }
   Node capture = r.child(server, "content_capture");
-  r.check_keys(capture, {"enabled", "retention", "domains", "max_body_bytes", "purge_interval"});
+  r.check_keys(capture);
   c.content_capture_enabled = r.get_bool(capture, "enabled", c.content_capture_enabled);
   c.content_capture_retention = r.get_string(capture, "retention", c.content_capture_retention);
   auto retention = config::parse_duration_ms(c.content_capture_retention);
   if (!retention.ok() || *retention <= 0) {
-    r.error(YamlReader::join(capture.path, "retention"), "must be a duration like 30d");
+    r.error(capture, "retention", "must be a duration like 30d");
   }
   auto domains = r.get_strings(capture, "domains");
   if (!domains.empty()) c.content_capture_domains = domains;
@@ -277,32 +299,12 @@ void read_request_log(YamlReader& r, const Node& server, ServeConfig& c) {
   c.content_capture_purge_interval_secs = read_duration_secs(
       r, capture, "purge_interval", c.content_capture_purge_interval_secs);
   if (c.content_capture_enabled && !c.request_log_enabled) {
-    r.error(YamlReader::join(capture.path, "enabled"), "needs server.request_log.enabled");
+    r.error(capture, "enabled", "needs server.request_log.enabled");
   }
 }
 
 void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
-  r.check_keys(server, {"host",
-                        "port",
-                        "data_dir",
-                        "allow_unauthenticated",
-                        "allow_link_local_workers",
-                        "request_timeout_secs",
-                        "max_payload_size",
-                        "workers",
-                        "control_plane",
-                        "callers",
-                        "admin_auth",
-                        "admin_reports",
-                        "request_log",
-                        "content_capture",
-                        "tls",
-                        "admission",
-                        "logging",
-                        "metrics",
-                        "discovery",
-                        "tokenizers",
-                        "wasm"});
+  r.check_keys(server);
   c.host = r.get_string(server, "host", c.host);
   c.port = static_cast<int>(r.get_int(server, "port", c.port, 0, kMaxPort));
   c.data_dir = r.get_string(server, "data_dir", c.data_dir);
@@ -322,16 +324,16 @@ void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
   read_admin_auth(r, server, c);
   read_tuning(r, server, c);
   Node reports = r.child(server, "admin_reports");
-  r.check_keys(reports, {"enabled"});
+  r.check_keys(reports);
   c.admin_reports_enabled = r.get_bool(reports, "enabled", c.admin_reports_enabled);
   read_request_log(r, server, c);
 }
 
 }  // namespace
 
-Status load_serve_config(const YAML::Node& root, ServeConfig& config) {
-  YamlReader reader(root);
-  reader.check_keys(reader.root(), {"server"});
+Status load_serve_config(const YAML::Node& root, ServeConfig& config, const std::string& source) {
+  YamlReader reader(root, &serve_config_keys(), source);
+  reader.check_keys(reader.root());
   Node server = reader.child(reader.root(), "server");
   if (!server.present() && reader.ok()) reader.error("server", "required");
   if (server.present()) read_server(reader, server, config);
@@ -341,11 +343,8 @@ Status load_serve_config(const YAML::Node& root, ServeConfig& config) {
 Status load_serve_config_file(const std::string& path, ServeConfig& config) {
   auto root = config::YamlReader::load_file(path);
   if (!root.ok()) return root.status();
-  Status loaded = load_serve_config(*root, config);
-  // Which file, as a compiler says it: "config.yaml: server.bogus: unknown key (line 2) ...".
-  if (!loaded.ok() && loaded.code() == Code::kInvalidArgument) {
-    loaded = Status(loaded.code(), loaded.reason(), path + ": " + loaded.message());
-  }
+  // Which file and line, as a compiler says it: "config.yaml:2: server.bogus: unknown key ...".
+  Status loaded = load_serve_config(*root, config, path);
   // A relative policy_file is relative to the config file, as operators expect of an include.
   std::string& policy_file = config.admin_auth.authorization.policy_file;
   if (loaded.ok() && !policy_file.empty() && policy_file.front() != '/') {

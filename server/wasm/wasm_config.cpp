@@ -23,18 +23,18 @@ json attach_point(YamlReader& reader, const Node& point) {
   }
   if (where == "on-request" || where == "OnRequest") return {{"Middleware", "OnRequest"}};
   if (where == "on-response" || where == "OnResponse") return {{"Middleware", "OnResponse"}};
-  reader.error(point.path, "must be on-request or on-response");
+  reader.error(point.path, "must be on-request or on-response", point.node.Mark().line);
   return nullptr;
 }
 
 json read_module(YamlReader& reader, const Node& item) {
-  reader.check_keys(item, {"name", "file_path", "attach_points", "fail_closed"});
+  reader.check_keys(item);
   json points = json::array();
   for (const Node& point : reader.items(item, "attach_points")) {
     json parsed = attach_point(reader, point);
     if (!parsed.is_null()) points.push_back(parsed);
   }
-  if (points.empty()) reader.error(YamlReader::join(item.path, "attach_points"), "required");
+  if (points.empty()) reader.error(item, "attach_points", "required");
   return {{"name", reader.require_string(item, "name")},
           {"file_path", reader.require_string(item, "file_path")},
           {"module_type", "Middleware"},
@@ -46,8 +46,7 @@ json read_module(YamlReader& reader, const Node& item) {
 
 void read_wasm_config(YamlReader& reader, const Node& server, WasmConfig& config) {
   Node node = reader.child(server, "wasm");
-  reader.check_keys(node, {"enabled", "max_memory_pages", "max_execution_time_ms", "max_stack_size",
-                           "max_body_size", "modules"});
+  reader.check_keys(node);
   if (!node.present()) return;
   smg::wasm::Limits& limits = config.limits;
   config.enabled = reader.get_bool(node, "enabled", config.enabled);

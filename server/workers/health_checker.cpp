@@ -112,16 +112,23 @@ void HealthChecker::check_worker(Worker& worker) {
     return;
   }
   WorkerSpec spec = worker.spec();
-  if (probe(worker, spec)) {
+  std::string failure = probe(worker, spec);
+  if (failure.empty()) {
     on_success(worker, spec);
   } else {
-    on_failure(worker);
+    on_failure(worker, std::move(failure));
   }
 }
 
-bool HealthChecker::probe(const Worker& worker, const WorkerSpec& spec) const {
+std::string HealthChecker::probe(const Worker& worker, const WorkerSpec& spec) const {
   auto response = client_.send(make_get(worker.url() + options_.endpoint, spec, options_.timeout));
-  return response.ok() && response->status >= 200 && response->status < 300;
+  // The transport's messages are plain words without the URL or headers, so no key leaks here.
+  if (!response.ok() && response.status().reason() == "http_timeout") {
+    return "no answer within " + std::to_string(options_.timeout.count()) + "s";
+  }
+  if (!response.ok()) return response.status().message();
+  if (response->status >= 200 && response->status < 300) return "";
+  return "HTTP " + std::to_string(response->status) + " from " + options_.endpoint;
 }
 
 void HealthChecker::discover_models(Worker& worker, const WorkerSpec& spec) const {
@@ -151,8 +158,8 @@ void HealthChecker::on_success(Worker& worker, const WorkerSpec& spec) {
   }
 }
 
-void HealthChecker::on_failure(Worker& worker) {
-  int streak = worker.note_health_failure();
+void HealthChecker::on_failure(Worker& worker, std::string reason) {
+  int streak = worker.note_health_failure(std::move(reason));
   if (streak < options_.failure_threshold) {
     return;
   }

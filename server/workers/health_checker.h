@@ -1,7 +1,8 @@
 // HealthChecker: a background thread that probes every registered worker and moves its status.
 //
 // Each pass GETs `{url}{endpoint}` (with the worker's api_key as a Bearer token when set); a 2xx
-// answer is a success. Transitions:
+// answer is a success; a failure's reason (the transport's plain message, or "HTTP 503 from
+// /health") becomes the worker's last_error until a check passes. Transitions:
 //   pending   → ready      on the first success (then, not after success_threshold)
 //   pending   → failed     after failure_threshold consecutive failures (never came up)
 //   ready     → not_ready  after failure_threshold consecutive failures
@@ -59,10 +60,11 @@ class HealthChecker {
 
  private:
   void run();
-  bool probe(const Worker& worker, const WorkerSpec& spec) const;
+  // Empty when the worker passed; else why not, in plain words ("connection refused").
+  std::string probe(const Worker& worker, const WorkerSpec& spec) const;
   void discover_models(Worker& worker, const WorkerSpec& spec) const;
   void on_success(Worker& worker, const WorkerSpec& spec);
-  void on_failure(Worker& worker);
+  void on_failure(Worker& worker, std::string reason);
 
   WorkerRegistry& registry_;
   const http::HttpClient& client_;

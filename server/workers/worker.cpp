@@ -127,19 +127,33 @@ bool Worker::routable() const {
 }
 
 int Worker::note_health_success() {
+  {
+    std::lock_guard lock(spec_mutex_);
+    last_error_.clear();
+  }
   health_failures_.store(0);
   return health_successes_.fetch_add(1) + 1;
 }
 
-int Worker::note_health_failure() {
+int Worker::note_health_failure(std::string reason) {
+  {
+    std::lock_guard lock(spec_mutex_);
+    last_error_ = reason.empty() ? "health check failed" : std::move(reason);
+  }
   health_successes_.store(0);
   return health_failures_.fetch_add(1) + 1;
+}
+
+std::string Worker::last_error() const {
+  std::lock_guard lock(spec_mutex_);
+  return last_error_;
 }
 
 nlohmann::json Worker::to_json() const {
   WorkerSpec current = spec();
   std::vector<std::string> ids = model_ids();
   std::string model_id = current.model_id.empty() && !ids.empty() ? ids.front() : current.model_id;
+  std::string error = last_error();
   return {
       {"id", id_},
       {"url", url_},
@@ -156,6 +170,7 @@ nlohmann::json Worker::to_json() const {
       {"health",
        {{"consecutive_successes", health_successes_.load()},
         {"consecutive_failures", health_failures_.load()}}},
+      {"last_error", error.empty() ? nlohmann::json(nullptr) : nlohmann::json(error)},
   };
 }
 

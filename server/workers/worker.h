@@ -91,11 +91,15 @@ class Worker {
   void add_load(int64_t delta) { load_.fetch_add(delta); }
 
   // Health-check streaks, maintained by the HealthChecker; each call returns the new streak.
+  // A failure records why, in plain words with no secrets ("connection refused", "HTTP 503");
+  // a success clears it.
   int note_health_success();
-  int note_health_failure();
+  int note_health_failure(std::string reason = "");
+  // The last health-check failure's reason; empty once a check passes (or before any failed).
+  std::string last_error() const;
 
   // id, url, model_id, models, worker_type, priority, cost, labels, is_healthy, status, load,
-  // circuit_state, health. Never the api_key.
+  // circuit_state, health, last_error (null when the last check passed). Never the api_key.
   nlohmann::json to_json() const;
 
  private:
@@ -104,6 +108,7 @@ class Worker {
   mutable std::mutex spec_mutex_;
   WorkerSpec spec_;
   std::vector<std::string> discovered_models_;
+  std::string last_error_;  // guarded by spec_mutex_
   std::atomic<WorkerStatus> status_{WorkerStatus::kPending};
   std::atomic<int64_t> load_{0};
   std::atomic<int> health_successes_{0};

@@ -114,7 +114,7 @@ TEST_CASE("completion bash: the script registers and completes subcommands",
         std::vector<std::string>{"decode", "verify"});
   CHECK(lines_of(bash_complete("smgctl version --output ''", 3).out) ==
         std::vector<std::string>{"table", "json", "yaml"});
-  auto flags = lines_of(bash_complete("smgctl keys generate --r", 3).out);
+  auto flags = lines_of(bash_complete("smgctl keys generate --ro", 3).out);
   CHECK(flags == std::vector<std::string>{"--role"});
 }
 

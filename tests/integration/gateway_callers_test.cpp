@@ -150,21 +150,23 @@ TEST_CASE("config validate: each kind of config error is one line and exit 2", "
                         "server:\n  port: 0\n  data_dir: " + dir.file("file") + "\n");
   auto bad = smg::test::run_smgctl({"config", "validate", dir.file("bad.yaml")});
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err.find("--data-dir " + dir.file("file") + " is not a directory") != std::string::npos);
+  CHECK(bad.err.find("server.data_dir " + dir.file("file") + " is not a directory") !=
+        std::string::npos);
   // A data directory that could never be created (below a regular file), an audit file that is
   // a directory.
   smg::test::write_file(dir.file("below.yaml"),
                         "server:\n  port: 0\n  data_dir: " + dir.file("file/data") + "\n");
   auto below = smg::test::run_smgctl({"config", "validate", dir.file("below.yaml")});
   CHECK(below.exit_code == 2);
-  CHECK(below.err.find("cannot create --data-dir " + dir.file("file/data")) != std::string::npos);
+  CHECK(below.err.find("cannot create server.data_dir " + dir.file("file/data")) !=
+        std::string::npos);
   smg::test::write_file(dir.file("audit-dir.yaml"),
                         "server:\n  port: 0\n  data_dir: " + data_dir +
                             "\n  control_plane:\n    api_keys_env: SMG_TEST_VALIDATE_KEYS\n"
                             "    audit_log_file: " + dir.file("logs") + "\n");
   auto audit_dir = smg::test::run_smgctl({"config", "validate", dir.file("audit-dir.yaml")});
   CHECK(audit_dir.exit_code == 2);
-  CHECK(audit_dir.err.find("--audit-log-file " + dir.file("logs") + " is a directory") !=
-        std::string::npos);
+  CHECK(audit_dir.err.find("server.control_plane.audit_log_file " + dir.file("logs") +
+                           " is a directory") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(data_dir));
 }

@@ -48,6 +48,10 @@ void TmuxSession::keys(const std::vector<std::string>& names) {
 
 std::string TmuxSession::screen() const { return tmux({"capture-pane", "-p", "-t", "test"}).out; }
 
+std::string TmuxSession::screen_with_colors() const {
+  return tmux({"capture-pane", "-p", "-e", "-t", "test"}).out;
+}
+
 bool TmuxSession::wait_for(const std::function<bool(const std::string&)>& done,
                            std::chrono::milliseconds deadline) const {
   return eventually([&] { return done(screen()); }, deadline, std::chrono::milliseconds(50));

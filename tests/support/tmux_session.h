@@ -31,6 +31,7 @@ class TmuxSession {
   void type(const std::string& text);                 // literal text
   void keys(const std::vector<std::string>& names);   // tmux key names: Enter, Tab, C-c, C-d, Up
   std::string screen() const;                         // the visible pane, one line per row
+  std::string screen_with_colors() const;             // the same with SGR escapes (colours)
   bool wait_for(const std::function<bool(const std::string& screen)>& done,
                 std::chrono::milliseconds deadline = std::chrono::seconds(10)) const;
   bool wait_for_text(const std::string& text,

@@ -184,3 +184,20 @@ TEST_CASE("workers: health probes in parallel so a hung worker delays no one",
   pass.join();
   CHECK(slow->status() == WorkerStatus::kReady);
 }
+
+TEST_CASE("workers: last_error says why the last health check failed and clears on success",
+          "[workers][health]") {
+  Fixture f;
+  auto worker = f.add("http://w1", {"m1"}, "sk-secret-w1");
+  CHECK(worker->to_json()["last_error"].is_null());
+  f.http.fail("http://w1/health", "http_timeout");
+  f.passes(1);
+  CHECK(worker->last_error() == "no answer within 5s");
+  f.http.respond("http://w1/health", 503);
+  f.passes(1);
+  CHECK(worker->to_json()["last_error"] == "HTTP 503 from /health");
+  CHECK(worker->to_json().dump().find("sk-secret-w1") == std::string::npos);
+  f.http.respond("http://w1/health", 200);
+  f.passes(1);
+  CHECK(worker->to_json()["last_error"].is_null());
+}

@@ -1,6 +1,8 @@
 #include "cli/remote/gateway_client.h"
 
 #include <catch2/catch.hpp>
+#include <sstream>
+#include <thread>
 
 #include "cli/exit_codes.h"
 #include "tests/support/fake_http_client.h"
@@ -69,4 +71,81 @@ TEST_CASE("gateway client: a non-JSON error body gives a generic message", "[rem
   auto result = GatewayClient(target(), fake).call("GET", "/workers");
   CHECK(result.status().message().find("not authenticated") == 0);
   CHECK(smg::cli::exit_code_for(result.status()) == 3);
+}
+
+namespace {
+
+// Records the last request and answers after `delay`.
+class RecordingClient final : public smg::http::HttpClient {
+ public:
+  explicit RecordingClient(std::chrono::milliseconds delay = {}) : delay_(delay) {}
+  smg::Result<smg::http::Response> send(const smg::http::Request& request) const override {
+    last = request;
+    std::this_thread::sleep_for(delay_);
+    if (request.on_body_chunk) request.on_body_chunk("data: {}\n\n");
+    return smg::http::Response{200, {}, "{}"};
+  }
+  mutable smg::http::Request last;
+
+ private:
+  std::chrono::milliseconds delay_;
+};
+
+}  // namespace
+
+TEST_CASE("gateway client: transport failures in plain words with what to try", "[remote]") {
+  using smg::cli::transport_message;
+  const std::string url = "http://127.0.0.1:9";
+  const auto timeout = std::chrono::seconds(30);
+  auto say = [&](const std::string& reason, const std::string& message) {
+    return transport_message(smg::unavailable(reason, message), url, timeout);
+  };
+  CHECK(say("http_connect_failed", "connection refused") ==
+        "nothing is listening at http://127.0.0.1:9 (is smgctl serve running? check --server)");
+  CHECK(say("http_connect_failed", "no route to the host") ==
+        "cannot connect to http://127.0.0.1:9: no route to the host");
+  CHECK(say("http_dns_failed", "the host name does not resolve") ==
+        "cannot find the host of http://127.0.0.1:9: the name does not resolve (check --server)");
+  CHECK(say("http_tls_untrusted", "the server's TLS certificate is not trusted") ==
+        "the TLS certificate of http://127.0.0.1:9 is not trusted (pass --cacert FILE with its "
+        "CA, or --insecure for a test gateway)");
+  CHECK(say("http_tls_failed", "the TLS handshake failed").find("try http://") !=
+        std::string::npos);
+  CHECK(say("http_bad_answer", "the answer was not HTTP").find("try https://") !=
+        std::string::npos);
+  CHECK(say("http_partial", "x") ==
+        "the gateway at http://127.0.0.1:9 closed the connection "
+        "before the answer was complete");
+  CHECK(say("http_timeout", "no answer in time") ==
+        "no answer from http://127.0.0.1:9 within 30s (--request-timeout; raise it for a slow "
+        "gateway, e.g. --request-timeout 2m)");
+}
+
+TEST_CASE("gateway client: --request-timeout bounds a call and the start of a stream", "[remote]") {
+  auto fake = std::make_shared<RecordingClient>();
+  RemoteTarget slow = target();
+  slow.request_timeout = std::chrono::seconds(90);
+  GatewayClient client(slow, fake);
+  REQUIRE(client.call("GET", "/workers").ok());
+  CHECK(fake->last.timeout == std::chrono::seconds(90));
+  REQUIRE(client
+              .stream(
+                  "/admin/audit?follow=1", {}, [](std::string_view) { return true; },
+                  std::chrono::seconds(45))
+              .ok());
+  CHECK(fake->last.timeout == std::chrono::milliseconds(0));  // a stream may run for days
+  CHECK(fake->last.head_timeout == std::chrono::seconds(90));
+  CHECK(fake->last.stall_timeout == std::chrono::seconds(45));
+  CHECK(RemoteTarget{}.request_timeout == std::chrono::seconds(30));
+}
+
+TEST_CASE("gateway client: a slow answer says waiting for the server once", "[remote]") {
+  std::ostringstream notices;
+  RemoteTarget watched = target();
+  watched.wait_notice = &notices;
+  REQUIRE(GatewayClient(watched, std::make_shared<RecordingClient>()).call("GET", "/x").ok());
+  CHECK(notices.str().empty());  // a quick answer: nothing
+  auto slow = std::make_shared<RecordingClient>(std::chrono::milliseconds(2300));
+  REQUIRE(GatewayClient(watched, slow).call("GET", "/x").ok());
+  CHECK(notices.str() == "waiting for http://gw.test…\n");
 }

@@ -32,7 +32,7 @@ TEST_CASE("wait ready: a worker that never gets ready is polled with back-off, t
       smg::cli::wait_until_ready(client, "w-1", std::chrono::milliseconds(1500), context);
   REQUIRE_FALSE(result.ok());
   CHECK(result.status().reason() == "worker_not_ready");
-  CHECK(result.status().message().find("status pending") != std::string::npos);
+  CHECK(result.status().message() == "worker w-1 is still pending after 1s");
   // 200, 400, 800 ms, then what is left of 1.5 s: five polls at most (a fixed 200 ms made eight).
   CHECK(fake->sent >= 4);
   CHECK(fake->sent <= 5);
@@ -51,4 +51,20 @@ TEST_CASE("wait ready: a ready worker is returned at the first poll", "[remote]"
   REQUIRE(result.ok());
   CHECK((*result)["status"] == "ready");
   CHECK(fake->count(url) == 1);
+}
+
+TEST_CASE("wait ready: on timeout the worker's last health-check failure says why", "[remote]") {
+  auto fake = std::make_shared<smg::test::FakeHttpClient>();
+  fake->set(
+      "http://gw.test/workers/w-1", 200,
+      R"({"id":"w-1","status":"pending","last_error":"connection refused\n\u001b[2Jforged"})");
+  smg::cli::RemoteTarget target;
+  target.server = "http://gw.test";
+  smg::cli::GatewayClient client(target, fake);
+  smg::cli::CliContext context;
+  auto result = smg::cli::wait_until_ready(client, "w-1", std::chrono::milliseconds(300), context);
+  REQUIRE_FALSE(result.ok());
+  // One line: the gateway's text cannot move the cursor or add lines on the user's terminal.
+  CHECK(result.status().message() ==
+        "worker w-1 is still pending after 0s: last health check: connection refused  [2Jforged");
 }

@@ -71,7 +71,7 @@ TEST_CASE("serve config: an unknown key names its line, a near key and the valid
   smg::Status status = load("server:\n  port: 8080\n  workerz:\n    policy: random\n", config);
   REQUIRE_FALSE(status.ok());
   INFO(status.message());
-  CHECK(status.message().find("server.workerz: unknown key (line 3); did you mean "
+  CHECK(status.message().find("server.workerz (line 3): unknown key; did you mean "
                               "\"server.workers\"?") != std::string::npos);
   CHECK(status.message().find("Valid keys here: host, ") != std::string::npos);
   CHECK(status.message().find("workers") != std::string::npos);

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "server/gateway/serve_config_keys.h"
 #include "tests/unit/wasm/wasm_test_modules.h"
 
 using namespace smg::server::wasm;
@@ -13,7 +14,7 @@ namespace {
 smg::Status read(const std::string& yaml, WasmConfig& config) {
   auto root = YamlReader::load_string(yaml);
   REQUIRE(root.ok());
-  YamlReader reader(*root);
+  YamlReader reader(*root, &smg::server::serve_config_keys());
   read_wasm_config(reader, reader.child(reader.root(), "server"), config);
   return reader.first_error();
 }
