@@ -5,6 +5,8 @@
 #include "server/gateway/audit_routes.h"
 #include "server/gateway/request_id.h"
 #include "server/proxy/forwarding_headers.h"
+#include "server/ratelimit/token_estimate.h"
+#include "server/ratelimit/usage_settlement.h"
 
 namespace smg::server {
 namespace {
@@ -378,16 +380,32 @@ Response Gateway::data_plane_route(Request& request, const RouteMatch& match,
   // Tokenizers answer here, from the gateway's own registry; never forwarded to a worker.
   if (match.name == "tokenize") return parts_.tokenizers->tokenize(request);
   if (match.name == "detokenize") return parts_.tokenizers->detokenize(request);
+  // Tenant limits first: a tenant over its limit takes no admission slot or queue place.
+  std::shared_ptr<ratelimit::Reservation> reservation;
+  if (parts_.tenant_limiter != nullptr) {
+    auto estimate = ratelimit::estimate_request(request.body, parts_.tokenizer_registry);
+    auto admitted = parts_.tenant_limiter->admit(
+        {&auth.principal, request.remote_addr, estimate.model, estimate.tokens});
+    if (!admitted.reservation) return std::move(admitted.rejection);
+    reservation = std::move(admitted.reservation);
+  }
   auto permit = parts_.admission->acquire();
   if (!permit.ok()) {
+    if (reservation) reservation->settle(0);  // nothing ran: the tokens go back
     bool full = permit.status().reason() == "admission_queue_full";
+    // SMG's SHED_RETRY_AFTER_SECS: 2 for a full queue and for a queue timeout alike.
     return with_retry_after(error_response(full ? 429 : 503, permit.status().reason(),
                                            permit.status().message(), permit.status().reason()),
-                            full ? 1 : 5);
+                            2);
   }
   bool authenticated = auth.principal.auth_method != AuthMethod::kNone;
   // The proxy fills `info` as the exchange goes (shared with the recorder's continuation).
-  return parts_.proxy->forward(request, authenticated, std::move(*permit), std::move(info));
+  Response forwarded =
+      parts_.proxy->forward(request, authenticated, std::move(*permit), std::move(info));
+  if (!reservation) return forwarded;
+  return then(std::move(forwarded), [reservation](Response done) {
+    return ratelimit::settle_when_done(std::move(done), reservation);
+  });
 }
 
 }  // namespace smg::server

@@ -91,6 +91,13 @@ Status validate_serve_config(const ServeConfig& config) {
   if (config.jwt_leeway_secs < 0 || config.jwt_leeway_secs > 3600) {
     return config_error("--jwt-leeway-secs: must be between 0 and 3600");
   }
+  if (!(config.rate_limit_tokens_per_second >= 0) ||
+      config.rate_limit_tokens_per_second > 1e9) {
+    return config_error("--rate-limit-tokens-per-second must be from 0 to 1000000000");
+  }
+  if (config.tenant_rate_limit_enabled && config.tenant_rate_limit_config.empty()) {
+    return config_error("--tenant-rate-limit-enabled needs --tenant-rate-limit-config FILE");
+  }
   if (config.request_timeout_secs <= 0 || config.queue_timeout_secs <= 0) {
     return config_error("--request-timeout-secs and --queue-timeout-secs must be positive");
   }
@@ -269,6 +276,21 @@ Status GatewayRuntime::build_request_log(const ServeConfig& config) {
   return Status::ok_status();
 }
 
+// --tenant-rate-limit-config read once here: a bad file stops the start with FILE:LINE.
+Status GatewayRuntime::build_rate_limits(const ServeConfig& config) {
+  if (!config.tenant_rate_limit_enabled) return Status::ok_status();
+  auto limits = ratelimit::load_tenant_limit_config(config.tenant_rate_limit_config);
+  if (!limits.ok()) return limits.status();
+  limiter_store_ = std::make_unique<ratelimit::LocalLimiterStore>(SystemClock::instance());
+  tenant_limiter_ = std::make_unique<ratelimit::TenantLimiter>(
+      std::make_shared<const ratelimit::TenantLimitConfig>(std::move(*limits)), *limiter_store_,
+      metrics_);
+  log::info("smg::ratelimit", "tenant rate limits on",
+            {{"tenants", std::to_string(tenant_limiter_->tenant_count())},
+             {"store", limiter_store_->name()}});
+  return Status::ok_status();
+}
+
 Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig& config) {
   if (Status valid = validate_serve_config(config); !valid.ok()) return valid;
   std::unique_ptr<GatewayRuntime> runtime(new GatewayRuntime());
@@ -279,12 +301,13 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   for (auto step : {&GatewayRuntime::build_auth, &GatewayRuntime::build_policy,
                     &GatewayRuntime::build_workers, &GatewayRuntime::build_audit,
                     &GatewayRuntime::build_admin, &GatewayRuntime::build_request_log,
-                    &GatewayRuntime::build_tokenizers, &GatewayRuntime::build_wasm}) {
+                    &GatewayRuntime::build_tokenizers, &GatewayRuntime::build_wasm,
+                    &GatewayRuntime::build_rate_limits}) {
     if (Status built = ((*runtime).*step)(config); !built.ok()) return built;
   }
   runtime->admission_ = std::make_unique<admission::AdmissionController>(admission::AdmissionOptions{
       config.max_concurrent_requests, config.queue_size,
-      std::chrono::seconds(config.queue_timeout_secs)});
+      std::chrono::seconds(config.queue_timeout_secs), config.rate_limit_tokens_per_second});
   GatewayParts parts{runtime->auth_.get(),
                      runtime->audit_.get(),
                      &runtime->metrics_,
@@ -301,6 +324,8 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
                      &runtime->parse_routes_,
                      runtime->wasm_routes_.get(),
                      runtime->wasm_middleware_.get()};
+  parts.tenant_limiter = runtime->tenant_limiter_.get();
+  parts.tokenizer_registry = runtime->tokenizers_.get();
   parts.data_plane_body_limit = config.max_payload_size;
   parts.wasm_body_limit = wasm::max_upload_bytes(config.wasm.limits);
   runtime->gateway_ = std::make_unique<Gateway>(parts);

@@ -29,6 +29,8 @@
 #include "server/proxy/data_plane_proxy.h"
 #include "server/http/io_runtime.h"
 #include "server/proxy/upstream_client.h"
+#include "server/ratelimit/limiter_store.h"
+#include "server/ratelimit/tenant_limiter.h"
 #include "server/routes/workers_routes.h"
 #include "server/routing/router.h"
 #include "server/tokenizers/tokenizer_registry.h"
@@ -68,6 +70,7 @@ class GatewayRuntime {
   Status build_request_log(const ServeConfig& config);
   Status build_tokenizers(const ServeConfig& config);
   Status build_wasm(const ServeConfig& config);
+  Status build_rate_limits(const ServeConfig& config);
 
   ServeConfig config_;
   metrics::Registry metrics_;
@@ -84,6 +87,8 @@ class GatewayRuntime {
   std::unique_ptr<proxy::UpstreamClient> upstream_;
   std::unique_ptr<proxy::DataPlaneProxy> proxy_;
   std::unique_ptr<admission::AdmissionController> admission_;
+  std::unique_ptr<ratelimit::LimiterStore> limiter_store_;      // null: tenant limits off
+  std::unique_ptr<ratelimit::TenantLimiter> tenant_limiter_;    // null: tenant limits off
   std::unique_ptr<WorkersRoutes> workers_routes_;
   std::unique_ptr<discovery::DiscoveryService> discovery_;  // null: --service-discovery off
   std::unique_ptr<tokenizers::TokenizerRegistry> tokenizers_;

@@ -102,6 +102,13 @@ struct ServeConfig {
   std::size_t max_concurrent_requests = 0;  // 0: off
   std::size_t queue_size = 100;
   int queue_timeout_secs = 60;
+  // --rate-limit-tokens-per-second / server.admission.rate_limit_tokens_per_second: refill of the
+  // max_concurrent_requests token bucket (SMG); 0: none, the bucket is a concurrency cap only.
+  double rate_limit_tokens_per_second = 0;
+  // --tenant-rate-limit-enabled / --tenant-rate-limit-config FILE (server.tenant_rate_limit:
+  // {enabled, config}): per-tenant requests and tokens per minute on the data plane (SMG's YAML).
+  bool tenant_rate_limit_enabled = false;
+  std::string tenant_rate_limit_config;
   int request_timeout_secs = 1800;
   std::size_t max_payload_size = 512u << 20;
 

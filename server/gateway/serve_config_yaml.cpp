@@ -223,7 +223,8 @@ void read_tuning(YamlReader& r, const Node& server, ServeConfig& c) {
   c.tls_cert_path = r.get_string(tls, "cert_path", c.tls_cert_path);
   c.tls_key_path = r.get_string(tls, "key_path", c.tls_key_path);
   Node admission = r.child(server, "admission");
-  r.check_keys(admission, {"max_concurrent_requests", "queue_size", "queue_timeout_secs"});
+  r.check_keys(admission, {"max_concurrent_requests", "queue_size", "queue_timeout_secs",
+                           "rate_limit_tokens_per_second"});
   c.max_concurrent_requests = static_cast<std::size_t>(
       r.get_int(admission, "max_concurrent_requests",
                 static_cast<int64_t>(c.max_concurrent_requests), 0, 1000000));
@@ -231,6 +232,12 @@ void read_tuning(YamlReader& r, const Node& server, ServeConfig& c) {
       r.get_int(admission, "queue_size", static_cast<int64_t>(c.queue_size), 0, 1000000));
   c.queue_timeout_secs =
       static_cast<int>(r.get_int(admission, "queue_timeout_secs", c.queue_timeout_secs, 1, 86400));
+  c.rate_limit_tokens_per_second =
+      r.get_double(admission, "rate_limit_tokens_per_second", c.rate_limit_tokens_per_second);
+  Node tenant_limits = r.child(server, "tenant_rate_limit");
+  r.check_keys(tenant_limits, {"enabled", "config"});
+  c.tenant_rate_limit_enabled = r.get_bool(tenant_limits, "enabled", c.tenant_rate_limit_enabled);
+  c.tenant_rate_limit_config = r.get_string(tenant_limits, "config", c.tenant_rate_limit_config);
   Node logging = r.child(server, "logging");
   r.check_keys(logging, {"level", "json"});
   c.log_level = r.get_string(logging, "level", c.log_level);
@@ -285,6 +292,7 @@ void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
                         "content_capture",
                         "tls",
                         "admission",
+                        "tenant_rate_limit",
                         "logging",
                         "metrics",
                         "discovery",
