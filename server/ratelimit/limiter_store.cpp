@@ -52,6 +52,7 @@ Decision LocalLimiterStore::reserve(const std::vector<ScopeRequest>& scopes, dou
   if (buckets_.size() + scopes.size() > max_scopes_) forget_full_buckets(now);
   Decision decision;
   decision.allowed = true;
+  decision.store = this;
   std::vector<BucketState*> states;
   states.reserve(scopes.size());
   for (const ScopeRequest& scope : scopes) {

@@ -28,8 +28,13 @@ struct ScopeRequest {
   ScopeLimits limits;
 };
 
+class LimiterStore;
+
 struct Decision {
   bool allowed = false;
+  // The store that decided, to settle with: a Redis store's per-replica fallback decides during
+  // an outage, and its reservations settle there.
+  LimiterStore* store = nullptr;
   // One per scope, in the order asked: what was left before this request's debit.
   std::vector<ScopeCheck> scopes;
 };

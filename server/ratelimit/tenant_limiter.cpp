@@ -80,7 +80,8 @@ TenantAdmission TenantLimiter::admit(const TenantRequest& request) {
   counter(policy, decision.allowed).inc();
   TenantAdmission out;
   if (decision.allowed) {
-    out.reservation = std::make_shared<Reservation>(store_, std::move(scopes), tokens);
+    LimiterStore& settle_with = decision.store != nullptr ? *decision.store : store_;
+    out.reservation = std::make_shared<Reservation>(settle_with, std::move(scopes), tokens);
   } else {
     out.rejection = rejection_response(decision, scopes, names, tokens);
   }
