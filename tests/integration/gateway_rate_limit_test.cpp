@@ -69,6 +69,7 @@ TEST_CASE("rate limit: a tenant past its requests per minute gets 429 with the I
     REQUIRE(ok);
     CHECK(ok->status == 200);
   }
+  auto forwarded = fx.worker(0).stats()["requests"];
   auto refused = chat(kRedKey);
   REQUIRE(refused);
   CHECK(refused->status == 429);
@@ -81,7 +82,7 @@ TEST_CASE("rate limit: a tenant past its requests per minute gets 429 with the I
   CHECK(refused->get_header_value("RateLimit-Policy") ==
         "\"rpm\";q=2;w=60, \"tpm\";q=1000;w=60");
   CHECK(refused->get_header_value("RateLimit").rfind("\"rpm\";r=0;t=", 0) == 0);
-  CHECK(fx.worker(0).stats()["requests"] == 2);  // the refused one never reached the worker
+  CHECK(fx.worker(0).stats()["requests"] == forwarded);  // the refused one never reached it
 
   // Another API key is another tenant, under the default policy (3 a minute).
   for (int i = 0; i < 3; ++i) {
@@ -164,7 +165,7 @@ TEST_CASE("rate limit: --rate-limit-tokens-per-second refills the admission buck
       {kModel}));
   REQUIRE(fx.wait_until_healthy(1));
   auto slow = std::async(std::launch::async, [&] {
-    return fx.gateway().client().Post("/v1/chat/completions", {{"x-dev-delay-ms", "4000"}},
+    return fx.gateway().client().Post("/v1/chat/completions", {{"x-dev-delay-ms", "2500"}},
                                       chat_body(kModel, "slow"), "application/json");
   });
   REQUIRE(smg::test::poll_until([&] { return fx.worker(0).stats()["in_flight"] == 1; },
@@ -181,7 +182,7 @@ TEST_CASE("rate limit: --rate-limit-tokens-per-second refills the admission buck
         }
         return res && res->status == 200 && fx.worker(0).stats()["in_flight"] == 1;
       },
-      std::chrono::seconds(3));
+      std::chrono::milliseconds(2000));
   CHECK(admitted_while_slow_runs);
   auto slow_result = slow.get();
   REQUIRE(slow_result);
