@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "common/audit/audit_log.h"
+#include "common/audit/redis_audit_stream.h"
 #include "common/policy/enforcer.h"
 #include "server/admin/admin_auth_routes.h"
 #include "server/admission/admission_controller.h"
@@ -51,6 +52,9 @@ struct GatewayParts {
   const ParseRoutes* parse = nullptr;
   wasm::WasmRoutes* wasm_routes = nullptr;
   wasm::WasmMiddleware* wasm_middleware = nullptr;  // null: WASM disabled
+  // The cluster-wide audit stream (server.state.backend: redis); null: /admin/audit reads this
+  // replica's ring.
+  audit::RedisAuditStream* audit_stream = nullptr;
   // Bodies larger than these are refused 413 on the head, before a byte is read: the data plane
   // keeps --max-payload-size; the control plane and the other routes get a small limit, except
   // POST /wasm, which carries a module.
