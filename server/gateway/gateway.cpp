@@ -279,6 +279,9 @@ Response Gateway::control_plane_handler(const Request& request, const RouteMatch
     if (parts_.audit == nullptr) {
       return error_response(404, "not_found_error", "Audit logging is disabled", "audit_disabled");
     }
+    if (parts_.audit_stream != nullptr) {
+      return handle_cluster_audit_request(request, *parts_.audit_stream, *parts_.audit);
+    }
     return handle_audit_request(request, *parts_.audit);
   }
   return not_implemented(match);

@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "common/audit/audit_log.h"
+#include "common/audit/redis_audit_stream.h"
 #include "common/policy/enforcer.h"
 #include "server/admin/admin_auth_routes.h"
 #include "server/admission/admission_controller.h"
@@ -56,6 +57,9 @@ struct GatewayParts {
   ratelimit::TenantLimiter* tenant_limiter = nullptr;  // null: tenant rate limits off
   // The tenant limits count a prompt with the tokenizer registered under its model's name.
   const tokenizers::TokenizerRegistry* tokenizer_registry = nullptr;
+  // The cluster-wide audit stream (server.state.backend: redis); null: /admin/audit reads this
+  // replica's ring.
+  audit::RedisAuditStream* audit_stream = nullptr;
   // Bodies larger than these are refused 413 on the head, before a byte is read: the data plane
   // keeps --max-payload-size; the control plane and the other routes get a small limit, except
   // POST /wasm, which carries a module.

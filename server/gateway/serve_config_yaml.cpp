@@ -6,6 +6,7 @@
 #include "common/config/duration.h"
 #include "common/config/yaml_reader.h"
 #include "common/crypto/crypto.h"
+#include "common/redis/redis_url.h"
 
 namespace smg::server {
 namespace {
@@ -275,6 +276,39 @@ void read_request_log(YamlReader& r, const Node& server, ServeConfig& c) {
   }
 }
 
+// server.state: {backend: local|redis, redis_url_env, timeout_ms, key_prefix,
+// audit_stream_max_len}. The URL is read (and checked) here so an error names the line.
+void read_state(YamlReader& r, const Node& server, ServeConfig& c) {
+  Node node = r.child(server, "state");
+  r.check_keys(node,
+               {"backend", "redis_url_env", "timeout_ms", "key_prefix", "audit_stream_max_len"});
+  if (!node.present()) return;
+  StateConfig& state = c.state;
+  state.backend = r.get_string(node, "backend", state.backend);
+  if (state.backend != "local" && state.backend != "redis") {
+    r.error(YamlReader::join(node.path, "backend"), "must be local or redis");
+  }
+  state.timeout_ms = r.get_int(node, "timeout_ms", state.timeout_ms, 10, 60000);
+  state.key_prefix = r.get_string(node, "key_prefix", state.key_prefix);
+  state.audit_stream_max_len = static_cast<std::size_t>(r.get_int(
+      node, "audit_stream_max_len", static_cast<int64_t>(state.audit_stream_max_len), 100,
+      100000000));
+  state.redis_url_env = r.get_string(node, "redis_url_env");
+  if (state.backend != "redis") {
+    if (!state.redis_url_env.empty()) {
+      r.error(YamlReader::join(node.path, "redis_url_env"), "needs backend: redis");
+    }
+    return;
+  }
+  auto url = r.get_env_value(node, "redis_url_env", true);
+  if (!url) return;
+  if (auto parsed = redis::parse_redis_url(*url); !parsed.ok()) {
+    r.error(YamlReader::join(node.path, "redis_url_env"), parsed.status().message());
+    return;
+  }
+  state.redis_url = *url;
+}
+
 void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
   r.check_keys(server, {"host",
                         "port",
@@ -297,7 +331,8 @@ void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
                         "metrics",
                         "discovery",
                         "tokenizers",
-                        "wasm"});
+                        "wasm",
+                        "state"});
   c.host = r.get_string(server, "host", c.host);
   c.port = static_cast<int>(r.get_int(server, "port", c.port, 0, kMaxPort));
   c.data_dir = r.get_string(server, "data_dir", c.data_dir);
@@ -320,6 +355,7 @@ void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
   r.check_keys(reports, {"enabled"});
   c.admin_reports_enabled = r.get_bool(reports, "enabled", c.admin_reports_enabled);
   read_request_log(r, server, c);
+  read_state(r, server, c);
 }
 
 }  // namespace

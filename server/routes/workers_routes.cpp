@@ -37,13 +37,16 @@ Response worker_error_response(const Status& status) {
       return error_response(404, "not_found_error", status.message(), status.reason());
     case Code::kAlreadyExists:
       return error_response(409, "conflict_error", status.message(), status.reason());
+    case Code::kUnavailable:
+      return error_response(503, "service_unavailable", status.message(), status.reason());
     default:
       return error_response(500, "internal_error", status.message(), status.reason());
   }
 }
 
-WorkersRoutes::WorkersRoutes(workers::WorkerRegistry& registry, AddedHook on_added)
-    : registry_(registry), on_added_(std::move(on_added)) {}
+WorkersRoutes::WorkersRoutes(workers::WorkerRegistry& registry, AddedHook on_added,
+                             workers::SharedWorkers* shared)
+    : registry_(registry), on_added_(std::move(on_added)), shared_(shared) {}
 
 bool WorkersRoutes::owns(std::string_view path) {
   return path == "/workers" || path == "/get_loads" ||
@@ -86,9 +89,16 @@ Response WorkersRoutes::create(const Request& request) const {
   if (!spec.ok()) {
     return worker_error_response(spec.status());
   }
+  workers::WorkerSpec as_given = *spec;  // shared without this replica's default api key
   auto worker = registry_.add(std::move(*spec));
   if (!worker.ok()) {
     return worker_error_response(worker.status());
+  }
+  if (shared_ != nullptr) {
+    if (Status stored = shared_->put((*worker)->id(), as_given); !stored.ok()) {
+      (void)registry_.remove((*worker)->id());
+      return worker_error_response(stored);
+    }
   }
   if (on_added_) {
     on_added_(*worker);
@@ -126,21 +136,34 @@ Response WorkersRoutes::get(const std::string& worker_id) const {
 Response WorkersRoutes::update(const Request& request, const std::string& worker_id,
                                UpdateMode mode) const {
   // An unknown id is 404 whatever the body says.
-  if (!registry_.get(worker_id)) {
+  auto current = registry_.get(worker_id);
+  if (!current) {
     return worker_error_response(workers::worker_not_found(worker_id));
   }
   auto body = parse_body(request);
   if (!body.ok()) {
     return worker_error_response(body.status());
   }
+  workers::WorkerSpec before = current->spec();
   auto worker = registry_.update(worker_id, *body, mode);
   if (!worker.ok()) {
     return worker_error_response(worker.status());
+  }
+  if (shared_ != nullptr && shared_->is_shared(worker_id)) {
+    if (Status stored = shared_->put(worker_id, (*worker)->spec()); !stored.ok()) {
+      (*worker)->set_spec(std::move(before));
+      return worker_error_response(stored);
+    }
   }
   return json_response(200, (*worker)->to_json());
 }
 
 Response WorkersRoutes::remove(const std::string& worker_id) const {
+  if (shared_ != nullptr && shared_->is_shared(worker_id)) {
+    if (Status erased = shared_->erase(worker_id); !erased.ok()) {
+      return worker_error_response(erased);
+    }
+  }
   auto worker = registry_.remove(worker_id);
   if (!worker.ok()) {
     return worker_error_response(worker.status());
