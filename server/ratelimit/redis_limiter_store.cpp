@@ -164,8 +164,8 @@ Decision RedisLimiterStore::reserve(const std::vector<ScopeRequest>& scopes, dou
   decision.store = this;
   decision.allowed = number_of(reply->elements[0]) == 1;
   for (std::size_t i = 0; i < scopes.size(); ++i) {
-    BucketState state{number_of(reply->elements[1 + 2 * i]),
-                      number_of(reply->elements[2 + 2 * i]), 0};
+    BucketState state{number_of(reply->elements[1 + 2 * i]), number_of(reply->elements[2 + 2 * i]),
+                      0};
     decision.scopes.push_back(check(state, scopes[i].limits, tokens, 1));
   }
   return decision;

@@ -4,8 +4,8 @@
 // reserved for it are settled later against the worker's reported usage, which may push the
 // token counter below zero (debt: a completion may use more than was reserved) but never above
 // its limit. A reservation larger than the whole token limit is admitted once the token counter
-// is full (and leaves debt) rather than never. Pure functions on a plain state, so the local store and the Redis script (the same
-// formulas in Lua) agree, and tests drive time by hand.
+// is full (and leaves debt) rather than never. Pure functions on a plain state, so the local store
+// and the Redis script (the same formulas in Lua) agree, and tests drive time by hand.
 //
 //   BucketState s = full_bucket(limits, now_us);
 //   refill(s, limits, now_us + 1'000'000);

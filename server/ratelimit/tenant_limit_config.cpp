@@ -42,11 +42,19 @@ class Reader {
         fail(key, path, "keys must be plain names");
         return;
       }
-      bool found = std::any_of(known.begin(), known.end(),
-                               [&](const char* k) { return key.Scalar() == k; });
+      bool found =
+          std::any_of(known.begin(), known.end(), [&](const char* k) { return key.Scalar() == k; });
       if (!found) {
-        // The key itself may be hostile: say how long it was, not what it said, past a bound.
-        std::string name = key.Scalar().size() <= 64 ? key.Scalar() : "(a long key)";
+        // The key itself may be hostile: echoed only when short and a plain name (no control
+        // bytes reach a terminal or a log line).
+        const std::string& text = key.Scalar();
+        bool plain = text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
+                       return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                              (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+                     });
+        std::string name = plain              ? text
+                           : text.size() > 64 ? "(a long key)"
+                                              : "(a key with odd bytes)";
         fail(key, path, "unknown key " + name);
         return;
       }
@@ -65,8 +73,9 @@ class Reader {
       return 0;
     }
     const std::string& text = value.Scalar();
-    bool digits = !text.empty() && text.size() <= 10 &&
-                  std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool digits =
+        !text.empty() && text.size() <= 10 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
     uint64_t parsed = digits ? std::stoull(text) : 0;
     if (!digits || parsed == 0 || parsed > kMaxLimit) {
       fail(value, where, "must be a whole number from 1 to 4294967295");
@@ -100,8 +109,8 @@ class Reader {
 
 bool valid_rule_id(std::string_view id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 
@@ -109,7 +118,8 @@ bool canonical_tenant_key(std::string_view key) {
   if (key == "anonymous") return true;
   for (std::string_view prefix : {"auth:", "caller:", "ip:", "header:"}) {
     if (key.size() > prefix.size() && key.substr(0, prefix.size()) == prefix) {
-      return std::none_of(key.begin(), key.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+      return std::none_of(key.begin(), key.end(),
+                          [](unsigned char c) { return c <= ' ' || c == 0x7f; });
     }
   }
   return false;
@@ -232,16 +242,17 @@ const TenantPolicy& TenantLimitConfig::policy_for(std::string_view tenant_key) c
   return found == index.end() ? default_policy : tenants[found->second];
 }
 
-Result<TenantLimitConfig> parse_tenant_limit_config(std::string_view yaml, std::string_view source) {
+Result<TenantLimitConfig> parse_tenant_limit_config(std::string_view yaml,
+                                                    std::string_view source) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
     // Where, not what: yaml-cpp's message can quote the document (an anchor's name).
-    return invalid_argument("tenant_rate_limit_config",
-                            std::string(source) + ":" + std::to_string(e.mark.line + 1) +
-                                ": YAML syntax error at column " +
-                                std::to_string(e.mark.column + 1));
+    return invalid_argument("tenant_rate_limit_config", std::string(source) + ":" +
+                                                            std::to_string(e.mark.line + 1) +
+                                                            ": YAML syntax error at column " +
+                                                            std::to_string(e.mark.column + 1));
   }
   Reader r(source);
   TenantLimitConfig config;

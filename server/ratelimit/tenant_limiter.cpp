@@ -101,10 +101,9 @@ server::Response rejection_response(const Decision& decision,
       binding = i;
     }
   }
-  server::Response response =
-      server::error_response(429, "tenant_rate_limit_exceeded",
-                             "Tenant rate limit exceeded for this request",
-                             "tenant_rate_limit_exceeded");
+  server::Response response = server::error_response(429, "tenant_rate_limit_exceeded",
+                                                     "Tenant rate limit exceeded for this request",
+                                                     "tenant_rate_limit_exceeded");
   response.set_header("Retry-After", std::to_string(retry_after));
   if (binding < scopes.size() && binding < scope_names.size()) {
     const ScopeCheck& c = decision.scopes[binding];
@@ -112,8 +111,8 @@ server::Response rejection_response(const Decision& decision,
     std::string policy, state;
     add_items(policy, state, scope_names[binding] + "rpm", limits.requests_per_minute,
               c.requests_left, 1);
-    add_items(policy, state, scope_names[binding] + "tpm", limits.tokens_per_minute,
-              c.tokens_left, tokens);
+    add_items(policy, state, scope_names[binding] + "tpm", limits.tokens_per_minute, c.tokens_left,
+              tokens);
     response.set_header("RateLimit-Policy", policy);
     response.set_header("RateLimit", state);
   }

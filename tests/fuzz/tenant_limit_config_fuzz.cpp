@@ -13,11 +13,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto config = smg::ratelimit::parse_tenant_limit_config(yaml, "fuzz.yaml");
   if (!config.ok()) {
     const std::string& message = config.status().message();
-    if (message.rfind("fuzz.yaml:", 0) != 0 || message.find('\n') != std::string::npos) std::abort();
+    if (message.rfind("fuzz.yaml:", 0) != 0 || message.find('\n') != std::string::npos)
+      std::abort();
     return 0;
   }
   auto valid = [](const smg::ratelimit::TenantPolicy& policy) {
-    if (policy.limits.tokens_per_minute == 0 || policy.limits.requests_per_minute == 0) return false;
+    if (policy.limits.tokens_per_minute == 0 || policy.limits.requests_per_minute == 0)
+      return false;
     for (const auto& rule : policy.model_rules) {
       if (rule.value.empty() || rule.limits.tokens_per_minute == 0) return false;
     }

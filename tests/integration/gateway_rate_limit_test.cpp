@@ -1,7 +1,6 @@
 // Rate limits through `smgctl serve` and the dev worker: SMG's admission bucket refill
 // (--rate-limit-tokens-per-second) and the tenant limits (--tenant-rate-limit-config).
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <future>
 #include <string>
@@ -42,8 +41,8 @@ smg::test::GatewayFixtureOptions tenant_gateway(const smg::test::TempDir& dir,
   return smg::test::fixture_options(
       1,
       {"--tenant-api-key", std::string("red:") + kRedKey, "--tenant-api-key",
-       std::string("blue:") + kBlueKey, "--tenant-rate-limit-enabled",
-       "--tenant-rate-limit-config", dir.file("tenants.yaml")},
+       std::string("blue:") + kBlueKey, "--tenant-rate-limit-enabled", "--tenant-rate-limit-config",
+       dir.file("tenants.yaml")},
       {kModel});
 }
 
@@ -79,8 +78,7 @@ TEST_CASE("rate limit: a tenant past its requests per minute gets 429 with the I
   // 2 a minute: one back every 30 s; a little of it may have passed already.
   CHECK(retry_after(refused) >= 29);
   CHECK(retry_after(refused) <= 30);
-  CHECK(refused->get_header_value("RateLimit-Policy") ==
-        "\"rpm\";q=2;w=60, \"tpm\";q=1000;w=60");
+  CHECK(refused->get_header_value("RateLimit-Policy") == "\"rpm\";q=2;w=60, \"tpm\";q=1000;w=60");
   CHECK(refused->get_header_value("RateLimit").rfind("\"rpm\";r=0;t=", 0) == 0);
   CHECK(fx.worker(0).stats()["requests"] == forwarded);  // the refused one never reached it
 
@@ -150,19 +148,19 @@ TEST_CASE("rate limit: a bad tenant config stops serve with FILE:LINE", "[gatewa
   CHECK(run.exit_code != 0);
   CHECK(run.err.find(path + ":3: default_policy.requests_per_minute: must be a whole number") !=
         std::string::npos);
-  auto missing = smg::test::run_smgctl({"serve", "--port", "0", "--tenant-rate-limit-enabled",
-                                        "--data-dir", dir.file("data")});
+  auto missing = smg::test::run_smgctl(
+      {"serve", "--port", "0", "--tenant-rate-limit-enabled", "--data-dir", dir.file("data")});
   CHECK(missing.exit_code != 0);
   CHECK(missing.err.find("--tenant-rate-limit-config") != std::string::npos);
 }
 
 TEST_CASE("rate limit: --rate-limit-tokens-per-second refills the admission bucket",
           "[gateway][ratelimit][admission]") {
-  smg::test::GatewayFixture fx(smg::test::fixture_options(
-      1,
-      {"--max-concurrent-requests", "1", "--queue-size", "0", "--rate-limit-tokens-per-second",
-       "2"},
-      {kModel}));
+  smg::test::GatewayFixture fx(
+      smg::test::fixture_options(1,
+                                 {"--max-concurrent-requests", "1", "--queue-size", "0",
+                                  "--rate-limit-tokens-per-second", "2"},
+                                 {kModel}));
   REQUIRE(fx.wait_until_healthy(1));
   auto slow = std::async(std::launch::async, [&] {
     return fx.gateway().client().Post("/v1/chat/completions", {{"x-dev-delay-ms", "2500"}},
@@ -174,8 +172,8 @@ TEST_CASE("rate limit: --rate-limit-tokens-per-second refills the admission buck
   // The token the slow request took comes back by refill (2 a second) long before it ends.
   bool admitted_while_slow_runs = smg::test::poll_until(
       [&] {
-        auto res = client.Post("/v1/chat/completions", chat_body(kModel, "fast"),
-                               "application/json");
+        auto res =
+            client.Post("/v1/chat/completions", chat_body(kModel, "fast"), "application/json");
         if (res && res->status == 429) {
           CHECK(json_body(res)["error"]["code"] == "admission_queue_full");
           CHECK(res->get_header_value("Retry-After") == "2");

@@ -1,9 +1,8 @@
 // The Redis rate-limit store against a real redis-server on loopback: three stores (three
 // replicas' worth, each with its own client and connections) share one limit exactly; Redis
 // killed → each falls back to its per-replica limit, counted; Redis back → shared again.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
 #include <vector>
 
@@ -75,7 +74,8 @@ TEST_CASE("rate limit redis: 900 requests over three replicas admit exactly 300"
   CHECK(refused.scopes[0].retry_after_secs == 1);  // 300 a minute: 5 a second
   clock.advance(1);
   int after_a_second = 0;
-  for (int i = 0; i < 20; ++i) after_a_second += replicas[i % 3]->store.reserve(kTenant, 10).allowed;
+  for (int i = 0; i < 20; ++i)
+    after_a_second += replicas[i % 3]->store.reserve(kTenant, 10).allowed;
   CHECK(after_a_second == 5);
 }
 
@@ -87,7 +87,7 @@ TEST_CASE("rate limit redis: tokens settle across replicas", "[redis][ratelimit]
   Decision first = a.store.reserve(scopes, 500);
   REQUIRE(first.allowed);
   CHECK_FALSE(b.store.reserve(scopes, 500).allowed);  // the rule's 600 has 100 left
-  a.store.settle(scopes, -450);                        // used 50 of the 500
+  a.store.settle(scopes, -450);                       // used 50 of the 500
   a.store.drain();
   CHECK(b.store.reserve(scopes, 500).allowed);
 }

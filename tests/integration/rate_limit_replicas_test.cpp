@@ -3,9 +3,8 @@
 // under a 300-a-minute tenant limit admit 300 (plus what the continuous refill, 5 a second, adds
 // while they run); Redis killed: each replica falls back to its own limit, never blocks, and
 // counts every such decision in smg_rate_limit_fallback_total.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -47,10 +46,10 @@ TEST_CASE("rate limit replicas: 900 requests over three replicas share one 300 a
   std::vector<std::unique_ptr<smg::test::GatewayProcess>> replicas;
   for (int i = 0; i < 3; ++i) {
     replicas.push_back(std::make_unique<smg::test::GatewayProcess>(
-        std::vector<std::string>{"--config", dir.file("config.yaml"), "--worker-urls",
-                                 worker.url(), "--tenant-api-key",
-                                 std::string("red:") + kRedKey, "--tenant-rate-limit-enabled",
-                                 "--tenant-rate-limit-config", dir.file("tenants.yaml")},
+        std::vector<std::string>{"--config", dir.file("config.yaml"), "--worker-urls", worker.url(),
+                                 "--tenant-api-key", std::string("red:") + kRedKey,
+                                 "--tenant-rate-limit-enabled", "--tenant-rate-limit-config",
+                                 dir.file("tenants.yaml")},
         std::map<std::string, std::string>{{"SMG_TEST_REDIS_URL", redis.url()}}));
   }
   for (auto& replica : replicas) {
@@ -81,7 +80,8 @@ TEST_CASE("rate limit replicas: 900 requests over three replicas share one 300 a
     });
   }
   for (auto& thread : threads) thread.join();
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   INFO("900 requests in " << seconds << " s");
   CHECK(failed == 0);
   CHECK(admitted + refused == 900);

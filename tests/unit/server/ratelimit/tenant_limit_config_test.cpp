@@ -72,10 +72,10 @@ TEST_CASE("tenant limit config: errors name the file, the line and the path",
   CHECK(error_of(yaml) ==
         "tenants.yaml:2: default_policy.tokens_per_minute: must be a whole number from 1 to "
         "4294967295");
-  CHECK(error_of("default_policy: [1, 2\n") .find("tenants.yaml:") == 0);
+  CHECK(error_of("default_policy: [1, 2\n").find("tenants.yaml:") == 0);
   CHECK(error_of("default_policy: [1, 2\n").find("YAML syntax error") != std::string::npos);
   CHECK(error_of("tenants: []\n") == "tenants.yaml:1: default_policy: required");
-  CHECK(error_of("") .find("must be a mapping") != std::string::npos);
+  CHECK(error_of("").find("must be a mapping") != std::string::npos);
 }
 
 TEST_CASE("tenant limit config: SMG's validation rules", "[ratelimit][config]") {
@@ -87,9 +87,10 @@ TEST_CASE("tenant limit config: SMG's validation rules", "[ratelimit][config]") 
         std::string::npos);
   CHECK(tenant("{tokens_per_minute: 1, requests_per_minute: 1}\n")
             .find("tenants[0].tenant_key: required") != std::string::npos);
-  CHECK(error_of(head + "tenants:\n"
-                        "  - {tenant_key: 'auth:a', tokens_per_minute: 1, requests_per_minute: 1}\n"
-                        "  - {tenant_key: 'auth:a', tokens_per_minute: 1, requests_per_minute: 1}\n")
+  CHECK(error_of(head +
+                 "tenants:\n"
+                 "  - {tenant_key: 'auth:a', tokens_per_minute: 1, requests_per_minute: 1}\n"
+                 "  - {tenant_key: 'auth:a', tokens_per_minute: 1, requests_per_minute: 1}\n")
             .find("tenants.yaml:4: tenants[1].tenant_key: duplicate tenant_key") !=
         std::string::npos);
   CHECK(tenant("{tenant_key: ' auth:a', tokens_per_minute: 1, requests_per_minute: 1}\n")
@@ -99,8 +100,9 @@ TEST_CASE("tenant limit config: SMG's validation rules", "[ratelimit][config]") 
   CHECK(tenant("{tenant_key: 'auth:', tokens_per_minute: 1, requests_per_minute: 1}\n")
             .find("must be auth:<id>") != std::string::npos);
   CHECK(tenant("{tenant_key: anonymous, tokens_per_minute: 1, requests_per_minute: 1}\n").empty());
-  std::string rules = "{tenant_key: 'auth:a', tokens_per_minute: 1, requests_per_minute: 1, "
-                      "model_rules: [";
+  std::string rules =
+      "{tenant_key: 'auth:a', tokens_per_minute: 1, requests_per_minute: 1, "
+      "model_rules: [";
   auto rule = [&](const std::string& r) { return tenant(rules + r + "]}\n"); };
   CHECK(rule("{rule_id: 'bad id!', matcher: {type: exact, value: m}, tokens_per_minute: 1, "
              "requests_per_minute: 1}")
@@ -154,7 +156,8 @@ TEST_CASE("tenant limit config: huge numbers are refused, the largest u32 is acc
           "[ratelimit][config][attack]") {
   CHECK(error_of("default_policy: {tokens_per_minute: 4294967295, requests_per_minute: 1}\n")
             .empty());
-  for (const char* number : {"4294967296", "99999999999999999999999999999999", "18446744073709551616"}) {
+  for (const char* number :
+       {"4294967296", "99999999999999999999999999999999", "18446744073709551616"}) {
     CAPTURE(number);
     CHECK(error_of(std::string("default_policy: {tokens_per_minute: ") + number +
                    ", requests_per_minute: 1}\n")
@@ -170,9 +173,8 @@ TEST_CASE("tenant limit config: unknown keys are refused without echoing long on
         "tenants.yaml:2: config: unknown key extra");
   for (std::size_t length : {200, 10000}) {  // past 1024 bytes yaml-cpp refuses the key itself
     std::string long_key(length, 'k');
-    std::string message =
-        error_of("default_policy: {tokens_per_minute: 1, requests_per_minute: 1, " + long_key +
-                 ": 1}\n");
+    std::string message = error_of(
+        "default_policy: {tokens_per_minute: 1, requests_per_minute: 1, " + long_key + ": 1}\n");
     CHECK_FALSE(message.empty());
     CHECK(message.find("kkkk") == std::string::npos);
     CHECK(message.size() < 200);
@@ -180,6 +182,9 @@ TEST_CASE("tenant limit config: unknown keys are refused without echoing long on
   CHECK(error_of("default_policy: {tokens_per_minute: 1, requests_per_minute: 1, " +
                  std::string(200, 'k') + ": 1}\n")
             .find("unknown key (a long key)") != std::string::npos);
+  CHECK(error_of(std::string("default_policy: {tokens_per_minute: 1, requests_per_minute: 1, "
+                             "\"k\\x1b[31m\\0\": 1}\n"))
+            .find("unknown key (a key with odd bytes)") != std::string::npos);
   CHECK(error_of("default_policy: {tokens_per_minute: 1, requests_per_minute: 1, [a]: 1}\n")
             .find("keys must be plain names") != std::string::npos);
 }
@@ -197,8 +202,8 @@ TEST_CASE("tenant limit config: deep nesting is an error not a crash",
 TEST_CASE("tenant limit config: bounded sizes and aliases", "[ratelimit][config][attack]") {
   std::string long_value(300, 'm');
   CHECK(error_of("default_policy: {tokens_per_minute: 1, requests_per_minute: 1, model_rules: "
-                 "[{rule_id: a, matcher: {type: exact, value: " + long_value +
-                 "}, tokens_per_minute: 1, requests_per_minute: 1}]}\n")
+                 "[{rule_id: a, matcher: {type: exact, value: " +
+                 long_value + "}, tokens_per_minute: 1, requests_per_minute: 1}]}\n")
             .find("longer than 256 bytes") != std::string::npos);
   // Billion laughs: aliases share nodes in yaml-cpp; a list that refers to itself many times
   // is still one list, read in bounded time, and refused for its type.

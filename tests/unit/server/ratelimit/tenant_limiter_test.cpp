@@ -43,8 +43,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("tenant limiter: tenant keys from the principal, else the address",
-          "[ratelimit]") {
+TEST_CASE("tenant limiter: tenant keys from the principal, else the address", "[ratelimit]") {
   using smg::AuthMethod;
   auto key = [](const smg::Principal& p, std::string_view addr) {
     return TenantLimiter::tenant_key(&p, addr);
@@ -150,7 +149,8 @@ TEST_CASE("tenant limiter: settle_when_done reads usage or refunds an error", "[
 }
 
 TEST_CASE("token estimate: bytes over 4 plus max_tokens without a tokenizer", "[ratelimit]") {
-  std::string body = R"({"model":"m","messages":[{"role":"user","content":"hello"}],"max_tokens":100})";
+  std::string body =
+      R"({"model":"m","messages":[{"role":"user","content":"hello"}],"max_tokens":100})";
   RequestEstimate e = estimate_request(body, nullptr);
   CHECK(e.model == "m");
   CHECK_FALSE(e.counted);
@@ -164,11 +164,11 @@ TEST_CASE("token estimate: bytes over 4 plus max_tokens without a tokenizer", "[
 TEST_CASE("token estimate: the tokenizer registered under the model counts the prompt",
           "[ratelimit]") {
   using namespace smg::server::tokenizers;
-  nlohmann::json doc = {
-      {"model",
-       {{"type", "WordLevel"}, {"vocab", {{"<unk>", 0}, {"hello", 1}, {"world", 2}}},
-        {"unk_token", "<unk>"}}},
-      {"pre_tokenizer", {{"type", "WhitespaceSplit"}}}};
+  nlohmann::json doc = {{"model",
+                         {{"type", "WordLevel"},
+                          {"vocab", {{"<unk>", 0}, {"hello", 1}, {"world", 2}}},
+                          {"unk_token", "<unk>"}}},
+                        {"pre_tokenizer", {{"type", "WhitespaceSplit"}}}};
   RegistryOptions options;
   options.loader = [doc](const std::string&) -> smg::Result<TokenizerPtr> {
     return *smg::tokenizer::Tokenizer::from_json(doc.dump());
