@@ -15,8 +15,8 @@
 // `caller:<token_id>`, `ip:<addr>`, `header:<id>` — accepted for SMG files, never matched
 // here — or `anonymous`); rule ids `[A-Za-z0-9._-]+`, unique per policy; matcher values non-empty
 // and not repeated within a policy for the same type. Errors read "FILE:LINE: path: message"
-// and never quote a value. Bounds against hostile files: at most kMaxTenants tenants, kMaxRules rules per
-// policy and kMaxTextBytes per key or matcher value; yaml-cpp refuses deep nesting itself.
+// and never quote a value. Bounds against hostile files: at most kMaxTenants tenants, kMaxRules
+// rules per policy and kMaxTextBytes per key or matcher value; yaml-cpp refuses deep nesting.
 // Thread-safety: a built config is immutable; share it freely.
 //
 //   auto config = load_tenant_limit_config("/etc/smg/tenants.yaml");
