@@ -35,7 +35,9 @@ tenants:
 }
 
 void run(benchmark::State& state, TenantLimiter& limiter) {
-  smg::Principal red{.subject = "auth:team-red", .auth_method = smg::AuthMethod::kApiKey};
+  smg::Principal red;
+  red.subject = "auth:team-red";
+  red.auth_method = smg::AuthMethod::kApiKey;
   for (auto _ : state) {
     auto admitted = limiter.admit({&red, "10.0.0.1", "gpt-4o", 812});
     if (!admitted.reservation) state.SkipWithError("refused");
