@@ -117,6 +117,13 @@ void add_tuning_flags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_option("--max-concurrent-requests", c.max_concurrent_requests, "0: unlimited");
   cmd.add_option("--queue-size", c.queue_size, "Requests that may wait")->capture_default_str();
   cmd.add_option("--queue-timeout-secs", c.queue_timeout_secs)->capture_default_str();
+  cmd.add_option("--rate-limit-tokens-per-second", c.rate_limit_tokens_per_second,
+                 "Refill of the --max-concurrent-requests token bucket (0: none)")
+      ->check(CLI::Range(0.0, 1e9));
+  cmd.add_flag("--tenant-rate-limit-enabled", c.tenant_rate_limit_enabled,
+               "Per-tenant requests and tokens per minute on the data plane");
+  cmd.add_option("--tenant-rate-limit-config", c.tenant_rate_limit_config,
+                 "YAML of the tenant limits: default_policy, tenants, model_rules");
   cmd.add_option("--request-timeout-secs", c.request_timeout_secs)->capture_default_str();
   cmd.add_option("--max-payload-size", c.max_payload_size,
                  "Largest data-plane request body in bytes (413 past it)")->capture_default_str();

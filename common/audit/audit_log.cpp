@@ -69,6 +69,7 @@ void AuditLog::record(AuditEvent event) {
     log::write_raw_json(log::Level::kInfo, line);
   }
   write_file_line(line);
+  if (forward_) forward_(event);
 }
 
 std::vector<AuditEvent> AuditLog::since_sequence(uint64_t after, std::size_t limit) const {

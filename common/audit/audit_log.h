@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -44,6 +45,9 @@ class AuditLog {
 
   // Stamps the sequence number and writes to every sink.
   void record(AuditEvent event);
+  // Also hands every recorded event (stamped) to `forward`, e.g. the cluster-wide stream
+  // (RedisAuditStream::publish, which never blocks). REQUIRES: called before any record().
+  void forward_to(std::function<void(const AuditEvent&)> forward) { forward_ = std::move(forward); }
 
   // Events with sequence > after, oldest first (at most `limit`).
   std::vector<AuditEvent> since_sequence(uint64_t after, std::size_t limit = 10000) const;
@@ -65,6 +69,7 @@ class AuditLog {
   std::deque<AuditEvent> ring_;
   uint64_t next_sequence_ = 1;
   bool shut_down_ = false;
+  std::function<void(const AuditEvent&)> forward_;
   std::mutex file_mutex_;
   int fd_ = -1;
 };

@@ -3,18 +3,14 @@
 #include <utility>
 
 namespace smg::session {
-namespace {
-
-Status state_invalid() {
+Status oidc_state_invalid() {
   return unauthenticated("oidc_state_invalid", "Unknown, used or expired login state");
 }
 
-}  // namespace
-
-PreLoginStore::PreLoginStore(PreLoginLimits limits, const Clock& clock)
+MemoryPreLoginStore::MemoryPreLoginStore(PreLoginLimits limits, const Clock& clock)
     : limits_(limits), clock_(clock) {}
 
-void PreLoginStore::purge_locked(int64_t now) {
+void MemoryPreLoginStore::purge_locked(int64_t now) {
   for (auto it = pending_.begin(); it != pending_.end();) {
     if (now - it->second.created_at < limits_.ttl_secs) {
       ++it;
@@ -26,7 +22,7 @@ void PreLoginStore::purge_locked(int64_t now) {
   }
 }
 
-Status PreLoginStore::add(const std::string& state, PendingLogin login) {
+Status MemoryPreLoginStore::add(const std::string& state, PendingLogin login) {
   int64_t now = clock_.now_seconds();
   std::lock_guard<std::mutex> lock(mutex_);
   purge_locked(now);
@@ -45,12 +41,12 @@ Status PreLoginStore::add(const std::string& state, PendingLogin login) {
   return Status::ok_status();
 }
 
-Result<PendingLogin> PreLoginStore::take(std::string_view state) {
+Result<PendingLogin> MemoryPreLoginStore::take(std::string_view state) {
   int64_t now = clock_.now_seconds();
   std::lock_guard<std::mutex> lock(mutex_);
   purge_locked(now);
   auto it = pending_.find(std::string(state));
-  if (it == pending_.end()) return state_invalid();
+  if (it == pending_.end()) return oidc_state_invalid();
   PendingLogin login = std::move(it->second);
   pending_.erase(it);
   auto count = per_client_.find(login.client);
@@ -58,7 +54,7 @@ Result<PendingLogin> PreLoginStore::take(std::string_view state) {
   return login;
 }
 
-std::size_t PreLoginStore::size() {
+std::size_t MemoryPreLoginStore::size() {
   std::lock_guard<std::mutex> lock(mutex_);
   purge_locked(clock_.now_seconds());
   return pending_.size();

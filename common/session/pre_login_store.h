@@ -1,4 +1,5 @@
-// PreLoginStore: OIDC logins in flight, keyed by their `state`.
+// PreLoginStore: OIDC logins in flight, keyed by their `state` (the interface), and
+// MemoryPreLoginStore, the one-replica implementation (RedisPreLoginStore shares them).
 //
 // Each entry holds what the callback needs (nonce, PKCE verifier) and the SHA-256 of the
 // pre-login cookie value that binds the login to the browser that started it (no login CSRF).
@@ -6,9 +7,9 @@
 // `max_total` (256) in flight and `max_per_client` (32) per client address, so an anonymous
 // client cannot fill memory; over a bound add() fails with kResourceExhausted
 // "oidc_login_rate_limited". Several entries per browser are fine (multi-tab).
-// Thread-safety: thread-safe.
+// Thread-safety: every implementation is thread-safe.
 //
-//   PreLoginStore logins({}, clock);
+//   MemoryPreLoginStore logins({}, clock);
 //   logins.add(state, {.nonce = n, .code_verifier = v, .binding_sha256 = b, .client = ip});
 //   auto pending = logins.take(state);    // "oidc_state_invalid" when unknown, used or expired
 #pragma once
@@ -41,13 +42,25 @@ struct PreLoginLimits {
 
 class PreLoginStore {
  public:
-  // REQUIRES: `clock` outlives the store.
-  PreLoginStore(PreLoginLimits limits, const Clock& clock);
+  virtual ~PreLoginStore() = default;
+  // kResourceExhausted "oidc_login_rate_limited" over a bound; "oidc_state_duplicate".
+  virtual Status add(const std::string& state, PendingLogin login) = 0;
+  // Single use: "oidc_state_invalid" when unknown, used or expired.
+  virtual Result<PendingLogin> take(std::string_view state) = 0;
+  virtual const PreLoginLimits& limits() const = 0;
+};
 
-  Status add(const std::string& state, PendingLogin login);
-  Result<PendingLogin> take(std::string_view state);
+Status oidc_state_invalid();
+
+class MemoryPreLoginStore final : public PreLoginStore {
+ public:
+  // REQUIRES: `clock` outlives the store.
+  MemoryPreLoginStore(PreLoginLimits limits, const Clock& clock);
+
+  Status add(const std::string& state, PendingLogin login) override;
+  Result<PendingLogin> take(std::string_view state) override;
   std::size_t size();
-  const PreLoginLimits& limits() const { return limits_; }
+  const PreLoginLimits& limits() const override { return limits_; }
 
  private:
   void purge_locked(int64_t now);

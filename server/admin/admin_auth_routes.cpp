@@ -119,7 +119,9 @@ std::variant<AdminIdentity, Response> AdminAuthRoutes::identify(const Request& r
   if (basic_enabled() && authorization && has_scheme(*authorization, "basic")) {
     return authenticate_basic(request);
   }
-  if (auto identity = session_identity(request)) return std::move(*identity);
+  bool store_down = false;
+  if (auto identity = session_identity(request, store_down)) return std::move(*identity);
+  if (store_down) return admin_error_response(401, "session-store-unavailable");
   return basic_enabled() ? basic_challenge() : admin_error_response(401, "unauthorized");
 }
 

@@ -74,7 +74,8 @@ class AdminAuthRoutes {
   Response handle(const std::string& route_name, const Request& request);
 
   // The Basic or OIDC-session identity behind a request (Basic when the request carries Basic
-  // credentials, else the session cookie), or the 401/429/431 response to send instead. Other
+  // credentials, else the session cookie), or the 401/429/431 response to send instead (401
+  // session-store-unavailable when the session store cannot be reached). Other
   // admin surfaces (reports) authenticate through this, then authorize with the policy engine.
   std::variant<AdminIdentity, Response> identify(const Request& request);
 
@@ -86,7 +87,9 @@ class AdminAuthRoutes {
   // Basic: the identity, or the response to send instead (401/429/431).
   std::variant<AdminIdentity, Response> authenticate_basic(const Request& request);
   Response basic_challenge() const;
-  std::optional<AdminIdentity> session_identity(const Request& request);
+  // The session's identity; nullopt when there is none, with `store_down` set when the store
+  // could not be asked (fail closed: 401 session-store-unavailable).
+  std::optional<AdminIdentity> session_identity(const Request& request, bool& store_down);
 
   Response check(const Request& request);
   Response me(const Request& request);

@@ -66,6 +66,9 @@ Response AdminAuthRoutes::login(const Request& request) {
     limited.set_header("Retry-After", "60");
     return limited;
   }
+  if (added.code() == Code::kUnavailable) {
+    return admin_error_response(503, "session-store-unavailable");
+  }
   if (!added.ok()) return admin_error_response(500, "internal-error");
   CookieAttributes attributes = login_cookie_attributes(oidc);
   attributes.max_age = oidc.logins->limits().ttl_secs;
@@ -129,11 +132,13 @@ Response AdminAuthRoutes::create_session(const Request& request, const nlohmann:
   return response;
 }
 
-std::optional<AdminIdentity> AdminAuthRoutes::session_identity(const Request& request) {
+std::optional<AdminIdentity> AdminAuthRoutes::session_identity(const Request& request,
+                                                              bool& store_down) {
   if (!oidc_enabled()) return std::nullopt;
   auto id = find_unique_cookie(request, parts_.oidc.cookie_name);
   if (!id) return std::nullopt;
   auto found = parts_.oidc.sessions->get(*id);
+  store_down = found.status().code() == Code::kUnavailable;
   if (!found.ok()) return std::nullopt;
   return AdminIdentity{.source = "oidc_session",
                        .subject = found->subject,

@@ -1,9 +1,14 @@
 // Admission control for the data plane (`--max-concurrent-requests`, `--queue-size`,
-// `--queue-timeout-secs`): at most N requests (streams included) run at once; up to queue_size
-// more wait, each at most queue_timeout; past that the gateway answers 429
+// `--queue-timeout-secs`, `--rate-limit-tokens-per-second`), SMG's token bucket: the bucket holds
+// max_concurrent tokens and starts full; each request takes one and gives it back when its answer
+// is complete (a stream's at its end, or when the client leaves). With a refill rate the bucket
+// also gains `refill_per_second` tokens a second, never more than max_concurrent in it, so a
+// steady rate of new requests is admitted even while earlier ones still run (SMG's "concurrency
+// cap plus an optional refill"). No token free: up to queue_size requests wait, served strictly
+// first come first served, each at most queue_timeout; past that the gateway answers 429
 // `admission_queue_full`, and a waiter that times out gets 503 `admission_queue_timeout`.
 // Disabled (max_concurrent == 0) it admits everything and costs one branch.
-// Thread-safety: thread-safe.
+// Thread-safety: thread-safe. acquire() may block for queue_timeout: it runs on the blocking pool.
 //
 //   AdmissionController admission({.max_concurrent = 256, .queue_size = 100});
 //   auto permit = admission.acquire();
@@ -14,8 +19,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
+#include <deque>
 #include <mutex>
 
+#include "common/clock/clock.h"
 #include "common/status.h"
 
 namespace smg::admission {
@@ -24,6 +32,28 @@ struct AdmissionOptions {
   std::size_t max_concurrent = 0;  // 0: no limit
   std::size_t queue_size = 100;
   std::chrono::milliseconds queue_timeout{60000};
+  double refill_per_second = 0;       // --rate-limit-tokens-per-second; 0: no refill
+  const Clock* clock = nullptr;       // null: the system clock (tests pass a FixedClock)
+};
+
+// The bucket's arithmetic alone, on explicit times (tested with a FixedClock's steady time).
+class AdmissionBucket {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  AdmissionBucket(double capacity, double refill_per_second, TimePoint now);
+  // Adds what the time since the last call refilled, capped at the capacity.
+  void refill(TimePoint now);
+  bool try_take();           // one token, if there is a whole one
+  void give_back();          // a finished request's token, capped at the capacity
+  // Time until a whole token is in the bucket by refill alone; max() without a refill.
+  std::chrono::nanoseconds until_token() const;
+  double tokens() const { return tokens_; }
+
+ private:
+  double capacity_;
+  double refill_per_second_;
+  double tokens_;
+  TimePoint last_;
 };
 
 class AdmissionController;
@@ -44,7 +74,7 @@ class Permit {
 
 class AdmissionController {
  public:
-  explicit AdmissionController(AdmissionOptions options) : options_(options) {}
+  explicit AdmissionController(AdmissionOptions options);
 
   // Fails with reason "admission_queue_full" (kResourceExhausted) or "admission_queue_timeout"
   // (kUnavailable).
@@ -56,12 +86,16 @@ class AdmissionController {
  private:
   friend class Permit;
   void release();
+  bool wait_for_turn(std::unique_lock<std::mutex>& lock, uint64_t ticket);
 
   AdmissionOptions options_;
+  const Clock& clock_;
   mutable std::mutex mutex_;
-  std::condition_variable freed_;
+  std::condition_variable changed_;
+  AdmissionBucket bucket_;
   std::size_t in_flight_ = 0;
-  std::size_t waiting_ = 0;
+  std::deque<uint64_t> waiters_;  // tickets, in arrival order
+  uint64_t next_ticket_ = 0;
 };
 
 }  // namespace smg::admission

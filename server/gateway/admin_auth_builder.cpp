@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "common/session/memory_session_store.h"
+#include "common/session/redis_pre_login_store.h"
+#include "common/session/redis_session_store.h"
 #include "common/session/sqlite_session_store.h"
 #include "server/admin/cookies.h"
 #include "server/gateway/data_dir.h"
@@ -30,9 +32,14 @@ Status build_basic(const BasicAuthConfig& config, const Clock& clock,
 }
 
 Result<std::unique_ptr<session::SessionStore>> build_store(const ServeConfig& config,
-                                                           const Clock& clock) {
+                                                           const Clock& clock,
+                                                           redis::RedisClient* redis) {
   const SessionConfig& sessions = config.admin_auth.sessions;
   session::SessionLimits limits{sessions.ttl_secs, sessions.idle_timeout_secs};
+  if (redis != nullptr) {
+    return std::unique_ptr<session::SessionStore>(std::make_unique<session::RedisSessionStore>(
+        *redis, limits, clock, config.state.key_prefix));
+  }
   if (sessions.store == "memory") {
     return std::unique_ptr<session::SessionStore>(
         std::make_unique<session::MemorySessionStore>(limits, clock));
@@ -63,12 +70,12 @@ Status check_oidc(const OidcConfig& config, const SessionConfig& sessions) {
 }
 
 Status build_oidc(const ServeConfig& config, const http::HttpClient& http, const Clock& clock,
-                  admin::OidcSettings& oidc) {
+                  redis::RedisClient* redis, admin::OidcSettings& oidc) {
   const OidcConfig& settings = config.admin_auth.oidc;
   const SessionConfig& sessions = config.admin_auth.sessions;
   if (!settings.enabled) return Status::ok_status();
   if (Status valid = check_oidc(settings, sessions); !valid.ok()) return valid;
-  auto store = build_store(config, clock);
+  auto store = build_store(config, clock, redis);
   if (!store.ok()) return store.status();
   oidc::OidcClientOptions options;
   options.issuer = settings.issuer_url;
@@ -79,8 +86,13 @@ Status build_oidc(const ServeConfig& config, const http::HttpClient& http, const
                    settings.allowed_domains};
   oidc.domain = settings.domain;
   oidc.sessions = std::move(*store);
-  oidc.logins = std::make_unique<session::PreLoginStore>(
-      session::PreLoginLimits{.ttl_secs = sessions.login_timeout_secs}, clock);
+  session::PreLoginLimits login_limits{.ttl_secs = sessions.login_timeout_secs};
+  if (redis != nullptr) {
+    oidc.logins = std::make_unique<session::RedisPreLoginStore>(*redis, login_limits, clock,
+                                                                config.state.key_prefix);
+  } else {
+    oidc.logins = std::make_unique<session::MemoryPreLoginStore>(login_limits, clock);
+  }
   oidc.cookie_name = sessions.cookie_name;
   oidc.session_ttl_secs = sessions.ttl_secs;
   oidc.secure_cookies = sessions.secure_cookies;
@@ -90,14 +102,14 @@ Status build_oidc(const ServeConfig& config, const http::HttpClient& http, const
 
 }  // namespace
 
-Result<std::unique_ptr<admin::AdminAuthRoutes>> build_admin_auth(const ServeConfig& config,
-                                                                 const http::HttpClient& http,
-                                                                 const Clock& clock) {
+Result<std::unique_ptr<admin::AdminAuthRoutes>> build_admin_auth(
+    const ServeConfig& config, const http::HttpClient& http, const Clock& clock,
+    redis::RedisClient* redis) {
   admin::AdminAuthParts parts;
   if (Status basic = build_basic(config.admin_auth.basic, clock, parts.basic); !basic.ok()) {
     return basic;
   }
-  if (Status oidc = build_oidc(config, http, clock, parts.oidc); !oidc.ok()) return oidc;
+  if (Status oidc = build_oidc(config, http, clock, redis, parts.oidc); !oidc.ok()) return oidc;
   return std::make_unique<admin::AdminAuthRoutes>(std::move(parts));
 }
 

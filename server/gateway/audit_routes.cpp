@@ -1,6 +1,7 @@
 #include "server/gateway/audit_routes.h"
 
 #include <chrono>
+#include <thread>
 
 #include "common/clock/clock.h"
 #include "common/config/duration.h"
@@ -21,7 +22,92 @@ Result<uint64_t> parse_sequence(const std::string& text) {
   return std::stoull(text);
 }
 
+std::string sse_event(const audit::StreamedEvent& event) {
+  return "id: " + event.id + "\ndata: " + event.event.dump() + "\n\n";
+}
+
+Response stream_unavailable_response() {
+  Response response = error_response(503, "service_unavailable",
+                                     "The cluster audit stream is unavailable",
+                                     "audit_stream_unavailable");
+  response.set_header("Retry-After", "1");
+  return response;
+}
+
+// The backlog a cluster request asks for: after an id, from a time, or everything kept.
+Result<std::vector<audit::StreamedEvent>> cluster_backlog(const Request& request,
+                                                          audit::RedisAuditStream& stream) {
+  constexpr std::size_t kLimit = 10000;
+  std::string since = request.query_param("since");
+  auto last_event_id = request.header("Last-Event-ID");
+  if (last_event_id || since.rfind("seq:", 0) == 0) {
+    std::string id = last_event_id ? *last_event_id : since.substr(4);
+    if (!audit::valid_stream_id(id)) {
+      return invalid_argument("bad_sequence", "event id must look like 1733300000000-0");
+    }
+    return stream.after(id, kLimit);
+  }
+  if (!since.empty()) {
+    auto window = config::parse_duration_ms(since);
+    if (!window.ok()) return window.status();
+    return stream.since_time(unix_now_ms() - *window, kLimit);
+  }
+  return stream.after("0", kLimit);
+}
+
 }  // namespace
+
+Response handle_cluster_audit_request(const Request& request, audit::RedisAuditStream& stream,
+                                      const audit::AuditLog& log) {
+  auto backlog = cluster_backlog(request, stream);
+  if (!backlog.ok() && backlog.status().code() == Code::kInvalidArgument) {
+    return error_response(400, "invalid_request_error", backlog.status().message());
+  }
+  if (!backlog.ok()) return stream_unavailable_response();
+  if (request.query_param("follow") != "1") {
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& event : *backlog) events.push_back(event.event);
+    Response response = json_response(200, {{"events", events}});
+    response.set_header("Cache-Control", "no-store");
+    return response;
+  }
+  std::string cursor;
+  if (!backlog->empty()) {
+    cursor = backlog->back().id;
+  } else {
+    auto last = stream.last_id();
+    if (!last.ok()) return stream_unavailable_response();
+    cursor = *last;
+  }
+  Response response;
+  response.content_type = "text/event-stream";
+  response.set_header("Cache-Control", "no-store");
+  response.stream = [&stream, &log, backlog = std::move(*backlog), cursor](StreamSink& sink) mutable {
+    for (const auto& event : backlog) {
+      if (!sink.write(sse_event(event))) return false;
+    }
+    auto quiet_since = std::chrono::steady_clock::now();
+    while (sink.client_connected() && !log.is_shut_down()) {
+      // Short blocking reads, so a gone client or a shutdown is noticed within a second.
+      auto batch = stream.wait_after(cursor, std::chrono::milliseconds(1000));
+      if (!batch.ok()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));  // Redis down: retry
+      }
+      if (batch.ok() && !batch->empty()) {
+        for (const auto& event : *batch) {
+          if (!sink.write(sse_event(event))) return false;
+          cursor = event.id;
+        }
+        quiet_since = std::chrono::steady_clock::now();
+      } else if (std::chrono::steady_clock::now() - quiet_since > kHeartbeat) {
+        if (!sink.write(": keepalive\n\n")) return false;
+        quiet_since = std::chrono::steady_clock::now();
+      }
+    }
+    return false;
+  };
+  return response;
+}
 
 Response handle_audit_request(const Request& request, audit::AuditLog& log) {
   std::vector<audit::AuditEvent> backlog;

@@ -6,6 +6,8 @@
 #include "server/gateway/request_id.h"
 #include "server/http/status_response.h"
 #include "server/proxy/forwarding_headers.h"
+#include "server/ratelimit/token_estimate.h"
+#include "server/ratelimit/usage_settlement.h"
 
 namespace smg::server {
 namespace {
@@ -291,6 +293,9 @@ Response Gateway::control_plane_handler(const Request& request, const RouteMatch
         return error_response(404, "not_found_error", "Audit logging is disabled",
                               "audit_disabled");
       }
+      if (parts_.audit_stream != nullptr) {
+        return handle_cluster_audit_request(request, *parts_.audit_stream, *parts_.audit);
+      }
       return handle_audit_request(request, *parts_.audit);
     default: return not_implemented(match);
   }
@@ -395,14 +400,29 @@ Response Gateway::data_plane_route(Request& request, const RouteMatch& match,
     case RouteId::kDetokenize: return parts_.tokenizers->detokenize(request);
     default: break;
   }
+  // Tenant limits first: a tenant over its limit takes no admission slot or queue place.
+  std::shared_ptr<ratelimit::Reservation> reservation;
+  if (parts_.tenant_limiter != nullptr) {
+    auto estimate = ratelimit::estimate_request(request.body, parts_.tokenizer_registry);
+    auto admitted = parts_.tenant_limiter->admit(
+        {&auth.principal, request.remote_addr, estimate.model, estimate.tokens});
+    if (!admitted.reservation) return std::move(admitted.rejection);
+    reservation = std::move(admitted.reservation);
+  }
   auto permit = parts_.admission->acquire();
   if (!permit.ok()) {  // 429 admission_queue_full, 503 admission_queue_timeout
-    bool full = permit.status().code() == Code::kResourceExhausted;
-    return with_retry_after(status_response(permit.status()), full ? 1 : 5);
+    if (reservation) reservation->settle(0);  // nothing ran: the tokens go back
+    // SMG's SHED_RETRY_AFTER_SECS: 2 for a full queue and for a queue timeout alike.
+    return with_retry_after(status_response(permit.status()), 2);
   }
   bool authenticated = auth.principal.auth_method != AuthMethod::kNone;
   // The proxy fills `info` as the exchange goes (shared with the recorder's continuation).
-  return parts_.proxy->forward(request, authenticated, std::move(*permit), std::move(info));
+  Response forwarded =
+      parts_.proxy->forward(request, authenticated, std::move(*permit), std::move(info));
+  if (!reservation) return forwarded;
+  return then(std::move(forwarded), [reservation](Response done) {
+    return ratelimit::settle_when_done(std::move(done), reservation);
+  });
 }
 
 }  // namespace smg::server

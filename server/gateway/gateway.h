@@ -1,6 +1,7 @@
 // Gateway: the request path, engine-independent:
 //   request id → route class → authenticate/authorize → audit (control plane) → handler
-//   → (data plane) WASM on_request → tokenizers | admission → proxy → WASM on_response
+//   → (data plane) WASM on_request → tokenizers | tenant rate limit → admission → proxy
+//   → WASM on_response
 //   → metrics.
 // Built once by GatewayRuntime from the validated configuration; handle() runs on many threads.
 //
@@ -14,6 +15,7 @@
 #include <optional>
 
 #include "common/audit/audit_log.h"
+#include "common/audit/redis_audit_stream.h"
 #include "common/policy/enforcer.h"
 #include "server/admin/admin_auth_routes.h"
 #include "server/admission/admission_controller.h"
@@ -24,6 +26,7 @@
 #include "server/metrics/metrics.h"
 #include "server/parse/parse_routes.h"
 #include "server/proxy/data_plane_proxy.h"
+#include "server/ratelimit/tenant_limiter.h"
 #include "server/reports/content_maintenance.h"
 #include "server/reports/report_routes.h"
 #include "server/routes/workers_routes.h"
@@ -51,6 +54,12 @@ struct GatewayParts {
   const ParseRoutes* parse = nullptr;
   wasm::WasmRoutes* wasm_routes = nullptr;
   wasm::WasmMiddleware* wasm_middleware = nullptr;  // null: WASM disabled
+  ratelimit::TenantLimiter* tenant_limiter = nullptr;  // null: tenant rate limits off
+  // The tenant limits count a prompt with the tokenizer registered under its model's name.
+  const tokenizers::TokenizerRegistry* tokenizer_registry = nullptr;
+  // The cluster-wide audit stream (server.state.backend: redis); null: /admin/audit reads this
+  // replica's ring.
+  audit::RedisAuditStream* audit_stream = nullptr;
   // Bodies larger than these are refused 413 on the head, before a byte is read: the data plane
   // keeps --max-payload-size; the control plane and the other routes get a small limit, except
   // POST /wasm, which carries a module.

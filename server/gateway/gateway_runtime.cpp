@@ -9,6 +9,7 @@
 #include "common/policy/startup_grants.h"
 #include "common/thread/thread_name.h"
 #include "server/gateway/admin_auth_builder.h"
+#include "server/gateway/shared_state.h"
 #include "server/routing/policy.h"
 #include "server/tokenizers/tokenizer_source.h"
 #include "server/wasm/wasm_config.h"
@@ -91,6 +92,13 @@ Status validate_serve_config(const ServeConfig& config) {
   if (config.jwt_leeway_secs < 0 || config.jwt_leeway_secs > 3600) {
     return config_error("--jwt-leeway-secs: must be between 0 and 3600");
   }
+  if (!(config.rate_limit_tokens_per_second >= 0) ||
+      config.rate_limit_tokens_per_second > 1e9) {
+    return config_error("--rate-limit-tokens-per-second must be from 0 to 1000000000");
+  }
+  if (config.tenant_rate_limit_enabled && config.tenant_rate_limit_config.empty()) {
+    return config_error("--tenant-rate-limit-enabled needs --tenant-rate-limit-config FILE");
+  }
   if (config.request_timeout_secs <= 0 || config.queue_timeout_secs <= 0) {
     return config_error("--request-timeout-secs and --queue-timeout-secs must be positive");
   }
@@ -161,8 +169,13 @@ Status GatewayRuntime::build_workers(const ServeConfig& config) {
   proxy_ = std::make_unique<proxy::DataPlaneProxy>(*router_, *upstream_, *registry_,
                                                    std::move(proxy_options), metrics_);
   workers::HealthChecker* health = health_.get();
-  workers_routes_ = std::make_unique<WorkersRoutes>(
-      *registry_, [health](const std::shared_ptr<workers::Worker>&) { health->wake(); });
+  auto wake = [health](const std::shared_ptr<workers::Worker>&) { health->wake(); };
+  if (redis_) {
+    shared_workers_ = std::make_unique<workers::SharedWorkers>(
+        *registry_, *redis_, state_client_options(config.state), config.state.key_prefix,
+        replica_name(), wake);
+  }
+  workers_routes_ = std::make_unique<WorkersRoutes>(*registry_, wake, shared_workers_.get());
   add_worker_collector(metrics_, *registry_);
   if (config.discovery.enabled) {
     auto discovery = discovery::DiscoveryService::create(
@@ -217,6 +230,13 @@ Status GatewayRuntime::build_audit(const ServeConfig& config) {
   if (Status opened = audit_->open(); !opened.ok()) {
     return config_error("--audit-log-file: " + opened.message());
   }
+  if (redis_) {
+    audit_stream_ = std::make_unique<audit::RedisAuditStream>(
+        state_client_options(config.state), config.state.key_prefix + "audit",
+        config.state.audit_stream_max_len, replica_name());
+    audit::RedisAuditStream* stream = audit_stream_.get();
+    audit_->forward_to([stream](const audit::AuditEvent& event) { stream->publish(event); });
+  }
   return Status::ok_status();
 }
 
@@ -249,7 +269,7 @@ Status GatewayRuntime::build_policy(const ServeConfig& config) {
 }
 
 Status GatewayRuntime::build_admin(const ServeConfig& config) {
-  auto admin = build_admin_auth(config, *http_client_, SystemClock::instance());
+  auto admin = build_admin_auth(config, *http_client_, SystemClock::instance(), redis_.get());
   if (!admin.ok()) return admin.status();
   admin_auth_ = std::move(*admin);
   admin::AdminAuthRoutes* routes = admin_auth_.get();
@@ -269,22 +289,46 @@ Status GatewayRuntime::build_request_log(const ServeConfig& config) {
   return Status::ok_status();
 }
 
+// --tenant-rate-limit-config read once here: a bad file stops the start with FILE:LINE.
+Status GatewayRuntime::build_rate_limits(const ServeConfig& config) {
+  if (!config.tenant_rate_limit_enabled) return Status::ok_status();
+  auto limits = ratelimit::load_tenant_limit_config(config.tenant_rate_limit_config);
+  if (!limits.ok()) return limits.status();
+  if (redis_ != nullptr) {
+    // server.state.backend: redis: every replica shares the counters (per-replica on an outage).
+    ratelimit::RedisStoreOptions options;
+    options.key_prefix = config.state.key_prefix;
+    limiter_store_ = std::make_unique<ratelimit::RedisLimiterStore>(*redis_, options, metrics_);
+  } else {
+    limiter_store_ = std::make_unique<ratelimit::LocalLimiterStore>(SystemClock::instance());
+  }
+  tenant_limiter_ = std::make_unique<ratelimit::TenantLimiter>(
+      std::make_shared<const ratelimit::TenantLimitConfig>(std::move(*limits)), *limiter_store_,
+      metrics_);
+  log::info("smg::ratelimit", "tenant rate limits on",
+            {{"tenants", std::to_string(tenant_limiter_->tenant_count())},
+             {"store", limiter_store_->name()}});
+  return Status::ok_status();
+}
+
 Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig& config) {
   if (Status valid = validate_serve_config(config); !valid.ok()) return valid;
   std::unique_ptr<GatewayRuntime> runtime(new GatewayRuntime());
   runtime->config_ = config;
   runtime->http_client_ = http::make_curl_client();
+  if (config.state.backend == "redis") runtime->redis_ = make_state_client(config.state);
   // One step at a time, stopping at the first error: a later step uses what an earlier one built
   // (build_audit reads auth_).
   for (auto step : {&GatewayRuntime::build_auth, &GatewayRuntime::build_policy,
                     &GatewayRuntime::build_workers, &GatewayRuntime::build_audit,
                     &GatewayRuntime::build_admin, &GatewayRuntime::build_request_log,
-                    &GatewayRuntime::build_tokenizers, &GatewayRuntime::build_wasm}) {
+                    &GatewayRuntime::build_tokenizers, &GatewayRuntime::build_wasm,
+                    &GatewayRuntime::build_rate_limits}) {
     if (Status built = ((*runtime).*step)(config); !built.ok()) return built;
   }
   runtime->admission_ = std::make_unique<admission::AdmissionController>(admission::AdmissionOptions{
       config.max_concurrent_requests, config.queue_size,
-      std::chrono::seconds(config.queue_timeout_secs)});
+      std::chrono::seconds(config.queue_timeout_secs), config.rate_limit_tokens_per_second});
   GatewayParts parts{runtime->auth_.get(),
                      runtime->audit_.get(),
                      &runtime->metrics_,
@@ -301,8 +345,11 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
                      &runtime->parse_routes_,
                      runtime->wasm_routes_.get(),
                      runtime->wasm_middleware_.get()};
+  parts.tenant_limiter = runtime->tenant_limiter_.get();
+  parts.tokenizer_registry = runtime->tokenizers_.get();
   parts.data_plane_body_limit = config.max_payload_size;
   parts.wasm_body_limit = wasm::max_upload_bytes(config.wasm.limits);
+  parts.audit_stream = runtime->audit_stream_.get();
   runtime->gateway_ = std::make_unique<Gateway>(parts);
   ListenerOptions listen;
   listen.host = config.host;
@@ -363,6 +410,7 @@ Result<int> GatewayRuntime::start() {
     });
   }
   health_->start();
+  if (shared_workers_) shared_workers_->start();
   if (discovery_) discovery_->start();  // after the --worker-urls workers are in the registry
   return port;
 }
@@ -375,6 +423,7 @@ void GatewayRuntime::stop() {
   if (metrics_listener_) metrics_listener_->stop();
   if (metrics_thread_.joinable()) metrics_thread_.join();
   if (discovery_) discovery_->stop();  // before the health checker its callback wakes
+  if (shared_workers_) shared_workers_->stop();  // likewise
   if (health_) health_->stop();
   // After the listener: requests still finishing have submitted their records.
   if (request_log_.writer) request_log_.writer->stop();

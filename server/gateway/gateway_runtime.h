@@ -15,6 +15,8 @@
 #include <thread>
 
 #include "common/audit/audit_log.h"
+#include "common/audit/redis_audit_stream.h"
+#include "common/redis/redis_client.h"
 #include "common/http/http_client.h"
 #include "common/policy/enforcer.h"
 #include "server/admission/admission_controller.h"
@@ -29,6 +31,9 @@
 #include "server/proxy/data_plane_proxy.h"
 #include "server/http/io_runtime.h"
 #include "server/proxy/upstream_client.h"
+#include "server/ratelimit/limiter_store.h"
+#include "server/ratelimit/redis_limiter_store.h"
+#include "server/ratelimit/tenant_limiter.h"
 #include "server/routes/workers_routes.h"
 #include "server/routing/router.h"
 #include "server/tokenizers/tokenizer_registry.h"
@@ -37,6 +42,7 @@
 #include "server/wasm/wasm_middleware.h"
 #include "server/wasm/wasm_routes.h"
 #include "server/workers/health_checker.h"
+#include "server/workers/shared_workers.h"
 #include "server/workers/worker_registry.h"
 
 namespace smg::server {
@@ -68,6 +74,7 @@ class GatewayRuntime {
   Status build_request_log(const ServeConfig& config);
   Status build_tokenizers(const ServeConfig& config);
   Status build_wasm(const ServeConfig& config);
+  Status build_rate_limits(const ServeConfig& config);
 
   ServeConfig config_;
   metrics::Registry metrics_;
@@ -75,15 +82,21 @@ class GatewayRuntime {
   // destroyed after them).
   std::unique_ptr<IoRuntime> io_;
   std::unique_ptr<http::HttpClient> http_client_;
+  // server.state.backend: redis (null: local). Before everything that holds a reference.
+  std::unique_ptr<redis::RedisClient> redis_;
+  std::unique_ptr<audit::RedisAuditStream> audit_stream_;  // before audit_, which forwards to it
   std::unique_ptr<GatewayAuth> auth_;
   std::unique_ptr<policy::Enforcer> enforcer_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<workers::WorkerRegistry> registry_;
+  std::unique_ptr<workers::SharedWorkers> shared_workers_;  // null: local backend
   std::unique_ptr<workers::HealthChecker> health_;
   std::unique_ptr<routing::Router> router_;
   std::unique_ptr<proxy::UpstreamClient> upstream_;
   std::unique_ptr<proxy::DataPlaneProxy> proxy_;
   std::unique_ptr<admission::AdmissionController> admission_;
+  std::unique_ptr<ratelimit::LimiterStore> limiter_store_;      // null: tenant limits off
+  std::unique_ptr<ratelimit::TenantLimiter> tenant_limiter_;    // null: tenant limits off
   std::unique_ptr<WorkersRoutes> workers_routes_;
   std::unique_ptr<discovery::DiscoveryService> discovery_;  // null: --service-discovery off
   std::unique_ptr<tokenizers::TokenizerRegistry> tokenizers_;

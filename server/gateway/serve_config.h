@@ -77,6 +77,19 @@ struct AdminAuthConfig {
   AuthorizationConfig authorization;
 };
 
+// server.state: where the state replicas share lives (DESIGN.md §12). "local": each replica
+// keeps its own (memory / SQLite under data_dir). "redis": OIDC sessions and pending logins,
+// API-added workers and the cluster-wide audit stream live in Redis, at the URL in the
+// environment variable `redis_url_env` names (redis://[[user]:password@]host[:port][/db]).
+struct StateConfig {
+  std::string backend = "local";  // local | redis
+  std::string redis_url_env{};    // e.g. SMG_REDIS_URL; required with redis
+  std::string redis_url{};        // its value, read when the config is loaded (holds a password)
+  int64_t timeout_ms = 500;       // connect and per-command timeout of every Redis call
+  std::string key_prefix = "smg:";  // every key and channel; separate clusters on one Redis
+  std::size_t audit_stream_max_len = 100000;  // XADD MAXLEN ~: events the cluster stream keeps
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";  // SMG listens on 0.0.0.0; we default to loopback
   int port = 30000;                // 0: any free port (tests)
@@ -102,6 +115,13 @@ struct ServeConfig {
   std::size_t max_concurrent_requests = 0;  // 0: off
   std::size_t queue_size = 100;
   int queue_timeout_secs = 60;
+  // --rate-limit-tokens-per-second / server.admission.rate_limit_tokens_per_second: refill of the
+  // max_concurrent_requests token bucket (SMG); 0: none, the bucket is a concurrency cap only.
+  double rate_limit_tokens_per_second = 0;
+  // --tenant-rate-limit-enabled / --tenant-rate-limit-config FILE (server.tenant_rate_limit:
+  // {enabled, config}): per-tenant requests and tokens per minute on the data plane (SMG's YAML).
+  bool tenant_rate_limit_enabled = false;
+  std::string tenant_rate_limit_config;
   int request_timeout_secs = 1800;
   std::size_t max_payload_size = 512u << 20;
 
@@ -133,6 +153,7 @@ struct ServeConfig {
 
   std::vector<CallerConfig> callers;
   AdminAuthConfig admin_auth;
+  StateConfig state;
   bool admin_reports_enabled = false;
   // server.request_log: every data-plane request as a row in <data_dir>/request_log.db. On by
   // default (the "every data-plane request is recorded"); `enabled: false` turns it off.

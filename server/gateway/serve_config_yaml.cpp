@@ -10,6 +10,7 @@
 #include "server/gateway/serve_config_keys.h"
 #include "server/routing/policy.h"
 #include "server/workers/worker_body.h"
+#include "common/redis/redis_url.h"
 
 namespace smg::server {
 namespace {
@@ -253,6 +254,12 @@ void read_tuning(YamlReader& r, const Node& server, ServeConfig& c) {
       r.get_int(admission, "queue_size", static_cast<int64_t>(c.queue_size), 0, 1000000));
   c.queue_timeout_secs =
       static_cast<int>(r.get_int(admission, "queue_timeout_secs", c.queue_timeout_secs, 1, 86400));
+  c.rate_limit_tokens_per_second =
+      r.get_double(admission, "rate_limit_tokens_per_second", c.rate_limit_tokens_per_second);
+  Node tenant_limits = r.child(server, "tenant_rate_limit");
+  r.check_keys(tenant_limits);
+  c.tenant_rate_limit_enabled = r.get_bool(tenant_limits, "enabled", c.tenant_rate_limit_enabled);
+  c.tenant_rate_limit_config = r.get_string(tenant_limits, "config", c.tenant_rate_limit_config);
   Node logging = r.child(server, "logging");
   r.check_keys(logging);
   c.log_level = r.get_string(logging, "level", c.log_level);
@@ -303,6 +310,38 @@ void read_request_log(YamlReader& r, const Node& server, ServeConfig& c) {
   }
 }
 
+// server.state: {backend: local|redis, redis_url_env, timeout_ms, key_prefix,
+// audit_stream_max_len}. The URL is read (and checked) here so an error names the line.
+void read_state(YamlReader& r, const Node& server, ServeConfig& c) {
+  Node node = r.child(server, "state");
+  r.check_keys(node);
+  if (!node.present()) return;
+  StateConfig& state = c.state;
+  state.backend = r.get_string(node, "backend", state.backend);
+  if (state.backend != "local" && state.backend != "redis") {
+    r.error(YamlReader::join(node.path, "backend"), "must be local or redis");
+  }
+  state.timeout_ms = r.get_int(node, "timeout_ms", state.timeout_ms, 10, 60000);
+  state.key_prefix = r.get_string(node, "key_prefix", state.key_prefix);
+  state.audit_stream_max_len = static_cast<std::size_t>(r.get_int(
+      node, "audit_stream_max_len", static_cast<int64_t>(state.audit_stream_max_len), 100,
+      100000000));
+  state.redis_url_env = r.get_string(node, "redis_url_env");
+  if (state.backend != "redis") {
+    if (!state.redis_url_env.empty()) {
+      r.error(YamlReader::join(node.path, "redis_url_env"), "needs backend: redis");
+    }
+    return;
+  }
+  auto url = r.get_env_value(node, "redis_url_env", true);
+  if (!url) return;
+  if (auto parsed = redis::parse_redis_url(*url); !parsed.ok()) {
+    r.error(YamlReader::join(node.path, "redis_url_env"), parsed.status().message());
+    return;
+  }
+  state.redis_url = *url;
+}
+
 void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
   r.check_keys(server);
   c.host = r.get_string(server, "host", c.host);
@@ -327,6 +366,7 @@ void read_server(YamlReader& r, const Node& server, ServeConfig& c) {
   r.check_keys(reports);
   c.admin_reports_enabled = r.get_bool(reports, "enabled", c.admin_reports_enabled);
   read_request_log(r, server, c);
+  read_state(r, server, c);
 }
 
 }  // namespace

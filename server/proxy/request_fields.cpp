@@ -33,6 +33,11 @@ std::optional<RequestFields> from_document(std::string_view body) {
       if (message.is_object() && message.contains("content")) append_text(fields.text, message["content"]);
     }
   }
+  for (const char* field : {"max_tokens", "max_completion_tokens"}) {  // the newer name wins
+    if (auto value = document.find(field); value != document.end() && value->is_number_unsigned()) {
+      fields.max_tokens = value->get<uint64_t>();
+    }
+  }
   for (const char* field : {"prompt", "text", "input"}) {
     if (auto value = document.find(field); value != document.end()) append_text(fields.text, *value);
   }
@@ -48,7 +53,11 @@ class TopLevelFields {
     return value(Key::kStream);
   }
   bool number_integer(json::number_integer_t) { return value(); }
-  bool number_unsigned(json::number_unsigned_t) { return value(); }
+  bool number_unsigned(json::number_unsigned_t n) {
+    if (depth_ == 1 && key_ == Key::kMaxTokens) max_tokens_ = n;
+    if (depth_ == 1 && key_ == Key::kMaxCompletionTokens) max_completion_tokens_ = n;
+    return value(key_ == Key::kMaxTokens || key_ == Key::kMaxCompletionTokens ? key_ : Key::kNone);
+  }
   bool number_float(json::number_float_t, const json::string_t&) { return value(); }
   bool string(json::string_t& s) {
     if (depth_ == 1 && key_ == Key::kModel) model_ = std::move(s);
@@ -62,7 +71,13 @@ class TopLevelFields {
     return true;
   }
   bool key(json::string_t& name) {
-    if (depth_ == 1) key_ = name == "model" ? Key::kModel : name == "stream" ? Key::kStream : Key::kOther;
+    if (depth_ == 1) {
+      key_ = name == "model"                                            ? Key::kModel
+             : name == "stream"                                         ? Key::kStream
+             : name == "max_tokens"                                     ? Key::kMaxTokens
+             : name == "max_completion_tokens"                          ? Key::kMaxCompletionTokens
+                                                                        : Key::kOther;
+    }
     return true;
   }
   bool end_object() { return --depth_, true; }
@@ -78,11 +93,12 @@ class TopLevelFields {
 
   std::optional<RequestFields> fields() const {
     if (!object_) return std::nullopt;
-    return RequestFields{model_.value_or(""), stream_.value_or(false), ""};
+    return RequestFields{model_.value_or(""), stream_.value_or(false), "",
+                         max_completion_tokens_ ? max_completion_tokens_ : max_tokens_};
   }
 
  private:
-  enum class Key { kNone, kModel, kStream, kOther };
+  enum class Key { kNone, kModel, kStream, kMaxTokens, kMaxCompletionTokens, kOther };
 
   // A top-level member's value of the wrong type clears the field it names (the last value
   // counts); `kept` is the key whose value was just stored.
@@ -90,6 +106,10 @@ class TopLevelFields {
     if (depth_ == 1) {
       if (key_ == Key::kModel && kept != Key::kModel) model_.reset();
       if (key_ == Key::kStream && kept != Key::kStream) stream_.reset();
+      if (key_ == Key::kMaxTokens && kept != Key::kMaxTokens) max_tokens_.reset();
+      if (key_ == Key::kMaxCompletionTokens && kept != Key::kMaxCompletionTokens) {
+        max_completion_tokens_.reset();
+      }
       key_ = Key::kNone;
     }
     return true;
@@ -100,6 +120,8 @@ class TopLevelFields {
   Key key_ = Key::kNone;
   std::optional<std::string> model_;
   std::optional<bool> stream_;
+  std::optional<uint64_t> max_tokens_;
+  std::optional<uint64_t> max_completion_tokens_;
 };
 
 }  // namespace

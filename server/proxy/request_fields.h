@@ -1,5 +1,5 @@
 // The parts of an OpenAI-style JSON request body the proxy routes by: `model`, `stream` and, for
-// cache-aware routing only, the prompt text (chat message contents, `prompt`, `text`, `input`).
+// tenant token limits `max_tokens`, and for cache-aware routing and prompt counting only, the text (chat message contents, `prompt`, `text`, `input`).
 // Without the text the body is read by nlohmann's SAX parser, validated but never built into a
 // document: a long chat history costs no allocations per message. Top-level members only; a
 // member given twice counts as its last value, and a value of the wrong type as absent (as a
@@ -9,6 +9,7 @@
 //   if (!fields) return error_response(400, ..., "Request body must be a JSON object", ...);
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@ struct RequestFields {
   std::string model;   // empty when absent or not a string
   bool stream = false;
   std::string text;    // only with want_text
+  // `max_completion_tokens`, else `max_tokens`, when a non-negative integer.
+  std::optional<uint64_t> max_tokens;
 };
 
 // nullopt when the body is not one JSON object.

@@ -32,8 +32,9 @@ Status invalid_worker_id() {
 }  // namespace
 
 
-WorkersRoutes::WorkersRoutes(workers::WorkerRegistry& registry, AddedHook on_added)
-    : registry_(registry), on_added_(std::move(on_added)) {}
+WorkersRoutes::WorkersRoutes(workers::WorkerRegistry& registry, AddedHook on_added,
+                             workers::SharedWorkers* shared)
+    : registry_(registry), on_added_(std::move(on_added)), shared_(shared) {}
 
 bool WorkersRoutes::owns(std::string_view path) {
   return path == "/workers" || path == "/get_loads" ||
@@ -76,9 +77,16 @@ Response WorkersRoutes::create(const Request& request) const {
   if (!spec.ok()) {
     return status_response(spec.status());
   }
+  workers::WorkerSpec as_given = *spec;  // shared without this replica's default api key
   auto worker = registry_.add(std::move(*spec));
   if (!worker.ok()) {
     return status_response(worker.status());
+  }
+  if (shared_ != nullptr) {
+    if (Status stored = shared_->put((*worker)->id(), as_given); !stored.ok()) {
+      (void)registry_.remove((*worker)->id());
+      return status_response(stored);
+    }
   }
   if (on_added_) {
     on_added_(*worker);
@@ -123,14 +131,26 @@ Response WorkersRoutes::update(const Request& request, const std::string& worker
   if (!body.ok()) {
     return status_response(body.status());
   }
+  workers::WorkerSpec before = current->spec();
   auto worker = registry_.update(worker_id, *body, mode);
   if (!worker.ok()) {
     return status_response(worker.status());
+  }
+  if (shared_ != nullptr && shared_->is_shared(worker_id)) {
+    if (Status stored = shared_->put(worker_id, (*worker)->spec()); !stored.ok()) {
+      (*worker)->set_spec(std::move(before));
+      return status_response(stored);
+    }
   }
   return json_response(200, (*worker)->to_json());
 }
 
 Response WorkersRoutes::remove(const std::string& worker_id) const {
+  if (shared_ != nullptr && shared_->is_shared(worker_id)) {
+    if (Status erased = shared_->erase(worker_id); !erased.ok()) {
+      return status_response(erased);
+    }
+  }
   auto worker = registry_.remove(worker_id);
   if (!worker.ok()) {
     return status_response(worker.status());

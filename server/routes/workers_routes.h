@@ -10,7 +10,9 @@
 //   GET    /get_loads             → 200 {"workers":[{"worker": url, "load": n}]}
 // Errors: bad JSON/body/URL or a non-UUID id → 400 invalid_request_error; unknown id → 404
 // WORKER_NOT_FOUND; duplicate URL → 409 WORKER_ALREADY_EXISTS; other methods → 405 with Allow.
-// Authentication and audit happen before these handlers.
+// Authentication and audit happen before these handlers. With SharedWorkers (the Redis state
+// backend) every change is stored and announced to the other replicas; when the store is
+// unreachable the change is refused 503 worker_store_unavailable and nothing changes here.
 // Thread-safety: handle() may be called from many threads at once.
 //
 //   smg::server::WorkersRoutes routes(registry, [&](auto&) { checker.wake(); });
@@ -23,6 +25,7 @@
 #include <string_view>
 
 #include "server/http/exchange.h"
+#include "server/workers/shared_workers.h"
 #include "server/workers/worker_registry.h"
 
 namespace smg::server {
@@ -33,7 +36,9 @@ class WorkersRoutes {
 
   // `on_added` runs after a successful POST (e.g. to wake the health checker).
   // REQUIRES: `registry` outlives the routes.
-  explicit WorkersRoutes(workers::WorkerRegistry& registry, AddedHook on_added = {});
+  // `shared` (may be null: one replica) outlives the routes.
+  explicit WorkersRoutes(workers::WorkerRegistry& registry, AddedHook on_added = {},
+                         workers::SharedWorkers* shared = nullptr);
 
   // True for /workers, /workers/{anything} and /get_loads.
   static bool owns(std::string_view path);
@@ -51,6 +56,7 @@ class WorkersRoutes {
  private:
   workers::WorkerRegistry& registry_;
   AddedHook on_added_;
+  workers::SharedWorkers* shared_;
 };
 
 }  // namespace smg::server

@@ -24,6 +24,10 @@ void WorkerRegistry::publish_locked() {
 }
 
 Result<std::shared_ptr<Worker>> WorkerRegistry::add(WorkerSpec spec) {
+  return add_with_id(new_worker_id(), std::move(spec));
+}
+
+Result<std::shared_ptr<Worker>> WorkerRegistry::add_with_id(std::string id, WorkerSpec spec) {
   auto url = normalize_worker_url(spec.url);
   if (!url.ok()) {
     return url.status();
@@ -38,8 +42,10 @@ Result<std::shared_ptr<Worker>> WorkerRegistry::add(WorkerSpec spec) {
                     "Worker with URL " + spec.url + " already exists");
     }
   }
-  auto worker =
-      std::make_shared<Worker>(new_worker_id(), std::move(spec), breaker_options_, clock_);
+  if (by_id_.count(id) != 0) {
+    return Status(Code::kAlreadyExists, "WORKER_ALREADY_EXISTS", "Worker " + id + " already exists");
+  }
+  auto worker = std::make_shared<Worker>(std::move(id), std::move(spec), breaker_options_, clock_);
   workers_.push_back(worker);
   by_id_.emplace(worker->id(), worker);
   publish_locked();

@@ -46,6 +46,9 @@ class WorkerRegistry {
   // "worker_target_refused"); a URL already present fails with
   // Code::kAlreadyExists, reason "WORKER_ALREADY_EXISTS". The new worker starts pending.
   Result<std::shared_ptr<Worker>> add(WorkerSpec spec);
+  // add() under a given id: a worker another replica added (SharedWorkers). A taken id is
+  // kAlreadyExists "WORKER_ALREADY_EXISTS" too. REQUIRES: is_uuid(id).
+  Result<std::shared_ptr<Worker>> add_with_id(std::string id, WorkerSpec spec);
   // nullptr when unknown.
   std::shared_ptr<Worker> get(const std::string& id) const;
   // Workers in insertion order; with a model, only those that serve it.

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/integration/admin_test_support.h"
+#include "tests/integration/oidc_login_support.h"
 
 using namespace smg::test::admin;
 using smg::test::BackgroundProcess;
@@ -16,28 +17,6 @@ using smg::test::TempDir;
 namespace {
 
 constexpr const char* kCookie = "smart_router_admin_session";
-
-struct Op {
-  std::unique_ptr<BackgroundProcess> process;
-  int port = 0;
-};
-
-Op start_op(const std::vector<int>& gateway_ports) {
-  std::string redirects;
-  for (int port : gateway_ports) {
-    if (!redirects.empty()) redirects += ",";
-    redirects += "http://127.0.0.1:" + std::to_string(port) + "/admin/auth/callback";
-  }
-  Op op;
-  op.process = std::make_unique<BackgroundProcess>(
-      std::vector<std::string>{"node", smg::test::peers_dir() + "/oidc-provider.mjs"},
-      std::map<std::string, std::string>{{"PORT", "0"}, {"GATEWAY_REDIRECT", redirects}});
-  auto line = op.process->wait_for_line("\"issuer\"", std::chrono::seconds(30));
-  INFO(op.process->err());
-  REQUIRE(line);
-  op.port = nlohmann::json::parse(*line)["port"].get<int>();
-  return op;
-}
 
 std::string oidc_config(int op_port, int gateway_port, const std::string& login_timeout) {
   return "server:\n  admin_auth:\n    oidc:\n      enabled: true\n"
@@ -56,63 +35,6 @@ std::string oidc_config(int op_port, int gateway_port, const std::string& login_
 
 const std::map<std::string, std::string> kEnv{{"OIDC_CLIENT_ID", "smg-admin"},
                                               {"OIDC_CLIENT_SECRET", "gateway-admin-secret"}};
-
-struct Begun {
-  std::string authorize_url;
-  std::string prelogin;  // "name=value"
-};
-
-Begun begin_login(httplib::Client& gateway) {
-  auto login = gateway.Get("/admin/auth/login");
-  REQUIRE(login);
-  REQUIRE(login->status == 302);
-  Begun begun{login->get_header_value("Location"), cookie_pair(login, std::string(kCookie) + "_login_")};
-  REQUIRE_FALSE(begun.prelogin.empty());
-  return begun;
-}
-
-// Drives the OP like a browser (cookie jar, redirects, the JSON login form) until it redirects to
-// the gateway's callback; returns that callback's path and query.
-std::string login_at_op(int op_port, const std::string& authorize_url, const std::string& user) {
-  httplib::Client op("127.0.0.1", op_port);
-  std::map<std::string, std::string> jar;
-  auto cookie_header = [&] {
-    std::string header;
-    for (const auto& [name, value] : jar) header += name + "=" + value + "; ";
-    return header;
-  };
-  std::string origin = "http://127.0.0.1:" + std::to_string(op_port);
-  std::string next = authorize_url.substr(origin.size());
-  for (int step = 0; step < 20; ++step) {
-    auto result = op.Get(next, {{"Cookie", cookie_header()}});
-    REQUIRE(result);
-    for (const auto& value : set_cookies(result)) {
-      std::string pair = value.substr(0, value.find(';'));
-      jar[pair.substr(0, pair.find('='))] = pair.substr(pair.find('=') + 1);
-    }
-    if (result->status == 200) {
-      auto page = body_json(result);
-      REQUIRE(page["prompt"] == "login");
-      std::string uid = page["uid"];
-      auto posted = op.Post("/interaction/" + uid + "/login", {{"Cookie", cookie_header()}},
-                            "login=" + user + "&password=" + user + "-pw",
-                            "application/x-www-form-urlencoded");
-      REQUIRE(posted);
-      REQUIRE(posted->status / 100 == 3);
-      next = posted->get_header_value("Location");
-    } else {
-      INFO(result->body);
-      REQUIRE(result->status / 100 == 3);
-      next = result->get_header_value("Location");
-    }
-    if (next.find("/admin/auth/callback") != std::string::npos) {
-      return next.substr(next.find("/admin/auth/callback"));
-    }
-    if (next.rfind(origin, 0) == 0) next = next.substr(origin.size());
-  }
-  FAIL("the OP never redirected to the callback");
-  return "";
-}
 
 std::string query_value(const std::string& url, const std::string& name) {
   auto at = url.find(name + "=");
@@ -142,7 +64,7 @@ struct World {
   // A full login as `user`; returns the callback response.
   httplib::Result login(httplib::Client& gw, const std::string& user,
                         const std::string& extra_cookie = "") {
-    Begun begun = begin_login(gw);
+    Begun begun = begin_login(gw, kCookie);
     std::string callback = login_at_op(op.port, begun.authorize_url, user);
     std::string cookies = begun.prelogin + (extra_cookie.empty() ? "" : "; " + extra_cookie);
     return gw.Get(callback, {{"Cookie", cookies}});
@@ -155,7 +77,7 @@ TEST_CASE("admin oidc: login, session, /me, logout", "[admin][oidc]") {
   World world;
   auto gw = world.client();
 
-  Begun begun = begin_login(gw);
+  Begun begun = begin_login(gw, kCookie);
   CHECK(begun.authorize_url.rfind("http://127.0.0.1:" + std::to_string(world.op.port) + "/auth?", 0) == 0);
   CHECK(query_value(begun.authorize_url, "code_challenge_method") == "S256");
   CHECK(query_value(begun.authorize_url, "response_type") == "code");
@@ -199,7 +121,7 @@ TEST_CASE("admin oidc: login, session, /me, logout", "[admin][oidc]") {
     check_admin_error(gw.Get(callback, {{"Cookie", begun.prelogin}}), 401, "oidc-state-invalid");
   }
   SECTION("code replay under a fresh state is refused by the OP") {
-    Begun fresh = begin_login(gw);
+    Begun fresh = begin_login(gw, kCookie);
     std::string replay = "/admin/auth/callback?code=" + query_value(callback, "code") +
                          "&state=" + query_value(fresh.authorize_url, "state");
     check_admin_error(gw.Get(replay, {{"Cookie", fresh.prelogin}}), 401, "oidc-token-invalid");
@@ -228,12 +150,12 @@ TEST_CASE("admin oidc: login CSRF, fixation, multi-tab", "[admin][oidc][attack]"
   World world;
   auto gw = world.client();
   SECTION("login CSRF: a callback without the pre-login cookie creates no session") {
-    Begun begun = begin_login(gw);
+    Begun begun = begin_login(gw, kCookie);
     std::string callback = login_at_op(world.op.port, begun.authorize_url, "alice");
     auto forged = gw.Get(callback);
     check_admin_error(forged, 401, "oidc-state-invalid");
     CHECK(cookie_pair(forged, std::string(kCookie) + "=").empty());
-    Begun other = begin_login(gw);  // another browser's cookie does not fit either
+    Begun other = begin_login(gw, kCookie);  // another browser's cookie does not fit either
     check_admin_error(gw.Get(callback, {{"Cookie", other.prelogin}}), 401, "oidc-state-invalid");
   }
   SECTION("session fixation: a planted cookie is not adopted, each login gets a new id") {
@@ -250,8 +172,8 @@ TEST_CASE("admin oidc: login CSRF, fixation, multi-tab", "[admin][oidc][attack]"
     CHECK(gw.Get("/admin/auth/me", {{"Cookie", one}})->status == 401);  // the old one ended
   }
   SECTION("multi-tab: two logins in flight in one browser both complete") {
-    Begun tab1 = begin_login(gw);
-    Begun tab2 = begin_login(gw);
+    Begun tab1 = begin_login(gw, kCookie);
+    Begun tab2 = begin_login(gw, kCookie);
     std::string jar = tab1.prelogin + "; " + tab2.prelogin;
     std::string cb2 = login_at_op(world.op.port, tab2.authorize_url, "alice");
     std::string cb1 = login_at_op(world.op.port, tab1.authorize_url, "alice");
@@ -304,7 +226,7 @@ TEST_CASE("admin oidc: an expired pre-login is refused", "[admin][oidc]") {
   Gateway short_lived = start_gateway(world.dir.file("short.yaml"), world.dir.file("data2"), kEnv,
                                       world.short_port);
   httplib::Client gw("127.0.0.1", short_lived.port);
-  Begun begun = begin_login(gw);
+  Begun begun = begin_login(gw, kCookie);
   std::string callback = login_at_op(world.op.port, begun.authorize_url, "alice");
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the configured 1 s TTL
   check_admin_error(gw.Get(callback, {{"Cookie", begun.prelogin}}), 401, "oidc-state-invalid");

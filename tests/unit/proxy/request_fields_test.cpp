@@ -66,3 +66,22 @@ TEST_CASE("request fields: the prompt text for cache-aware routing", "[proxy][re
   REQUIRE(completion);
   CHECK(completion->text == "abc");
 }
+
+TEST_CASE("request fields: max_completion_tokens else max_tokens for the tenant token limits",
+          "[proxy][request_fields]") {
+  for (bool want_text : {false, true}) {
+    INFO("want_text " << want_text);
+    CHECK(read_request_fields(R"({"max_tokens":100})", want_text)->max_tokens == 100u);
+    CHECK(read_request_fields(R"({"max_completion_tokens":7,"max_tokens":100})", want_text)
+              ->max_tokens == 7u);
+    CHECK(read_request_fields(R"({"max_tokens":100,"max_completion_tokens":7})", want_text)
+              ->max_tokens == 7u);
+    CHECK_FALSE(read_request_fields(R"({"max_tokens":-1})", want_text)->max_tokens);
+    CHECK_FALSE(read_request_fields(R"({"max_tokens":"100"})", want_text)->max_tokens);
+    CHECK_FALSE(read_request_fields(R"({"max_tokens":1.5})", want_text)->max_tokens);
+    CHECK_FALSE(read_request_fields(R"({"max_tokens":5,"max_tokens":null})", want_text)->max_tokens);
+    CHECK_FALSE(read_request_fields(R"({"o":{"max_tokens":5}})", want_text)->max_tokens);
+    CHECK(read_request_fields(R"({"max_tokens":18446744073709551615})", want_text)->max_tokens ==
+          UINT64_MAX);
+  }
+}

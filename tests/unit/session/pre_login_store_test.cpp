@@ -5,7 +5,7 @@
 
 using smg::FixedClock;
 using smg::session::PendingLogin;
-using smg::session::PreLoginStore;
+using smg::session::MemoryPreLoginStore;
 
 namespace {
 
@@ -17,7 +17,7 @@ PendingLogin from(const std::string& client) {
 
 TEST_CASE("pre-login: single use", "[session][attack]") {
   FixedClock clock(1000);
-  PreLoginStore logins({}, clock);
+  MemoryPreLoginStore logins({}, clock);
   REQUIRE(logins.add("state-1", from("10.0.0.1")).ok());
   auto taken = logins.take("state-1");
   REQUIRE(taken.ok());
@@ -28,7 +28,7 @@ TEST_CASE("pre-login: single use", "[session][attack]") {
 
 TEST_CASE("pre-login: expires after the TTL", "[session]") {
   FixedClock clock(1000);
-  PreLoginStore logins({.ttl_secs = 600}, clock);
+  MemoryPreLoginStore logins({.ttl_secs = 600}, clock);
   REQUIRE(logins.add("a", from("10.0.0.1")).ok());
   REQUIRE(logins.add("b", from("10.0.0.1")).ok());
   clock.advance(599);
@@ -40,7 +40,7 @@ TEST_CASE("pre-login: expires after the TTL", "[session]") {
 
 TEST_CASE("pre-login: 32 per client, 256 in total, multi-tab allowed", "[session][attack]") {
   FixedClock clock(1000);
-  PreLoginStore logins({}, clock);
+  MemoryPreLoginStore logins({}, clock);
   for (int i = 0; i < 32; ++i) {
     REQUIRE(logins.add("s" + std::to_string(i), from("10.0.0.1")).ok());
   }

@@ -5,7 +5,11 @@
 
 #include "tests/support/eventually.h"
 #include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
+
+#include "common/clock/clock.h"
 
 using smg::admission::AdmissionController;
 using smg::admission::AdmissionOptions;
@@ -113,4 +117,89 @@ TEST_CASE("admission: concurrency never exceeds the limit under contention", "[a
   CHECK(peak >= 1);
   CHECK(admission.in_flight() == 0);
   CHECK(admission.waiting() == 0);
+}
+
+TEST_CASE("admission bucket: refill adds tokens up to the capacity only", "[admission]") {
+  using smg::admission::AdmissionBucket;
+  using std::chrono::seconds;
+  AdmissionBucket::TimePoint t0{};
+  AdmissionBucket bucket(2, 0.5, t0);  // 2 tokens, one more every 2 s
+  CHECK(bucket.try_take());
+  CHECK(bucket.try_take());
+  CHECK_FALSE(bucket.try_take());
+  CHECK(bucket.until_token() == std::chrono::seconds(2) + std::chrono::nanoseconds(1));
+  bucket.refill(t0 + seconds(1));
+  CHECK_FALSE(bucket.try_take());  // half a token
+  bucket.refill(t0 + seconds(2));
+  CHECK(bucket.try_take());
+  bucket.refill(t0 + seconds(100));
+  CHECK(bucket.tokens() == 2);
+  bucket.give_back();  // a finished request's token: still capped
+  CHECK(bucket.tokens() == 2);
+  SECTION("without refill the bucket is a concurrency cap") {
+    AdmissionBucket cap(1, 0, t0);
+    CHECK(cap.try_take());
+    cap.refill(t0 + seconds(3600));
+    CHECK_FALSE(cap.try_take());
+    CHECK(cap.until_token() == std::chrono::nanoseconds::max());
+    cap.give_back();
+    CHECK(cap.try_take());
+  }
+}
+
+TEST_CASE("admission: --rate-limit-tokens-per-second admits past the cap as the bucket refills",
+          "[admission]") {
+  smg::FixedClock clock(1000);
+  AdmissionOptions o = options(2, 0, std::chrono::seconds(60));
+  o.refill_per_second = 1;
+  o.clock = &clock;
+  AdmissionController admission(o);
+  auto a = admission.acquire();
+  auto b = admission.acquire();
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK_FALSE(admission.acquire().ok());  // no token, no queue
+  clock.advance(1);                       // one token refilled while both still run
+  auto c = admission.acquire();
+  REQUIRE(c.ok());
+  CHECK(admission.in_flight() == 3);
+  CHECK_FALSE(admission.acquire().ok());
+  *a = Permit();
+  *b = Permit();
+  *c = Permit();  // three tokens back, but the bucket holds two at most
+  CHECK(admission.acquire().ok());
+  CHECK(admission.acquire().ok());
+}
+
+TEST_CASE("admission: a waiter is admitted by the refill without any release", "[admission]") {
+  AdmissionOptions o = options(1, 4, std::chrono::seconds(5));
+  o.refill_per_second = 20;  // a token every 50 ms
+  AdmissionController admission(o);
+  auto held = admission.acquire();
+  REQUIRE(held.ok());
+  auto started = std::chrono::steady_clock::now();
+  auto next = admission.acquire();  // waits ~50 ms for the refill, the permit still held
+  CHECK(next.ok());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+}
+
+TEST_CASE("admission: waiters are served first come first served", "[admission]") {
+  AdmissionController admission(options(1, 10, std::chrono::seconds(30)));
+  auto held = admission.acquire();
+  REQUIRE(held.ok());
+  std::mutex order_mutex;
+  std::vector<int> order;
+  std::vector<std::thread> waiters;
+  for (int i = 0; i < 5; ++i) {
+    waiters.emplace_back([&, i] {
+      auto permit = admission.acquire();
+      std::lock_guard<std::mutex> lock(order_mutex);
+      order.push_back(i);
+    });
+    // Each waiter queues before the next starts.
+    REQUIRE(eventually([&] { return admission.waiting() == static_cast<std::size_t>(i + 1); }));
+  }
+  *held = Permit();
+  for (auto& waiter : waiters) waiter.join();
+  CHECK(order == std::vector<int>{0, 1, 2, 3, 4});
 }
