@@ -31,7 +31,6 @@ Status invalid_worker_id() {
 
 }  // namespace
 
-
 WorkersRoutes::WorkersRoutes(workers::WorkerRegistry& registry, AddedHook on_added,
                              workers::SharedWorkers* shared)
     : registry_(registry), on_added_(std::move(on_added)), shared_(shared) {}
@@ -124,7 +123,8 @@ Response WorkersRoutes::get(const std::string& worker_id) const {
 Response WorkersRoutes::update(const Request& request, const std::string& worker_id,
                                UpdateMode mode) const {
   // An unknown id is 404 whatever the body says.
-  if (!registry_.get(worker_id)) {
+  auto current = registry_.get(worker_id);
+  if (!current) {
     return status_response(workers::worker_not_found(worker_id));
   }
   auto body = parse_body(request);
