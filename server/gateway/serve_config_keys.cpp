@@ -141,7 +141,7 @@ const std::vector<config::KeyDoc> kKeys = {
     {"server.state.redis_url_env", "SMG_REDIS_URL", "variable holding redis://host:port/db",
      true},
     {"server.state.timeout_ms", "500", "per Redis call, 10-60000"},
-    {"server.state.key_prefix", "smg:", "prefix of every Redis key"},
+    {"server.state.key_prefix", "\"smg:\"", "prefix of every Redis key"},
     {"server.state.audit_stream_max_len", "100000", "cluster audit stream length bound"},
     {"server.logging", "", "the gateway's own log"},
     {"server.logging.level", "info", "debug, info (default), warn, error"},

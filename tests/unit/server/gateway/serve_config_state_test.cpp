@@ -57,7 +57,8 @@ TEST_CASE("serve config: server.state errors name the field and never the passwo
   };
   for (const Case& c : std::vector<Case>{
            {"server:\n  state:\n    backend: etcd\n", "server.state.backend: must be local or redis"},
-           {"server:\n  state:\n    backend: redis\n", "server.state.redis_url_env: required"},
+           {"server:\n  state:\n    backend: redis\n",
+            "server.state.redis_url_env (line 3): required"},
            {"server:\n  state:\n    backend: redis\n    redis_url_env: SMG_UNIT_UNSET_URL\n",
             "environment variable SMG_UNIT_UNSET_URL is not set"},
            {"server:\n  state:\n    backend: redis\n    redis_url_env: SMG_UNIT_BAD_URL\n",
