@@ -3,22 +3,14 @@
 
 #include "common/config/yaml_reader.h"
 #include "server/gateway/serve_config_yaml.h"
+#include "tests/support/serve_config_text.h"
 
 using smg::server::ServeConfig;
-
-namespace {
-
-smg::Status load(const std::string& text, ServeConfig& config) {
-  auto root = smg::config::YamlReader::load_string(text);
-  REQUIRE(root.ok());
-  return smg::server::load_serve_config(*root, config);
-}
-
-}  // namespace
+using smg::test::load_serve_config_text;
 
 TEST_CASE("discovery: server.discovery keys fill the discovery config", "[discovery][config]") {
   ServeConfig config;
-  REQUIRE(load(R"(server:
+  REQUIRE(load_serve_config_text(R"(server:
   discovery:
     enabled: true
     selector: {app: sglang-worker, tier: gpu}
@@ -26,7 +18,7 @@ TEST_CASE("discovery: server.discovery keys fill the discovery config", "[discov
     namespace: inference
     kubeconfig: /etc/smg/kubeconfig
 )",
-               config)
+                                 config)
               .ok());
   CHECK(config.discovery.enabled);
   REQUIRE(config.discovery.selector.size() == 2);
@@ -39,7 +31,7 @@ TEST_CASE("discovery: server.discovery keys fill the discovery config", "[discov
 
 TEST_CASE("discovery: defaults without server.discovery", "[discovery][config]") {
   ServeConfig config;
-  REQUIRE(load("server: {port: 30001}\n", config).ok());
+  REQUIRE(load_serve_config_text("server: {port: 30001}\n", config).ok());
   CHECK_FALSE(config.discovery.enabled);
   CHECK(config.discovery.port == 80);
   CHECK(config.discovery.selector.empty());
@@ -49,13 +41,15 @@ TEST_CASE("discovery: defaults without server.discovery", "[discovery][config]")
 TEST_CASE("discovery: server.discovery refuses unknown keys and bad values",
           "[discovery][config]") {
   ServeConfig config;
-  auto unknown = load("server:\n  discovery: {enabled: true, selectors: {a: b}}\n", config);
+  auto unknown =
+      load_serve_config_text("server:\n  discovery: {enabled: true, selectors: {a: b}}\n", config);
   CHECK_FALSE(unknown.ok());
   CHECK(unknown.message().find("server.discovery.selectors") != std::string::npos);
   ServeConfig port;
-  auto bad_port = load("server:\n  discovery: {port: 0}\n", port);
+  auto bad_port = load_serve_config_text("server:\n  discovery: {port: 0}\n", port);
   CHECK_FALSE(bad_port.ok());
   CHECK(bad_port.message().find("server.discovery.port") != std::string::npos);
   ServeConfig nested;
-  CHECK_FALSE(load("server:\n  discovery: {selector: {app: [x]}}\n", nested).ok());
+  CHECK_FALSE(
+      load_serve_config_text("server:\n  discovery: {selector: {app: [x]}}\n", nested).ok());
 }

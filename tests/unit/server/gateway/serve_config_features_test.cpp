@@ -5,23 +5,15 @@
 #include "common/config/yaml_reader.h"
 #include "server/gateway/gateway_runtime.h"
 #include "server/gateway/serve_config_yaml.h"
+#include "tests/support/serve_config_text.h"
 
 using smg::server::ServeConfig;
-
-namespace {
-
-smg::Status load(const std::string& text, ServeConfig& config) {
-  auto root = smg::config::YamlReader::load_string(text);
-  REQUIRE(root.ok());
-  return smg::server::load_serve_config(*root, config);
-}
-
-}  // namespace
+using smg::test::load_serve_config_text;
 
 TEST_CASE("serve config: server.tokenizers, server.wasm and allow_link_local_workers",
           "[gateway][config]") {
   ServeConfig config;
-  REQUIRE(load(R"(server:
+  REQUIRE(load_serve_config_text(R"(server:
   allow_link_local_workers: true
   tokenizers:
     - {name: llama3, source: /models/llama3/tokenizer.json}
@@ -30,7 +22,7 @@ TEST_CASE("serve config: server.tokenizers, server.wasm and allow_link_local_wor
     enabled: true
     max_memory_pages: 16
 )",
-               config)
+                                 config)
               .ok());
   CHECK(config.allow_link_local_workers);
   REQUIRE(config.tokenizers.size() == 2);
@@ -43,21 +35,24 @@ TEST_CASE("serve config: server.tokenizers, server.wasm and allow_link_local_wor
 TEST_CASE("serve config: a tokenizer entry without a source, or with an unknown key, is an error",
           "[gateway][config]") {
   ServeConfig missing;
-  smg::Status no_source = load("server:\n  tokenizers:\n    - {name: a}\n", missing);
+  smg::Status no_source =
+      load_serve_config_text("server:\n  tokenizers:\n    - {name: a}\n", missing);
   CHECK_FALSE(no_source.ok());
   CHECK(no_source.message().find("server.tokenizers[0].source") != std::string::npos);
   ServeConfig extra;
-  CHECK_FALSE(load("server:\n  tokenizers:\n    - {name: a, source: b, revision: c}\n", extra).ok());
+  CHECK_FALSE(load_serve_config_text(
+                  "server:\n  tokenizers:\n    - {name: a, source: b, revision: c}\n", extra)
+                  .ok());
 }
 
 TEST_CASE("serve config: WASM modules at start-up need WASM enabled", "[gateway][config]") {
   ServeConfig config;
-  REQUIRE(load(R"(server:
+  REQUIRE(load_serve_config_text(R"(server:
   wasm:
     modules:
       - {name: m, file_path: /srv/wasm/m.wasm, attach_points: [on-request]}
 )",
-               config)
+                                 config)
               .ok());
   auto runtime = smg::server::GatewayRuntime::build(config);
   REQUIRE_FALSE(runtime.ok());
@@ -68,7 +63,8 @@ TEST_CASE("serve config: WASM modules at start-up need WASM enabled", "[gateway]
 TEST_CASE("serve config: an unknown key names its line, a near key and the valid ones",
           "[gateway][config]") {
   ServeConfig config;
-  smg::Status status = load("server:\n  port: 8080\n  workerz:\n    policy: random\n", config);
+  smg::Status status =
+      load_serve_config_text("server:\n  port: 8080\n  workerz:\n    policy: random\n", config);
   REQUIRE_FALSE(status.ok());
   INFO(status.message());
   CHECK(status.message().find("server.workerz (line 3): unknown key; did you mean "
@@ -76,7 +72,7 @@ TEST_CASE("serve config: an unknown key names its line, a near key and the valid
   CHECK(status.message().find("Valid keys here: host, ") != std::string::npos);
   CHECK(status.message().find("workers") != std::string::npos);
   ServeConfig other;
-  smg::Status far = load("server:\n  frobnicate: 1\n", other);
+  smg::Status far = load_serve_config_text("server:\n  frobnicate: 1\n", other);
   REQUIRE_FALSE(far.ok());
   CHECK(far.message().find("did you mean") == std::string::npos);  // nothing near: no guess
 }

@@ -1,7 +1,6 @@
 // server.request_log.backend and dsn_env in the serve YAML, and what start-up says when the
 // PostgreSQL DSN is missing or unusable (never the DSN's password).
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 
 #include "common/config/yaml_reader.h"
@@ -9,41 +8,38 @@
 #include "server/gateway/serve_config_yaml.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/peers.h"
+#include "tests/support/serve_config_text.h"
 
 using smg::server::ServeConfig;
-
-namespace {
-
-smg::Status load(const std::string& text, ServeConfig& config) {
-  auto root = smg::config::YamlReader::load_string(text);
-  REQUIRE(root.ok());
-  return smg::server::load_serve_config(*root, config);
-}
-
-}  // namespace
+using smg::test::load_serve_config_text;
 
 TEST_CASE("serve config: request_log backend postgres with dsn_env", "[gateway][config][requestlog]") {
   ServeConfig config;
-  REQUIRE(load("server:\n  request_log: { backend: postgres, dsn_env: SMG_LOG_DSN }\n", config).ok());
+  REQUIRE(load_serve_config_text(
+              "server:\n  request_log: { backend: postgres, dsn_env: SMG_LOG_DSN }\n", config)
+              .ok());
   CHECK(config.request_log_backend == "postgres");
   CHECK(config.request_log_dsn_env == "SMG_LOG_DSN");
   ServeConfig defaults;
-  REQUIRE(load("server:\n  request_log: { enabled: true }\n", defaults).ok());
+  REQUIRE(load_serve_config_text("server:\n  request_log: { enabled: true }\n", defaults).ok());
   CHECK(defaults.request_log_backend == "sqlite");
 }
 
 TEST_CASE("serve config: a bad request_log backend or a missing dsn_env is an error",
           "[gateway][config][requestlog]") {
   ServeConfig unknown;
-  smg::Status bad = load("server:\n  request_log: { backend: mysql }\n", unknown);
+  smg::Status bad = load_serve_config_text("server:\n  request_log: { backend: mysql }\n", unknown);
   CHECK_FALSE(bad.ok());
   CHECK(bad.message().find("server.request_log.backend") != std::string::npos);
   ServeConfig no_env;
-  smg::Status missing = load("server:\n  request_log: { backend: postgres }\n", no_env);
+  smg::Status missing =
+      load_serve_config_text("server:\n  request_log: { backend: postgres }\n", no_env);
   CHECK_FALSE(missing.ok());
   CHECK(missing.message().find("server.request_log.dsn_env") != std::string::npos);
   ServeConfig odd_name;
-  CHECK_FALSE(load("server:\n  request_log: { backend: postgres, dsn_env: 'A B' }\n", odd_name).ok());
+  CHECK_FALSE(load_serve_config_text(
+                  "server:\n  request_log: { backend: postgres, dsn_env: 'A B' }\n", odd_name)
+                  .ok());
 }
 
 TEST_CASE("serve config: start-up refuses an unset or unreachable DSN without printing it",

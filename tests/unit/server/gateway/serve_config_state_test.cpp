@@ -5,22 +5,14 @@
 
 #include "common/config/yaml_reader.h"
 #include "server/gateway/serve_config_yaml.h"
+#include "tests/support/serve_config_text.h"
 
 using smg::server::ServeConfig;
-
-namespace {
-
-smg::Status load(const std::string& text, ServeConfig& config) {
-  auto root = smg::config::YamlReader::load_string(text);
-  REQUIRE(root.ok());
-  return smg::server::load_serve_config(*root, config);
-}
-
-}  // namespace
+using smg::test::load_serve_config_text;
 
 TEST_CASE("serve config: server.state defaults to local", "[gateway][config][redis]") {
   ServeConfig config;
-  REQUIRE(load("server:\n  port: 1\n", config).ok());
+  REQUIRE(load_serve_config_text("server:\n  port: 1\n", config).ok());
   CHECK(config.state.backend == "local");
   CHECK(config.state.redis_url.empty());
 }
@@ -29,7 +21,7 @@ TEST_CASE("serve config: server.state redis reads the URL from the environment",
           "[gateway][config][redis]") {
   ::setenv("SMG_UNIT_REDIS_URL", "redis://:pw@10.0.0.7:6380/2", 1);
   ServeConfig config;
-  smg::Status loaded = load(R"(server:
+  smg::Status loaded = load_serve_config_text(R"(server:
   state:
     backend: redis
     redis_url_env: SMG_UNIT_REDIS_URL
@@ -37,7 +29,7 @@ TEST_CASE("serve config: server.state redis reads the URL from the environment",
     key_prefix: "prod:"
     audit_stream_max_len: 5000
 )",
-                            config);
+                                              config);
   REQUIRE(loaded.ok());
   CHECK(config.state.backend == "redis");
   CHECK(config.state.redis_url == "redis://:pw@10.0.0.7:6380/2");
@@ -69,7 +61,7 @@ TEST_CASE("serve config: server.state errors name the field and never the passwo
            {"server:\n  state:\n    backend: redis\n    password: x\n", "plaintext secrets"},
            {"server:\n  state:\n    timeout_ms: 0\n", "server.state.timeout_ms"}}) {
     ServeConfig config;
-    smg::Status loaded = load(c.yaml, config);
+    smg::Status loaded = load_serve_config_text(c.yaml, config);
     INFO(c.yaml);
     INFO(loaded.message());
     REQUIRE_FALSE(loaded.ok());
