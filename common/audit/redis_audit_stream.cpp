@@ -162,14 +162,4 @@ Result<std::vector<StreamedEvent>> RedisAuditStream::wait_after(const std::strin
   return decode_entries(stream.elements[1]);
 }
 
-Result<std::string> RedisAuditStream::last_id() {
-  auto reply = reader_.command({"XREVRANGE", key_, "+", "-", "COUNT", "1"});
-  if (!reply.ok()) return stream_unavailable();
-  if (!reply->is_array() || reply->elements.empty() || !reply->elements[0].is_array() ||
-      reply->elements[0].elements.empty()) {
-    return std::string("0-0");
-  }
-  return reply->elements[0].elements[0].text;
-}
-
 }  // namespace smg::audit

@@ -57,8 +57,6 @@ class RedisAuditStream {
   // Waits up to `wait` for entries after `id` (XREAD BLOCK); empty when none came.
   Result<std::vector<StreamedEvent>> wait_after(const std::string& id,
                                                 std::chrono::milliseconds wait);
-  // The newest entry's id, "0-0" when the stream is empty.
-  Result<std::string> last_id();
   // Events dropped because the queue was full while Redis was unreachable.
   uint64_t dropped() const { return dropped_.load(); }
   // Waits (at most `deadline`) until every queued event is written; false if some remain.

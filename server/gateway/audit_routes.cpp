@@ -1,5 +1,6 @@
 #include "server/gateway/audit_routes.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -35,8 +36,11 @@ Response stream_unavailable_response() {
 }
 
 // The backlog a cluster request asks for: after an id, from a time, or everything kept.
+// `floor` is the id the asked-for range starts after: a follow whose backlog is empty waits for
+// events after it, so one added between the backlog's read and the wait is not skipped.
 Result<std::vector<audit::StreamedEvent>> cluster_backlog(const Request& request,
-                                                          audit::RedisAuditStream& stream) {
+                                                          audit::RedisAuditStream& stream,
+                                                          std::string& floor) {
   constexpr std::size_t kLimit = 10000;
   std::string since = request.query_param("since");
   auto last_event_id = request.header("Last-Event-ID");
@@ -45,13 +49,18 @@ Result<std::vector<audit::StreamedEvent>> cluster_backlog(const Request& request
     if (!audit::valid_stream_id(id)) {
       return invalid_argument("bad_sequence", "event id must look like 1733300000000-0");
     }
+    floor = id;
     return stream.after(id, kLimit);
   }
   if (!since.empty()) {
     auto window = config::parse_duration_ms(since);
     if (!window.ok()) return window.status();
-    return stream.since_time(unix_now_ms() - *window, kLimit);
+    int64_t from_ms = std::max<int64_t>(0, unix_now_ms() - *window);
+    // The range starts at from_ms-0: after the last id of the millisecond before.
+    floor = from_ms == 0 ? "0-0" : std::to_string(from_ms - 1) + "-18446744073709551615";
+    return stream.since_time(from_ms, kLimit);
   }
+  floor = "0-0";
   return stream.after("0", kLimit);
 }
 
@@ -59,7 +68,8 @@ Result<std::vector<audit::StreamedEvent>> cluster_backlog(const Request& request
 
 Response handle_cluster_audit_request(const Request& request, audit::RedisAuditStream& stream,
                                       const audit::AuditLog& log) {
-  auto backlog = cluster_backlog(request, stream);
+  std::string floor;
+  auto backlog = cluster_backlog(request, stream, floor);
   if (!backlog.ok() && backlog.status().code() == Code::kInvalidArgument) {
     return error_response(400, "invalid_request_error", backlog.status().message());
   }
@@ -71,14 +81,7 @@ Response handle_cluster_audit_request(const Request& request, audit::RedisAuditS
     response.set_header("Cache-Control", "no-store");
     return response;
   }
-  std::string cursor;
-  if (!backlog->empty()) {
-    cursor = backlog->back().id;
-  } else {
-    auto last = stream.last_id();
-    if (!last.ok()) return stream_unavailable_response();
-    cursor = *last;
-  }
+  std::string cursor = backlog->empty() ? floor : backlog->back().id;
   Response response;
   response.content_type = "text/event-stream";
   response.set_header("Cache-Control", "no-store");

@@ -106,3 +106,47 @@ TEST_CASE("redis audit stream: every replica's events in one order and resumable
     CHECK(b.dropped() == 0);
   }
 }
+
+namespace {
+
+// Collects what a follow writes; the client "leaves" once an event with `wanted` has arrived.
+class CollectingSink final : public smg::server::StreamSink {
+ public:
+  explicit CollectingSink(std::string wanted) : wanted_(std::move(wanted)) {}
+  bool write(std::string_view bytes) override {
+    text_.append(bytes);
+    return true;
+  }
+  bool client_connected() const override {
+    return text_.find(wanted_) == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline_;
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string wanted_;
+  std::string text_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::now() + 10s;
+};
+
+}  // namespace
+
+TEST_CASE("redis audit stream: a follow with an empty backlog gets the next event",
+          "[redis][audit]") {
+  smg::test::RedisServer server;
+  RedisAuditStream a(options_for(server), "t:audit", 1000, "gw-a:1");
+  smg::audit::AuditLog log({.to_stderr = false, .file_path = "", .ring_capacity = 10});
+  // From a time (the range's floor is the millisecond before it) and from nothing at all.
+  for (auto query : std::vector<std::map<std::string, std::string>>{
+           {{"since", "1h"}, {"follow", "1"}}, {{"follow", "1"}}}) {
+    std::string path = "/workers/after-" + std::to_string(query.size());
+    auto response = smg::server::handle_cluster_audit_request(audit_request(query), a, log);
+    REQUIRE(response.status == 200);
+    REQUIRE(response.stream);
+    a.publish(event(path));  // after the backlog was read: the follow must still deliver it
+    REQUIRE(a.flush(5s));
+    CollectingSink sink(path);
+    response.stream(sink);
+    CHECK(sink.text().find(path) != std::string::npos);
+  }
+}
