@@ -12,8 +12,6 @@ namespace smg::cli {
 namespace {
 
 constexpr std::size_t kMaxResponseBytes = 16 << 20;
-constexpr auto kWaitNoticeAfter = std::chrono::seconds(2);
-
 // Prints `line` to `out` once the wait passes `delay`; nothing when destroyed before. The line
 // is written from a helper thread while the caller is blocked in the transfer.
 class WaitNotice {
@@ -182,7 +180,7 @@ Result<nlohmann::json> GatewayClient::call(const std::string& method, const std:
   }
   Result<http::Response> response = [&] {
     WaitNotice notice(target_.wait_notice, "waiting for " + target_.server + "…\n",
-                      kWaitNoticeAfter);
+                      target_.wait_notice_after);
     return http_->send(req);
   }();
   if (!response.ok()) return transport_failure(response.status());

@@ -32,6 +32,7 @@ struct RemoteTarget {
   // Where "waiting for URL…" goes when an answer is slow: stderr when it is a terminal, else
   // nowhere (scripts and logs stay clean).
   std::ostream* wait_notice = nullptr;
+  std::chrono::milliseconds wait_notice_after{std::chrono::seconds(2)};  // tests shorten it
 };
 
 // REQUIRES: nothing; throws UsageError with a one-line hint when no server can be found, the

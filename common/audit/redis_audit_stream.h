@@ -1,5 +1,5 @@
-// RedisAuditStream: the cluster-wide audit stream (DESIGN.md §12). Every replica XADDs its
-// events to one Redis Stream (`<prefix>audit`, trimmed with MAXLEN ~ max_len), so
+// RedisAuditStream: the cluster-wide audit stream (docs/shared-state.md). Every replica XADDs
+// its events to one Redis Stream (`<prefix>audit`, trimmed with MAXLEN ~ max_len), so
 // `GET /admin/audit` on any replica reads every replica's events in one order: the stream's.
 //
 // publish() never blocks the request: events wait in a bounded queue (10,000) that a background

@@ -27,16 +27,6 @@ redis.call('EXPIRE', KEYS[1], math.max(1, math.min(expires_at - now, idle)))
 return v
 )lua");
 
-std::vector<std::string> groups_from_json(const std::string& text) {
-  auto parsed = nlohmann::json::parse(text, nullptr, false);
-  std::vector<std::string> groups;
-  if (!parsed.is_array()) return groups;
-  for (const auto& item : parsed) {
-    if (item.is_string()) groups.push_back(item.get<std::string>());
-  }
-  return groups;
-}
-
 int64_t to_int(const redis::Reply& reply) {
   try {
     return std::stoll(reply.text);
@@ -76,7 +66,7 @@ Result<std::string> RedisSessionStore::create(Session session) {
   auto done = redis_.pipeline(
       {{"MULTI"},
        {"HSET", key, "subject", session.subject, "domain", session.domain, "email", session.email,
-        "issuer", session.issuer, "groups", nlohmann::json(session.groups).dump(), "created_at",
+        "issuer", session.issuer, "groups", groups_to_json(session.groups), "created_at",
         std::to_string(now), "last_seen_at", std::to_string(now), "expires_at",
         std::to_string(expires_at)},
        {"EXPIRE", key, std::to_string(expiry)},

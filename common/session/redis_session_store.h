@@ -1,4 +1,5 @@
-// RedisSessionStore: admin sessions in Redis, shared by every gateway replica (DESIGN.md §12).
+// RedisSessionStore: admin sessions in Redis, shared by every gateway replica
+// (docs/shared-state.md).
 //
 // One hash per session at `<prefix>session:<SHA-256(id)>` (the id itself is never stored). The
 // key's Redis expiry is min(absolute TTL left, idle timeout) and moves on every get(), so Redis

@@ -40,5 +40,9 @@ std::string session_key(std::string_view id);
 bool plausible_session_id(std::string_view id);
 // Both the absolute TTL and the idle timeout hold at `now`.
 bool session_alive(const Session& session, int64_t now, const SessionLimits& limits);
+// How the stores keep a session's groups: a JSON array of strings. Reading drops what is not a
+// string, and a corrupted field reads as no groups.
+std::string groups_to_json(const std::vector<std::string>& groups);
+std::vector<std::string> groups_from_json(const std::string& text);
 
 }  // namespace smg::session

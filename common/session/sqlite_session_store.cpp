@@ -40,16 +40,6 @@ class Statement {
   bool ok_ = false;
 };
 
-std::vector<std::string> groups_from_json(const std::string& text) {
-  auto parsed = nlohmann::json::parse(text, nullptr, false);
-  std::vector<std::string> groups;
-  if (!parsed.is_array()) return groups;
-  for (const auto& item : parsed) {
-    if (item.is_string()) groups.push_back(item.get<std::string>());
-  }
-  return groups;
-}
-
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS sessions ("
@@ -109,7 +99,7 @@ Result<std::string> SqliteSessionStore::create(Session session) {
   insert.bind(3, session.domain);
   insert.bind(4, session.email);
   insert.bind(5, session.issuer);
-  insert.bind(6, nlohmann::json(session.groups).dump());
+  insert.bind(6, groups_to_json(session.groups));
   insert.bind(7, now);
   insert.bind(8, now);
   insert.bind(9, now + limits_.ttl_secs);

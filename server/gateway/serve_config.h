@@ -77,10 +77,10 @@ struct AdminAuthConfig {
   AuthorizationConfig authorization;
 };
 
-// server.state: where the state replicas share lives (DESIGN.md §12). "local": each replica
+// server.state: where the state replicas share lives (docs/shared-state.md). "local": each replica
 // keeps its own (memory / SQLite under data_dir). "redis": OIDC sessions and pending logins,
-// API-added workers and the cluster-wide audit stream live in Redis, at the URL in the
-// environment variable `redis_url_env` names (redis://[[user]:password@]host[:port][/db]).
+// API-added workers and the cluster-wide audit stream live in Redis, at the URL in the environment
+// variable `redis_url_env` names (redis://[[user]:password@]host[:port][/db]).
 struct StateConfig {
   std::string backend = "local";  // local | redis
   std::string redis_url_env{};    // e.g. SMG_REDIS_URL; required with redis

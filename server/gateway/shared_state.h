@@ -1,5 +1,5 @@
-// The Redis side of server.state.backend: redis (DESIGN.md §12), turned from StateConfig into
-// ready options once at start-up. GatewayRuntime builds the objects that use them: the session
+// The Redis side of server.state.backend: redis (docs/shared-state.md), turned from StateConfig
+// into ready options once at start-up. GatewayRuntime builds the objects that use them: the session
 // stores (admin_auth_builder), SharedWorkers and the cluster audit stream.
 // Thread-safety: pure functions.
 //

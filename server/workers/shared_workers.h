@@ -1,5 +1,6 @@
 // SharedWorkers: the API-added workers of a cluster, kept in Redis so `POST/PUT/PATCH/DELETE
-// /workers` on any replica reaches every replica (DESIGN.md §12, server.state.backend: redis).
+// /workers` on any replica reaches every replica (server.state.backend: redis;
+// docs/shared-state.md).
 //
 // Layout: the hash `<prefix>workers` maps a worker id to its spec as a POST body (api_key
 // included: replicas must send the same credential); each change is announced on the channel

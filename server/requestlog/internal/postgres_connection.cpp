@@ -158,6 +158,16 @@ void content_row(std::string& line, int64_t seq, const CapturedContent& c) {
 // Rows go to the server in chunks of about this many bytes.
 constexpr std::size_t kCopyChunkBytes = 256 * 1024;
 
+// One parameterised statement; the values are bound by Params (text, bytea as binary).
+ResultPtr exec_params(PGconn* conn, const std::string& sql,
+                      const std::vector<SqlValue>& values) {
+  Params params;
+  for (const auto& value : values) params.value(value);
+  return ResultPtr(PQexecParams(conn, sql.c_str(), params.size(), nullptr, params.values(),
+                                params.lengths(), params.formats(), 0),
+                   &PQclear);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PostgresConnection>> PostgresConnection::open(const std::string& dsn) {
@@ -235,11 +245,7 @@ Status PostgresConnection::execute(std::string_view script) {
 Result<SqlRows> PostgresConnection::query(const std::string& sql,
                                           const std::vector<SqlValue>& values) {
   if (Status s = ready(); !s.ok()) return s;
-  Params params;
-  for (const auto& value : values) params.value(value);
-  ResultPtr result(PQexecParams(conn_, sql.c_str(), params.size(), nullptr, params.values(),
-                                params.lengths(), params.formats(), 0),
-                   &PQclear);
+  ResultPtr result = exec_params(conn_, sql, values);
   if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) return failure("query failed");
   int rows = PQntuples(result.get());
   int columns = PQnfields(result.get());
@@ -268,11 +274,7 @@ Result<SqlRows> PostgresConnection::query(const std::string& sql,
 Result<int64_t> PostgresConnection::update(const std::string& sql,
                                            const std::vector<SqlValue>& values) {
   if (Status s = ready(); !s.ok()) return s;
-  Params params;
-  for (const auto& value : values) params.value(value);
-  ResultPtr result(PQexecParams(conn_, sql.c_str(), params.size(), nullptr, params.values(),
-                                params.lengths(), params.formats(), 0),
-                   &PQclear);
+  ResultPtr result = exec_params(conn_, sql, values);
   if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) return failure("change failed");
   return int64_t{std::atoll(PQcmdTuples(result.get()))};
 }

@@ -1,6 +1,8 @@
 #include "cli/remote/gateway_client.h"
 
 #include <catch2/catch.hpp>
+
+#include <atomic>
 #include <sstream>
 #include <thread>
 
@@ -75,20 +77,43 @@ TEST_CASE("gateway client: a non-JSON error body gives a generic message", "[rem
 
 namespace {
 
-// Records the last request and answers after `delay`.
+// Records the last request and answers at once, or (held) only once `release` is true: at most
+// 5 s, so a notice that never comes fails the test instead of hanging it.
 class RecordingClient final : public smg::http::HttpClient {
  public:
-  explicit RecordingClient(std::chrono::milliseconds delay = {}) : delay_(delay) {}
+  RecordingClient() = default;
+  explicit RecordingClient(const std::atomic<bool>* release) : release_(release) {}
   smg::Result<smg::http::Response> send(const smg::http::Request& request) const override {
     last = request;
-    std::this_thread::sleep_for(delay_);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (release_ != nullptr && !release_->load() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
     if (request.on_body_chunk) request.on_body_chunk("data: {}\n\n");
     return smg::http::Response{200, {}, "{}"};
   }
   mutable smg::http::Request last;
 
  private:
-  std::chrono::milliseconds delay_;
+  const std::atomic<bool>* release_ = nullptr;
+};
+
+// A string stream that says when something was written to it (from the notice's thread).
+class SignallingBuffer final : public std::stringbuf {
+ public:
+  std::atomic<bool> written{false};
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    auto put = std::stringbuf::xsputn(s, n);
+    written = true;
+    return put;
+  }
+  int_type overflow(int_type c) override {
+    auto put = std::stringbuf::overflow(c);
+    written = true;
+    return put;
+  }
 };
 
 }  // namespace
@@ -140,12 +165,17 @@ TEST_CASE("gateway client: --request-timeout bounds a call and the start of a st
 }
 
 TEST_CASE("gateway client: a slow answer says waiting for the server once", "[remote]") {
-  std::ostringstream notices;
+  SignallingBuffer buffer;
+  std::ostream notices(&buffer);
   RemoteTarget watched = target();
   watched.wait_notice = &notices;
+  REQUIRE(watched.wait_notice_after == std::chrono::seconds(2));
   REQUIRE(GatewayClient(watched, std::make_shared<RecordingClient>()).call("GET", "/x").ok());
-  CHECK(notices.str().empty());  // a quick answer: nothing
-  auto slow = std::make_shared<RecordingClient>(std::chrono::milliseconds(2300));
+  CHECK(buffer.str().empty());  // a quick answer: nothing
+  // An answer that comes only after the notice (its delay shortened from 2 s for the test).
+  watched.wait_notice_after = std::chrono::milliseconds(20);
+  auto slow = std::make_shared<RecordingClient>(&buffer.written);
   REQUIRE(GatewayClient(watched, slow).call("GET", "/x").ok());
-  CHECK(notices.str() == "waiting for http://gw.test…\n");
+  CHECK(buffer.written);
+  CHECK(buffer.str() == "waiting for http://gw.test…\n");
 }
