@@ -18,6 +18,10 @@ JwtAuthenticator::JwtAuthenticator(JwtAuthConfig config, const http::HttpClient&
       jwks_(cache_options(config_), client, clock),
       tokens_(config_.token_cache_entries) {}
 
+bool JwtAuthenticator::is_verified(std::string_view token) {
+  return tokens_.find(token, clock_.now_seconds(), jwks_.generation()).has_value();
+}
+
 Result<Principal> JwtAuthenticator::authenticate(std::string_view token) {
   int64_t now = clock_.now_seconds();
   // The generation is read before any fetch: a hit is valid only under the current key set.

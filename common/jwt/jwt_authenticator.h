@@ -45,6 +45,9 @@ class JwtAuthenticator {
   JwtAuthenticator(JwtAuthConfig config, const http::HttpClient& client, const Clock& clock);
 
   Result<Principal> authenticate(std::string_view token);
+  // Whether authenticate(token) would answer from the verified-token cache: no parse, no
+  // signature check, no JWKS fetch (so it never blocks).
+  bool is_verified(std::string_view token);
 
   jwks::JwksCache& jwks_cache() { return jwks_; }
 

@@ -1,6 +1,8 @@
 #include "server/admission/admission_controller.h"
 
 #include <algorithm>
+#include <future>
+#include <utility>
 
 namespace smg::admission {
 
@@ -44,63 +46,156 @@ Permit::~Permit() {
   if (owner_ != nullptr) owner_->release();
 }
 
+namespace {
+
+Status queue_full() {
+  return Status(Code::kResourceExhausted, "admission_queue_full",
+                "Too many concurrent requests; the admission queue is full");
+}
+
+Status queue_timeout() {
+  return unavailable("admission_queue_timeout", "Timed out waiting for a free request slot");
+}
+
+// The grants this thread is running: a grant that ends another request (its permit released
+// inside the grant) adds to this list instead of nesting, so a long queue never deepens the stack.
+thread_local std::vector<std::pair<AdmissionController::Grant, Result<Permit>>>* running = nullptr;
+
+}  // namespace
+
 AdmissionController::AdmissionController(AdmissionOptions options)
     : options_(options),
       clock_(options.clock != nullptr ? *options.clock : SystemClock::instance()),
       bucket_(static_cast<double>(options.max_concurrent), options.refill_per_second,
-              clock_.steady_now()) {}
-
-Result<Permit> AdmissionController::acquire() {
-  if (options_.max_concurrent == 0) {
-    return Permit();
-  }
-  std::unique_lock<std::mutex> lock(mutex_);
-  bucket_.refill(clock_.steady_now());
-  // Nobody waiting and a token free: in at once. Otherwise behind those already waiting (FIFO).
-  if (waiters_.empty() && bucket_.try_take()) {
-    ++in_flight_;
-    return Permit(this);
-  }
-  if (waiters_.size() >= options_.queue_size) {
-    return Status(Code::kResourceExhausted, "admission_queue_full",
-                  "Too many concurrent requests; the admission queue is full");
-  }
-  uint64_t ticket = next_ticket_++;
-  waiters_.push_back(ticket);
-  bool admitted = wait_for_turn(lock, ticket);
-  waiters_.erase(std::find(waiters_.begin(), waiters_.end(), ticket));
-  changed_.notify_all();  // the next in line may be at the head now
-  if (!admitted) {
-    return unavailable("admission_queue_timeout", "Timed out waiting for a free request slot");
-  }
-  ++in_flight_;
-  return Permit(this);
+              clock_.steady_now()) {
+  if (options_.max_concurrent > 0) timer_ = std::thread([this] { run_timer(); });
 }
 
-// Waits until this ticket heads the queue and a token is there (taken before returning true), or
-// the queue timeout passes. The head also wakes when the refill makes its next token.
-bool AdmissionController::wait_for_turn(std::unique_lock<std::mutex>& lock, uint64_t ticket) {
-  auto deadline = std::chrono::steady_clock::now() + options_.queue_timeout;
-  for (;;) {
+AdmissionController::~AdmissionController() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (timer_.joinable()) timer_.join();
+}
+
+AdmissionController::Ticket AdmissionController::acquire_async(Grant grant) {
+  if (options_.max_concurrent == 0) {
+    grant(Permit());
+    return 0;
+  }
+  Grants grants;
+  Ticket ticket = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
     bucket_.refill(clock_.steady_now());
-    bool head = waiters_.front() == ticket;
-    if (head && bucket_.try_take()) return true;
+    // Nobody waiting and a token free: in at once. Otherwise behind those already waiting (FIFO).
+    if (waiters_.empty() && bucket_.try_take()) {
+      ++in_flight_;
+      grants.emplace_back(std::move(grant), Permit(this));
+    } else if (waiters_.size() >= options_.queue_size) {
+      grants.emplace_back(std::move(grant), queue_full());
+    } else {
+      ticket = next_ticket_++;
+      waiters_.push_back(
+          {ticket, std::chrono::steady_clock::now() + options_.queue_timeout, std::move(grant)});
+    }
+  }
+  if (ticket != 0) {
+    changed_.notify_all();  // the timer thread learns the new deadline
+  } else {
+    run(grants);
+  }
+  return ticket;
+}
+
+bool AdmissionController::cancel(Ticket ticket) {
+  if (ticket == 0) return false;
+  Grant dropped;  // destroyed outside the lock: it may own a request's state
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = std::find_if(waiters_.begin(), waiters_.end(),
+                              [ticket](const Waiter& w) { return w.ticket == ticket; });
+    if (found == waiters_.end()) return false;
+    dropped = std::move(found->grant);
+    waiters_.erase(found);
+  }
+  return true;
+}
+
+Result<Permit> AdmissionController::acquire() {
+  std::promise<Result<Permit>> granted;
+  std::future<Result<Permit>> result = granted.get_future();
+  acquire_async([&granted](Result<Permit> permit) { granted.set_value(std::move(permit)); });
+  return result.get();
+}
+
+void AdmissionController::collect_locked(Grants& grants, std::chrono::steady_clock::time_point now) {
+  bucket_.refill(clock_.steady_now());
+  while (!waiters_.empty() && bucket_.try_take()) {
+    ++in_flight_;
+    grants.emplace_back(std::move(waiters_.front().grant), Permit(this));
+    waiters_.pop_front();
+  }
+  while (!waiters_.empty() && waiters_.front().deadline <= now) {
+    grants.emplace_back(std::move(waiters_.front().grant), queue_timeout());
+    waiters_.pop_front();
+  }
+}
+
+void AdmissionController::run(Grants& grants) {
+  if (running != nullptr) {  // inside a grant on this thread: the outer loop runs these
+    for (auto& entry : grants) running->push_back(std::move(entry));
+    return;
+  }
+  running = &grants;
+  for (std::size_t i = 0; i < grants.size(); ++i) {
+    auto entry = std::move(grants[i]);  // the vector may grow while this one runs
+    try {
+      entry.first(std::move(entry.second));
+    } catch (...) {
+      // A grant that throws loses only its own request; the others still run.
+    }
+  }
+  running = nullptr;
+}
+
+// The one thread that waits: for the head waiter's deadline, or for the refill's next token.
+void AdmissionController::run_timer() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    if (waiters_.empty()) {
+      changed_.wait(lock);
+      continue;
+    }
     auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return false;
-    auto wake = deadline;
+    Grants grants;
+    collect_locked(grants, now);
+    if (!grants.empty()) {
+      lock.unlock();
+      run(grants);
+      grants.clear();  // permits of grants that did not take them are released unlocked
+      lock.lock();
+      continue;
+    }
+    if (waiters_.empty()) continue;
+    auto wake = waiters_.front().deadline;
     auto until_token = bucket_.until_token();
-    if (head && until_token < deadline - now) wake = now + until_token;
+    if (until_token < wake - now) wake = now + until_token;
     changed_.wait_until(lock, wake);
   }
 }
 
 void AdmissionController::release() {
+  Grants grants;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     --in_flight_;
     bucket_.give_back();
+    collect_locked(grants, std::chrono::steady_clock::now());
   }
-  changed_.notify_all();
+  if (!grants.empty()) run(grants);
 }
 
 std::size_t AdmissionController::in_flight() const {

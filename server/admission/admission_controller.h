@@ -8,12 +8,16 @@
 // first come first served, each at most queue_timeout; past that the gateway answers 429
 // `admission_queue_full`, and a waiter that times out gets 503 `admission_queue_timeout`.
 // Disabled (max_concurrent == 0) it admits everything and costs one branch.
-// Thread-safety: thread-safe. acquire() may block for queue_timeout: it runs on the blocking pool.
+// No thread waits in the queue: a waiter is a callback, granted by the request that gives its
+// token back, by the refill, or at its timeout by the controller's one timer thread.
+// Thread-safety: thread-safe. Grants run on whichever thread grants them (never under the lock):
+// they must not block. acquire() is the blocking form (tests and tools).
 //
 //   AdmissionController admission({.max_concurrent = 256, .queue_size = 100});
-//   auto permit = admission.acquire();
-//   if (!permit.ok()) return error_for(permit.status());   // 429 / 503
-//   ... the permit is released when it goes out of scope
+//   admission.acquire_async([](Result<Permit> permit) {
+//     if (!permit.ok()) return answer(error_for(permit.status()));   // 429 / 503
+//     ... the permit is released when it goes out of scope
+//   });
 #pragma once
 
 #include <chrono>
@@ -21,7 +25,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include "common/clock/clock.h"
 #include "common/status.h"
@@ -74,10 +81,23 @@ class Permit {
 
 class AdmissionController {
  public:
-  explicit AdmissionController(AdmissionOptions options);
+  using Grant = std::function<void(Result<Permit>)>;
+  // What acquire_async returns: 0 when the grant already ran, else the waiter's ticket.
+  using Ticket = uint64_t;
 
-  // Fails with reason "admission_queue_full" (kResourceExhausted) or "admission_queue_timeout"
-  // (kUnavailable).
+  explicit AdmissionController(AdmissionOptions options);
+  ~AdmissionController();
+  AdmissionController(const AdmissionController&) = delete;
+  AdmissionController& operator=(const AdmissionController&) = delete;
+
+  // Calls `grant` exactly once with a Permit, or failed with reason "admission_queue_full"
+  // (kResourceExhausted, at once) or "admission_queue_timeout" (kUnavailable, after
+  // queue_timeout): before returning when it can tell at once, else later from another thread.
+  Ticket acquire_async(Grant grant);
+  // Takes a waiter out of the queue (its client left): its grant never runs. False when the
+  // grant has run or is running.
+  bool cancel(Ticket ticket);
+  // The blocking form: waits for acquire_async's grant.
   Result<Permit> acquire();
   std::size_t in_flight() const;
   std::size_t waiting() const;
@@ -85,17 +105,29 @@ class AdmissionController {
 
  private:
   friend class Permit;
+  struct Waiter {
+    Ticket ticket;
+    std::chrono::steady_clock::time_point deadline;
+    Grant grant;
+  };
+  using Grants = std::vector<std::pair<Grant, Result<Permit>>>;
   void release();
-  bool wait_for_turn(std::unique_lock<std::mutex>& lock, uint64_t ticket);
+  // Under the lock: the waiters at the head of the queue that a token now admits, and those past
+  // their deadline, taken out with what to grant them.
+  void collect_locked(Grants& grants, std::chrono::steady_clock::time_point now);
+  static void run(Grants& grants);
+  void run_timer();
 
   AdmissionOptions options_;
   const Clock& clock_;
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable changed_;  // wakes the timer thread
   AdmissionBucket bucket_;
   std::size_t in_flight_ = 0;
-  std::deque<uint64_t> waiters_;  // tickets, in arrival order
-  uint64_t next_ticket_ = 0;
+  std::deque<Waiter> waiters_;  // in arrival order (so deadlines ascend too)
+  Ticket next_ticket_ = 1;
+  bool stopping_ = false;
+  std::thread timer_;  // only with a limit: times out waiters and wakes them for the refill
 };
 
 }  // namespace smg::admission

@@ -56,6 +56,18 @@ Principal shared_key_principal() {
 GatewayAuth::GatewayAuth(CredentialSources sources, metrics::Registry& registry)
     : sources_(std::move(sources)), registry_(registry) {}
 
+bool GatewayAuth::answers_without_blocking(const Request& request) const {
+  if (!sources_.jwt) return true;
+  // The control plane reads Authorization, the data plane x-api-key too: both must be cached.
+  for (const Bearer& bearer : {extract_bearer(request), extract_bearer_or_api_key(request)}) {
+    if (bearer.state == BearerState::kPresent && looks_like_jwt(bearer.token) &&
+        !sources_.jwt->is_verified(bearer.token)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool GatewayAuth::control_plane_configured() const {
   return (sources_.control_plane_keys && !sources_.control_plane_keys->empty()) ||
          sources_.jwt != nullptr;

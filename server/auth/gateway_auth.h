@@ -62,6 +62,10 @@ class GatewayAuth {
   AuthResult control_plane(const Request& request) const;
   AuthResult data_plane(const Request& request) const;
 
+  // Whether control_plane()/data_plane() answer this request without blocking: every source is
+  // in memory, except a JWT that is not in the verified-token cache (its check may fetch the
+  // issuer's JWKS). The engine runs such requests on its I/O thread.
+  bool answers_without_blocking(const Request& request) const;
   bool control_plane_configured() const;  // API keys or JWT
   bool any_configured() const;            // any credential source at all
   bool data_plane_configured() const { return any_configured(); }

@@ -2,6 +2,7 @@
 
 #include "common/clock/clock.h"
 #include "common/log/logger.h"
+#include "server/gateway/admitted_call.h"
 #include "server/gateway/audit_routes.h"
 #include "server/gateway/request_id.h"
 #include "server/http/status_response.h"
@@ -74,7 +75,23 @@ struct Gateway::Screened {
 
 Gateway::Gateway(GatewayParts parts) : parts_(parts) {}
 
-bool Gateway::never_blocks(const Request& head) { return is_probe_path(head.path); }
+bool Gateway::runs_inline(const Request& head) const {
+  if (is_probe_path(head.path)) return true;
+  RouteMatch match = classify_route(head.method, head.path);
+  if (match.route_class != RouteClass::kDataPlane || !match.method_allowed) return false;
+  switch (match.id) {
+    case RouteId::kTokenize:
+    case RouteId::kDetokenize: return false;  // a long prompt's tokenization takes a while
+    default: break;
+  }
+  if (parts_.wasm_middleware != nullptr &&
+      (parts_.wasm_middleware->has_modules(smg::wasm::EntryPoint::kOnRequest) ||
+       parts_.wasm_middleware->has_modules(smg::wasm::EntryPoint::kOnResponse))) {
+    return false;  // module calls run under an instruction budget, on the pool
+  }
+  if (parts_.tenant_limiter != nullptr && !parts_.tenant_limiter->never_blocks()) return false;
+  return parts_.auth->answers_without_blocking(head);
+}
 
 std::optional<Response> Gateway::screen(Request& head) {
   head.request_id = request_id_for(head);
@@ -409,19 +426,22 @@ Response Gateway::data_plane_route(Request& request, const RouteMatch& match,
     if (!admitted.reservation) return std::move(admitted.rejection);
     reservation = std::move(admitted.reservation);
   }
-  auto permit = parts_.admission->acquire();
-  if (!permit.ok()) {  // 429 admission_queue_full, 503 admission_queue_timeout
-    if (reservation) reservation->settle(0);  // nothing ran: the tokens go back
-    // SMG's SHED_RETRY_AFTER_SECS: 2 for a full queue and for a queue timeout alike.
-    return with_retry_after(status_response(permit.status()), 2);
-  }
   bool authenticated = auth.principal.auth_method != AuthMethod::kNone;
   // The proxy fills `info` as the exchange goes (shared with the recorder's continuation).
-  Response forwarded =
-      parts_.proxy->forward(request, authenticated, std::move(*permit), std::move(info));
-  if (!reservation) return forwarded;
-  return then(std::move(forwarded), [reservation](Response done) {
-    return ratelimit::settle_when_done(std::move(done), reservation);
+  // Without a free token the call waits in the admission queue as a callback, not a thread.
+  return admit_then(*parts_.admission, [proxy = parts_.proxy, &request, authenticated,
+                                        info = std::move(info), reservation](
+                                           Result<admission::Permit> permit) {
+    if (!permit.ok()) {  // 429 admission_queue_full, 503 admission_queue_timeout
+      if (reservation) reservation->settle(0);  // nothing ran: the tokens go back
+      // SMG's SHED_RETRY_AFTER_SECS: 2 for a full queue and for a queue timeout alike.
+      return with_retry_after(status_response(permit.status()), 2);
+    }
+    Response forwarded = proxy->forward(request, authenticated, std::move(*permit), info);
+    if (!reservation) return forwarded;
+    return then(std::move(forwarded), [reservation](Response done) {
+      return ratelimit::settle_when_done(std::move(done), reservation);
+    });
   });
 }
 

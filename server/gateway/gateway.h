@@ -79,10 +79,13 @@ class Gateway {
   // are audited, recorded and counted as handle() does. nullopt: read the body and call handle(),
   // which reuses the request id and authentication decided here (head.screen_state).
   std::optional<Response> screen(Request& head);
-  // True for the routes whose screen and handler never block (the probes /health, /liveness and
-  // /readiness): the engine answers them on its I/O thread, so they stay prompt however busy
-  // the blocking pool is.
-  static bool never_blocks(const Request& head);
+  // True when this request's screen and handler never block, so the engine runs them on its I/O
+  // thread instead of the blocking pool: the probes (/health, /liveness, /readiness: prompt
+  // however busy the pool is), and data-plane calls forwarded to a worker whose credential is
+  // checked in memory (API keys, caller tokens, a JWT in the verified-token cache), with no
+  // WASM module attached and tenant limits (if any) decided locally. Admission never blocks
+  // (admitted_call.h); the worker's answer is deferred.
+  bool runs_inline(const Request& head) const;
 
  private:
   struct Screened;

@@ -359,12 +359,12 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::build(const ServeConfig&
   listen.max_payload_bytes = config.max_payload_size;
   listen.max_threads = config.max_threads;
   listen.io_threads = config.io_threads;
-  listen.runs_inline = &Gateway::never_blocks;
   listen.max_connections = config.max_connections;
   listen.head_timeout = std::chrono::seconds(config.request_head_timeout_secs);
   listen.body_timeout = std::chrono::seconds(config.request_body_timeout_secs);
   listen.body_min_rate = static_cast<std::size_t>(config.request_body_min_rate);
   Gateway* gateway = runtime->gateway_.get();
+  listen.runs_inline = [gateway](const Request& head) { return gateway->runs_inline(head); };
   runtime->listener_ = std::make_unique<Listener>(
       listen, [gateway](Request& request) { return gateway->handle(request); },
       [gateway](Request& head) { return gateway->screen(head); }, runtime->io_.get());

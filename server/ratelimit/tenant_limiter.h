@@ -68,6 +68,8 @@ class TenantLimiter {
   static std::string tenant_key(const Principal* principal, std::string_view remote_addr);
   TenantAdmission admit(const TenantRequest& request);
   std::size_t tenant_count() const { return config_->tenants.size(); }
+  // Whether admit() decides in memory (the local store), never waiting for Redis.
+  bool never_blocks() const { return std::string_view(store_.name()) == "local"; }
 
  private:
   metrics::Counter& counter(const TenantPolicy& policy, bool allowed);

@@ -5,6 +5,7 @@
 
 #include "tests/support/eventually.h"
 #include <future>
+#include <optional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -202,4 +203,72 @@ TEST_CASE("admission: waiters are served first come first served", "[admission]"
   *held = Permit();
   for (auto& waiter : waiters) waiter.join();
   CHECK(order == std::vector<int>{0, 1, 2, 3, 4});
+}
+
+TEST_CASE("admission: a queued waiter holds no thread and is granted by the release", "[admission]") {
+  AdmissionController admission(options(1, 10, std::chrono::seconds(30)));
+  auto held = admission.acquire();
+  REQUIRE(held.ok());
+  std::optional<smg::Result<Permit>> granted;
+  std::thread::id granted_on;
+  auto ticket = admission.acquire_async([&](smg::Result<Permit> permit) {
+    granted_on = std::this_thread::get_id();
+    granted.emplace(std::move(permit));
+  });
+  CHECK(ticket != 0);
+  CHECK_FALSE(granted.has_value());  // returned at once: nobody waits
+  CHECK(admission.waiting() == 1);
+  *held = Permit();  // this thread releases, so this thread grants
+  REQUIRE(granted.has_value());
+  CHECK(granted->ok());
+  CHECK(granted_on == std::this_thread::get_id());
+  CHECK(admission.in_flight() == 1);
+  CHECK(admission.waiting() == 0);
+}
+
+TEST_CASE("admission: a cancelled waiter leaves the queue and is never granted", "[admission]") {
+  AdmissionController admission(options(1, 10, std::chrono::seconds(30)));
+  auto held = admission.acquire();
+  REQUIRE(held.ok());
+  int calls = 0;
+  auto first = admission.acquire_async([&](smg::Result<Permit>) { ++calls; });
+  std::optional<smg::Result<Permit>> second;
+  admission.acquire_async([&](smg::Result<Permit> permit) { second.emplace(std::move(permit)); });
+  CHECK(admission.waiting() == 2);
+  CHECK(admission.cancel(first));
+  CHECK_FALSE(admission.cancel(first));  // once only
+  CHECK(admission.waiting() == 1);
+  *held = Permit();
+  CHECK(calls == 0);
+  REQUIRE(second.has_value());
+  CHECK(second->ok());  // the next in line got the token
+}
+
+TEST_CASE("admission: a queued waiter times out from the timer thread", "[admission]") {
+  AdmissionController admission(options(1, 10, std::chrono::milliseconds(50)));
+  auto held = admission.acquire();
+  REQUIRE(held.ok());
+  std::promise<smg::Result<Permit>> granted;
+  auto result = granted.get_future();
+  admission.acquire_async([&](smg::Result<Permit> permit) { granted.set_value(std::move(permit)); });
+  REQUIRE(result.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  auto permit = result.get();
+  REQUIRE_FALSE(permit.ok());
+  CHECK(permit.status().reason() == "admission_queue_timeout");
+  CHECK(admission.waiting() == 0);
+}
+
+TEST_CASE("admission: grants that release at once do not deepen the stack", "[admission]") {
+  constexpr int kWaiters = 20000;  // nested grants this deep would overflow a thread's stack
+  AdmissionController admission(options(1, kWaiters, std::chrono::seconds(30)));
+  auto held = admission.acquire();
+  REQUIRE(held.ok());
+  int granted = 0;
+  for (int i = 0; i < kWaiters; ++i) {
+    // Each grant drops its permit at once, which grants the next waiter.
+    admission.acquire_async([&](smg::Result<Permit> permit) { granted += permit.ok() ? 1 : 0; });
+  }
+  *held = Permit();
+  CHECK(granted == kWaiters);
+  CHECK(admission.in_flight() == 0);
 }
