@@ -1,6 +1,6 @@
-// Idle connections cost the gateway no thread (DESIGN §7: every connection is a coroutine on a
-// few I/O threads): 500 idle keep-alive connections to a real `smgctl serve` leave its thread
-// count where it was, and /health still answers at once.
+// Idle connections cost the gateway no thread (docs/serving-engine.md: every connection is a
+// coroutine on a few I/O threads): 500 idle keep-alive connections to a real `smgctl serve` leave
+// its thread count where it was, and /health still answers at once.
 #include <sys/resource.h>
 #include <unistd.h>
 
