@@ -13,14 +13,16 @@
 # (wrk timeouts + non-200 + curl --max-time probes that failed during the run), then ratios.
 # Everything it starts is stopped on exit. Needs wrk and nginx (installed with apt if missing).
 # Usage: bench/gateway.sh [build-dir]
-#   env: BENCH_SECONDS per measurement (8), BENCH_CONNS ("64 256"), BENCH_ROUNDS (3)
+#   env: BENCH_SECONDS per measurement (8), BENCH_CONNS ("1 64 256"), BENCH_ROUNDS (3)
+# At 1 connection it also prints the latency each proxy adds to the worker's own (its p50/p99
+# minus the direct p50/p99), as a ratio to what nginx adds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 build_dir="${1:-build}"
 seconds="${BENCH_SECONDS:-8}"
 rounds="${BENCH_ROUNDS:-3}"
-conns_list="${BENCH_CONNS:-64 256}"
+conns_list="${BENCH_CONNS:-1 64 256}"
 smgctl="$repo/$build_dir/smgctl"
 [ -x "$smgctl" ] || { echo "gateway.sh: $smgctl missing: run scripts/build" >&2; exit 2; }
 [ -d tests/peers/node_modules ] || { echo "gateway.sh: run scripts/install-deps --with-peers" >&2; exit 2; }
@@ -170,13 +172,14 @@ probe() {  # PORT TOKEN SECONDS
 results="$tmp/results"
 : >"$results"
 run() {  # NAME PORT TOKEN CONNS PID
-  local name=$1 port=$2 token=$3 conns=$4 pid=$5 before after line failed
-  BENCH_TOKEN=$token wrk -t2 -c"$conns" -d2s --timeout 2s -s bench/gateway_wrk.lua \
+  local name=$1 port=$2 token=$3 conns=$4 pid=$5 before after line failed threads=2
+  [ "$conns" -ge 2 ] || threads=1
+  BENCH_TOKEN=$token wrk -t"$threads" -c"$conns" -d2s --timeout 2s -s bench/gateway_wrk.lua \
     "http://127.0.0.1:$port" >/dev/null  # warm-up: connections, lanes, JWT cache
   probe "$port" "$token" "$seconds" >"$tmp/probe.out" &
   local probe_pid=$!
   before=$(cpu_us "$pid")
-  line=$(BENCH_TOKEN=$token wrk -t2 -c"$conns" -d"${seconds}s" --timeout 2s --latency \
+  line=$(BENCH_TOKEN=$token wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout 2s --latency \
     -s bench/gateway_wrk.lua "http://127.0.0.1:$port" | grep '^BENCH ')
   after=$(cpu_us "$pid")
   wait "$probe_pid"
@@ -233,6 +236,25 @@ for c in sorted({c for _, c in rows}):
     if g and j:
         print(f"c={c}: JWT vs API-key throughput: {j['rps'] / g['rps']:.2f}, CPU/request "
               f"{j['cpu'] / g['cpu']:.2f}x (target: within 10%)")
+for c in sorted({c for _, c in rows}):
+    d, x = rows.get(("direct", c)), rows.get(("nginx", c))
+    if not (d and x):
+        continue
+    for n in ("apikey", "nolog"):
+        g = rows.get((n, c))
+        if g:
+            print(f"c={c}: {n} p99 vs nginx: {g['p99'] / x['p99']:.2f}x (target <= 1.5x)")
+    if c == 1:
+        for n in ("apikey", "nolog"):
+            g = rows.get((n, c))
+            if not g:
+                continue
+            add50, add99 = g["p50"] - d["p50"], g["p99"] - d["p99"]
+            ng50, ng99 = x["p50"] - d["p50"], x["p99"] - d["p99"]
+            ratio = lambda a, b: f"{a / b:.2f}x" if b > 0 else "n/a"
+            print(f"c=1: latency {n} adds p50 {add50 * 1000:.0f} us / p99 {add99 * 1000:.0f} us; "
+                  f"nginx adds {ng50 * 1000:.0f} / {ng99 * 1000:.0f} us: "
+                  f"{ratio(add50, ng50)} / {ratio(add99, ng99)} (target <= 1.5x)")
 if ("apikey", 64) in rows:
     print("p99 at 64 conns (target < 10 ms): " + ", ".join(
         f"{n} {rows[(n, 64)]['p99']:.2f} ms" for n in ("direct", "apikey", "jwt", "nolog", "nginx")

@@ -129,10 +129,9 @@ class Listener::Engine {
   awaitable<void> accept_loop() {
     for (;;) {
       boost::system::error_code error;
-      // Each connection gets a strand of its own: its coroutine, timers and stream sink never
-      // run on two I/O threads at once.
-      tcp::socket socket = co_await acceptor_.async_accept(
-          asio::any_io_executor(asio::make_strand(io_.context())), with(error));
+      // Each connection is pinned to one I/O thread's context (round-robin): its coroutine,
+      // timers and stream sink never run on two threads at once, and need no strand.
+      tcp::socket socket = co_await acceptor_.async_accept(io_.next().context, with(error));
       if (stopping_ || !acceptor_.is_open()) break;
       if (error) {
         co_await pause_after(error);

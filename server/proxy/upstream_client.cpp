@@ -31,7 +31,7 @@ asio::ssl::context& client_tls_context() {
 // A timer as an UpstreamCall (retry back-off).
 class Delay final : public UpstreamCall, public std::enable_shared_from_this<Delay> {
  public:
-  explicit Delay(asio::io_context& io) : timer_(asio::make_strand(io)) {}
+  explicit Delay(asio::io_context& io) : timer_(io.get_executor()) {}
   void start(std::chrono::milliseconds delay, std::function<void()> f) {
     timer_.expires_after(delay);
     timer_.async_wait([self = shared_from_this(), f = std::move(f)](boost::system::error_code e) {
@@ -70,10 +70,11 @@ std::shared_ptr<UpstreamCall> UpstreamClient::send(UpstreamRequest request, Send
     done(target.status());
     return std::make_shared<Finished>();
   }
-  internal::ExchangeSetup setup{std::move(request), std::move(*target),
-                                options_.max_response_bytes, pool_, &client_tls_context(),
-                                options_.refuse_link_local};
-  auto exchange = std::make_shared<internal::UpstreamExchange>(io_.context(), std::move(setup));
+  server::IoRuntime::Slot slot = io_.local();  // the caller's own I/O thread, when it is one
+  internal::ExchangeSetup setup{
+      std::move(request), std::move(*target),    options_.max_response_bytes, pool_,
+      slot.index,         &client_tls_context(), options_.refuse_link_local};
+  auto exchange = std::make_shared<internal::UpstreamExchange>(slot.context, std::move(setup));
   exchange->start_send(std::move(done));
   return exchange;
 }
@@ -84,9 +85,11 @@ std::shared_ptr<UpstreamCall> UpstreamClient::open(UpstreamRequest request, Open
     done(target.status());
     return std::make_shared<Finished>();
   }
-  internal::ExchangeSetup setup{std::move(request), std::move(*target), 0, pool_,
-                                &client_tls_context(), options_.refuse_link_local};
-  auto exchange = std::make_shared<internal::UpstreamExchange>(io_.context(), std::move(setup));
+  server::IoRuntime::Slot slot = io_.local();
+  internal::ExchangeSetup setup{
+      std::move(request),    std::move(*target),        0, pool_, slot.index,
+      &client_tls_context(), options_.refuse_link_local};
+  auto exchange = std::make_shared<internal::UpstreamExchange>(slot.context, std::move(setup));
   exchange->start_open(std::move(done));
   return exchange;
 }
@@ -101,7 +104,7 @@ Result<UpstreamResponse> UpstreamClient::send_and_wait(UpstreamRequest request) 
 
 std::shared_ptr<UpstreamCall> UpstreamClient::after(std::chrono::milliseconds delay,
                                                     std::function<void()> f) const {
-  auto timer = std::make_shared<Delay>(io_.context());
+  auto timer = std::make_shared<Delay>(io_.local().context);
   timer->start(delay, std::move(f));
   return timer;
 }

@@ -146,6 +146,8 @@ class UpstreamClient {
  private:
   server::IoRuntime& io_;
   UpstreamClientOptions options_;
+  // Exchanges run on the calling I/O thread's context and take that thread's connections
+  // first (connection_pool.h).
   std::shared_ptr<internal::ConnectionPool> pool_;
 };
 

@@ -1,12 +1,15 @@
 // ConnectionPool: idle keep-alive connections to workers, per origin ("http://10.0.0.7:8000"),
-// handed to one exchange at a time. Newest first (the warmest connection); a connection is
+// handed to one exchange at a time. Each connection has a home: the I/O thread whose context
+// its socket belongs to (io_runtime.h); an exchange takes one of its own thread's first, another
+// thread's only when its own has none (it works there too, one thread hop per operation), and a
+// connection always goes back to its home's list. Newest first (the warmest connection); a connection is
 // checked before it is handed out (UpstreamConnection::reusable), and those idle too long are
 // closed as the pool is used. Bounded per origin and in all: past a bound, a returned
 // connection is closed instead.
 // Thread-safety: thread-safe.
 //
 //   ConnectionPool pool({.max_per_origin = 1024, .max_total = 8192, .idle_timeout = 4s});
-//   std::unique_ptr<UpstreamConnection> c = pool.take(origin);   // null: connect a new one
+//   std::unique_ptr<UpstreamConnection> c = pool.take(origin, home);   // null: connect one
 //   ... a complete response, keep-alive ...; pool.give_back(origin, std::move(c));
 #pragma once
 
@@ -32,7 +35,8 @@ class ConnectionPool {
  public:
   explicit ConnectionPool(ConnectionPoolOptions options) : options_(options) {}
 
-  std::unique_ptr<UpstreamConnection> take(const std::string& origin);
+  // `home`: the calling exchange's I/O thread index.
+  std::unique_ptr<UpstreamConnection> take(const std::string& origin, std::size_t home);
   void give_back(const std::string& origin, std::unique_ptr<UpstreamConnection> connection);
   std::size_t idle() const;
 
@@ -41,7 +45,12 @@ class ConnectionPool {
 
   const ConnectionPoolOptions options_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
+  using List = std::vector<std::unique_ptr<UpstreamConnection>>;
+  struct Origin {
+    std::vector<List> by_home;  // indexed by UpstreamConnection::home
+    std::size_t count = 0;
+  };
+  std::unordered_map<std::string, Origin> idle_;
   std::size_t total_ = 0;                               // guarded by mutex_
   std::chrono::steady_clock::time_point last_sweep_{};  // guarded by mutex_
 };

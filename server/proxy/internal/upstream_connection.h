@@ -40,6 +40,7 @@ class UpstreamConnection {
 
   boost::beast::flat_buffer buffer{64 * 1024};  // read ahead; capped at a response head's size
   std::chrono::steady_clock::time_point idle_since{};
+  std::size_t home = 0;  // the I/O thread whose context the socket belongs to (connection_pool.h)
 
  private:
   std::optional<Socket> plain_;

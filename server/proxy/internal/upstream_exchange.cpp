@@ -49,7 +49,7 @@ bool closed_by_worker(const error_code& error) {
 }  // namespace
 
 UpstreamExchange::UpstreamExchange(asio::io_context& io, ExchangeSetup setup)
-    : io_(io), strand_(asio::make_strand(io)), setup_(std::move(setup)), deadline_(strand_) {}
+    : io_(io), strand_(io.get_executor()), setup_(std::move(setup)), deadline_(strand_) {}
 
 UpstreamExchange::~UpstreamExchange() {
   // A body nobody finished reading: the worker sees the connection closed.
@@ -189,7 +189,7 @@ awaitable<Status> UpstreamExchange::exchange_head() {
   const UpstreamRequest& request = setup_.request;
   ends_at_ = Clock::now() + request.timeout;
   arm_deadline(ends_at_);
-  connection_ = setup_.pool->take(setup_.target.origin());
+  connection_ = setup_.pool->take(setup_.target.origin(), setup_.home);
   for (int attempt = 0;; ++attempt) {
     bool reused = connection_ != nullptr;
     if (!reused) {
@@ -214,6 +214,7 @@ awaitable<Status> UpstreamExchange::connect() {
   arm_deadline(std::min(ends_at_, Clock::now() + setup_.request.connect_timeout));
   connection_ = std::make_unique<UpstreamConnection>(io_.get_executor(),
                                                      target.tls ? setup_.tls : nullptr);
+  connection_->home = setup_.home;
   error_code error;
   std::vector<tcp::endpoint> endpoints;
   asio::ip::address literal = asio::ip::make_address(target.host, error);

@@ -33,6 +33,7 @@ struct ExchangeSetup {
   UpstreamTarget target;
   std::size_t max_body_bytes = 0;  // send() only
   std::shared_ptr<ConnectionPool> pool;
+  std::size_t home = 0;  // the I/O thread index of the context the exchange runs on
   boost::asio::ssl::context* tls = nullptr;  // for https:// targets
   bool refuse_link_local = true;
 };
@@ -74,7 +75,9 @@ class UpstreamExchange final : public UpstreamCall,
   boost::asio::io_context& io_;
   UpstreamClient::SendDone send_done_;
   UpstreamClient::OpenDone open_done_;
-  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  // The context's own executor: one thread runs it (io_runtime.h), so it serialises like a
+  // strand without one.
+  boost::asio::io_context::executor_type strand_;
   ExchangeSetup setup_;
   std::unique_ptr<UpstreamConnection> connection_;
   std::optional<Parser> parser_;
