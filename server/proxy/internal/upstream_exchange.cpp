@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -75,7 +76,10 @@ void UpstreamExchange::cancel() {
 }
 
 void UpstreamExchange::pull(std::function<void(server::BodyPiece)> ready) {
-  asio::co_spawn(strand_, run_pull(shared_from_this(), std::move(ready)), asio::detached);
+  // On the exchange's own thread (the connection's, io_runtime.h) this runs at once.
+  asio::dispatch(strand_, [self = shared_from_this(), ready = std::move(ready)]() mutable {
+    self->pull_here(std::move(ready));
+  });
 }
 
 awaitable<void> UpstreamExchange::run_send(std::shared_ptr<UpstreamExchange> self) {
@@ -142,42 +146,58 @@ awaitable<void> UpstreamExchange::run_open(std::shared_ptr<UpstreamExchange> sel
   done(std::shared_ptr<UpstreamStream>(self));
 }
 
-awaitable<void> UpstreamExchange::run_pull(std::shared_ptr<UpstreamExchange> self,
-                                           std::function<void(server::BodyPiece)> ready) {
-  server::BodyPiece piece;
-  if (self->finished_ || self->cancelled_ || !self->connection_) {
-    piece.failed = !self->end_status_.ok() || self->cancelled_ || !self->finished_;
+void UpstreamExchange::pull_here(std::function<void(server::BodyPiece)> ready) {
+  if (finished_ || cancelled_ || !connection_) {
+    server::BodyPiece piece;
+    piece.failed = !end_status_.ok() || cancelled_ || !finished_;
     piece.end = !piece.failed;
-    if (self->cancelled_ && self->end_status_.ok() && !self->finished_) {
-      self->end_status_ = Status(Code::kUnavailable, "upstream_aborted",
-                                 "the upstream request was abandoned");
+    if (cancelled_ && end_status_.ok() && !finished_) {
+      end_status_ = Status(Code::kUnavailable, "upstream_aborted",
+                           "the upstream request was abandoned");
     }
     ready(std::move(piece));
-    co_return;
+    return;
   }
-  error_code error;
-  std::size_t n = 0;
-  try {
-    while (n == 0 && !error && !self->parser_->is_done()) {
-      n = co_await self->read_body(self->piece_.data(), self->piece_.size(), error);
+  auto& body = parser_->get().body();
+  body.data = piece_.data();
+  body.size = piece_.size();
+  auto done = [self = shared_from_this(), ready = std::move(ready)](error_code error,
+                                                                     std::size_t) mutable {
+    self->pulled(error, std::move(ready));
+  };
+  if (connection_->tls()) {
+    http::async_read_some(connection_->tls_stream(), connection_->buffer, *parser_,
+                          std::move(done));
+  } else {
+    http::async_read_some(connection_->plain(), connection_->buffer, *parser_, std::move(done));
+  }
+}
+
+void UpstreamExchange::pulled(error_code error, std::function<void(server::BodyPiece)> ready) {
+  if (error == http::error::need_buffer) error = {};
+  std::size_t n = piece_.size() - parser_->get().body().size;
+  if (!error && n == 0 && !parser_->is_done() && !cancelled_) {
+    pull_here(std::move(ready));  // a chunk header alone: read on
+    return;
+  }
+  server::BodyPiece piece;
+  if (error || (cancelled_ && n == 0 && !parser_->is_done())) {
+    if (!error) error = asio::error::operation_aborted;
+    end_status_ = failure(error, "relaying the worker's response");
+    finished_ = true;
+    if (connection_) {
+      connection_->close();
+      connection_.reset();
     }
-  } catch (...) {
-    error = asio::error::operation_aborted;
-  }
-  if (error) {
-    self->end_status_ = self->failure(error, "relaying the worker's response");
-    self->finished_ = true;
-    self->connection_->close();
-    self->connection_.reset();
-    self->deadline_.cancel();
+    deadline_.cancel();
     piece.failed = true;
     ready(std::move(piece));
-    co_return;
+    return;
   }
-  piece.bytes.assign(self->piece_.data(), n);
-  self->bytes_relayed_ += n;
-  if (self->parser_->is_done()) {
-    self->body_done();
+  piece.bytes.assign(piece_.data(), n);
+  bytes_relayed_ += n;
+  if (parser_->is_done()) {
+    body_done();
     piece.end = true;
   }
   ready(std::move(piece));

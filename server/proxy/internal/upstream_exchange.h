@@ -58,8 +58,10 @@ class UpstreamExchange final : public UpstreamCall,
 
   static boost::asio::awaitable<void> run_send(std::shared_ptr<UpstreamExchange> self);
   static boost::asio::awaitable<void> run_open(std::shared_ptr<UpstreamExchange> self);
-  static boost::asio::awaitable<void> run_pull(std::shared_ptr<UpstreamExchange> self,
-                                               std::function<void(server::BodyPiece)> ready);
+  // A streamed body's next piece, by plain callbacks on the exchange's context (no coroutine
+  // frame per piece): pull_here starts the read, pulled delivers what it got.
+  void pull_here(std::function<void(server::BodyPiece)> ready);
+  void pulled(boost::system::error_code error, std::function<void(server::BodyPiece)> ready);
   boost::asio::awaitable<Status> exchange_head();
   boost::asio::awaitable<Status> connect();
   boost::asio::awaitable<boost::system::error_code> write_request();

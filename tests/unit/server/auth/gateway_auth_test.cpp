@@ -357,3 +357,43 @@ TEST_CASE("gateway auth: the data plane is guarded by any single credential sour
     check_data_plane_401(auth.data_plane(request_with("", path)));
   }
 }
+
+TEST_CASE("gateway auth: only a JWT not yet verified may block", "[auth][gateway_auth][jwt]") {
+  JwtSetup idp;
+  smg::metrics::Registry registry;
+  CredentialSources sources;
+  sources.control_plane_keys = admin_and_user_keys();
+  sources.jwt = idp.authenticator;
+  GatewayAuth auth(std::move(sources), registry);
+  const std::string path = "/v1/chat/completions";
+
+  // API keys, no credential and malformed headers are answered from memory.
+  CHECK(auth.answers_without_blocking(bearer("not-a-jwt-key", path)));
+  CHECK(auth.answers_without_blocking(request_with("", path)));
+  CHECK(auth.answers_without_blocking(request_with("Basic Zm9vOmJhcg==", path)));
+
+  std::string token = jwt({{"roles", {"user"}}});
+  Request request = bearer(token, path);
+  CHECK_FALSE(auth.answers_without_blocking(request));  // its check may fetch the JWKS
+  int fetches = idp.http.total();
+  REQUIRE(auth.data_plane(request).outcome == AuthOutcome::kAllowed);
+  CHECK(auth.answers_without_blocking(request));  // verified once: a cache lookup from now on
+  CHECK(idp.http.total() == fetches + (fetches == 0 ? 1 : 0));  // at most the one first fetch
+
+  // The data plane also reads x-api-key: an unverified JWT there goes to the pool too.
+  Request in_api_key = request_with("", path);
+  in_api_key.headers.emplace("x-api-key", jwt({{"roles", {"user"}}, {"sub", "bob"}}));
+  CHECK_FALSE(auth.answers_without_blocking(in_api_key));
+  // A forged token is never cached, so it always goes to the pool (and fails there).
+  CHECK_FALSE(auth.answers_without_blocking(bearer(forged_jwt(), path)));
+}
+
+TEST_CASE("gateway auth: without JWT every credential is answered from memory",
+          "[auth][gateway_auth]") {
+  smg::metrics::Registry registry;
+  CredentialSources sources;
+  sources.control_plane_keys = admin_and_user_keys();
+  GatewayAuth auth(std::move(sources), registry);
+  CHECK(auth.answers_without_blocking(bearer("aaaa.bbbb.cccc", "/v1/chat/completions")));
+  CHECK(auth.answers_without_blocking(bearer("some-key", "/workers")));
+}
