@@ -79,12 +79,19 @@ bool GatewayAuth::any_configured() const {
 }
 
 AuthResult GatewayAuth::caller(const Request& request) const {
+  return caller_lookup(request, true);
+}
+
+AuthResult GatewayAuth::caller_lookup(const Request& request, bool count_unknown) const {
   Bearer bearer = extract_bearer_or_api_key(request);
   if (bearer.state != BearerState::kPresent || !callers_configured()) {
     return reject(AuthOutcome::kUnauthenticated, "missing credential", caller_401("missing-token"));
   }
   auto principal = sources_.callers->lookup(bearer.token);
-  count("caller_token", principal.ok() ? "success" : "failure");
+  // Not a caller token at all: on the data plane an API key or a JWT may still take it, and
+  // only if nothing does is it a failed attempt.
+  bool unknown = !principal.ok() && principal.status().code() != Code::kPermissionDenied;
+  if (count_unknown || !unknown) count("caller_token", principal.ok() ? "success" : "failure");
   if (principal.ok()) return allow(std::move(*principal));
   if (principal.status().code() == Code::kPermissionDenied) {
     return reject(AuthOutcome::kForbidden, principal.status().reason(),
@@ -211,7 +218,7 @@ AuthResult GatewayAuth::data_plane(const Request& request) const {
                   unauthenticated_response("missing-token", kMissingHeader));
   }
   if (callers_configured()) {
-    AuthResult result = caller(request);
+    AuthResult result = caller_lookup(request, false);
     if (result.outcome != AuthOutcome::kUnauthenticated) return result;  // allowed or key-<status>
   }
   if (!(sources_.jwt && looks_like_jwt(bearer.token))) {
@@ -225,6 +232,7 @@ AuthResult GatewayAuth::data_plane(const Request& request) const {
     return allow(std::move(v.principal));  // role user or admin may call the data plane
   }
   std::string message = v.verdict == Verdict::kRejected ? v.reason : kInvalidToken;
+  if (callers_configured()) count("caller_token", "failure");  // nothing took the token
   return reject(AuthOutcome::kUnauthenticated, message,
                 unauthenticated_response("invalid-token", message));
 }

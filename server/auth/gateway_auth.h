@@ -84,6 +84,9 @@ class GatewayAuth {
   };
   Verification verify_control_plane_token(const std::string& token) const;
   std::optional<Principal> match_data_plane_key(const std::string& digest) const;
+  // caller(); `count_unknown` false: a token that is no caller token is not counted here (the
+  // data plane tries its other sources first).
+  AuthResult caller_lookup(const Request& request, bool count_unknown) const;
   void count(const char* method, const char* result) const;
 
   CredentialSources sources_;

@@ -123,6 +123,7 @@ AuthResult Gateway::authenticate(const Request& request, const RouteMatch& match
 }
 
 std::optional<Response> Gateway::screen_route(Request& head, const RouteMatch& match) {
+  head.body_limit = body_limit(match);  // a chunked body is held to it as it is read
   std::optional<std::size_t> length = declared_length(head);
   if (has_control_character(head.path) || match.route_class == RouteClass::kNotFound) {
     return dispatch(head, match);  // 400 or 404, as handle() answers them

@@ -1,5 +1,6 @@
 #include "server/http/connection.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -135,7 +136,7 @@ class Connection final : public ConnectionControl,
   awaitable<bool> serve_request();
   awaitable<std::optional<Request>> read_head(Parser& parser);
   awaitable<bool> screen(Request& head, bool head_only);
-  awaitable<bool> read_body(Parser& parser);
+  awaitable<bool> read_body(Parser& parser, std::size_t route_limit);
   awaitable<Response> handle(Request& request);
   awaitable<bool> respond(Response& response, bool close, bool head_only);
   awaitable<bool> stream(Response& response, bool close);
@@ -251,7 +252,7 @@ awaitable<bool> Connection<Stream>::serve_request() {
   inline_ = shared_.options.runs_inline && shared_.options.runs_inline(*head);
   bool admitted = co_await screen(*head, head_only);
   if (!admitted) co_return false;
-  bool body_read = co_await read_body(parser);
+  bool body_read = co_await read_body(parser, head->body_limit);
   if (!body_read) co_return false;
   head->body = std::move(parser.get().body());
   ++served_;
@@ -323,15 +324,17 @@ awaitable<bool> Connection<Stream>::screen(Request& head, bool head_only) {
 }
 
 template <class Stream>
-awaitable<bool> Connection<Stream>::read_body(Parser& parser) {
+awaitable<bool> Connection<Stream>::read_body(Parser& parser, std::size_t route_limit) {
   if (parser.is_done()) co_return true;
   const ListenerOptions& options = shared_.options;
+  std::size_t limit = options.max_payload_bytes;
+  if (route_limit > 0) limit = std::min(limit, route_limit);
   auto length = parser.content_length();
-  if (length && *length > options.max_payload_bytes) {
+  if (length && *length > limit) {
     co_await refuse(payload_too_large_refusal());
     co_return false;
   }
-  parser.body_limit(options.max_payload_bytes);  // chunked bodies: checked chunk by chunk
+  parser.body_limit(limit);  // chunked bodies: checked chunk by chunk
   if (expects_continue(parser.get())) {
     bool sent = co_await write(view(kContinue));
     if (!sent) co_return false;

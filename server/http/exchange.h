@@ -8,6 +8,7 @@
 //   r.stream = [](smg::server::StreamSink& sink) { return sink.write("data: hi\n\n"); };
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -29,6 +30,7 @@ struct Request {
   std::string method;  // upper case, e.g. "GET"
   std::string path;    // decoded path without the query, e.g. "/workers/1f0c..."
   std::map<std::string, std::string> query;  // decoded query parameters (last value wins)
+  std::string query_string;  // the query as sent, without the '?' (empty when none)
   HeaderMap headers;
   std::string body;
   std::string remote_addr;
@@ -38,6 +40,10 @@ struct Request {
   // What the head screen (Listener's HeadScreen) decided before the body was read, for the
   // handler to reuse; null when no screen ran.
   std::shared_ptr<const void> screen_state;
+  // The body limit the head screen chose for this request's route (0: the listener's
+  // max_payload_bytes). The engine holds a chunked body to it as it reads (a declared length
+  // over it is the screen's own 413).
+  std::size_t body_limit = 0;
 
   // First value of a header, or nullopt.
   std::optional<std::string> header(const std::string& name) const;

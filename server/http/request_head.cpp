@@ -159,6 +159,7 @@ Request to_request(const RequestHead& head) {
   RequestTarget target = split_target(head.target());
   out.path = std::move(target.path);
   out.query = std::move(target.query);
+  out.query_string = std::move(target.query_string);
   for (const auto& field : head) {
     std::string_view name = field.name_string();
     if (!is_library_pseudo_header(name)) {

@@ -46,6 +46,7 @@ RequestTarget split_target(std::string_view target) {
   if (question == std::string_view::npos) return out;
   std::string_view query = target.substr(question + 1);
   query = query.substr(0, query.find('#'));
+  out.query_string = std::string(query);
   while (!query.empty()) {
     auto amp = query.find('&');
     add_parameter(query.substr(0, amp), out.query);

@@ -17,6 +17,7 @@ namespace smg::server {
 struct RequestTarget {
   std::string path;
   std::map<std::string, std::string> query;
+  std::string query_string;  // as sent, without the '?' (and any '#...'): forwarded to workers
 };
 
 RequestTarget split_target(std::string_view target);

@@ -176,7 +176,9 @@ class DataPlaneProxy::ForwardCall final : public server::Deferred,
                                      : upstream_error(last_error_));
     }
     if (info_) info_->worker = lease->worker().url();
-    UpstreamRequest upstream{request_.method, lease->worker().url() + request_.path,
+    UpstreamRequest upstream{request_.method, lease->worker().url() + request_.path +
+                                    (request_.query_string.empty() ? ""
+                                                                   : "?" + request_.query_string),
                              proxy_.upstream_headers(request_, caller_authenticated_,
                                                      lease->worker()),
                              request_.body, proxy_.options_.request_timeout,

@@ -252,6 +252,47 @@ TEST_CASE("probe 2: refused before the body: 401 without a key, 413 over the rou
   CHECK(served->status == 200);
 }
 
+TEST_CASE("probe 2: a chunked body is held to its route's limit, not only the data plane's",
+          "[integration][probe]") {
+  smg::test::WireWorker worker;
+  smg::test::GatewayProcess gateway(keyed({"--worker-urls", worker.url()}));
+  REQUIRE(ready(gateway));
+  // The control plane's 1 MiB (--max-payload-size stays at its 512 MiB default): a chunk of
+  // 1 MiB + 64 KiB is refused as soon as its size line is read, without waiting for its bytes.
+  std::string head = "POST /workers HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+                     "Authorization: Bearer " + std::string(kAdminKey) +
+                     "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  auto over = smg::test::raw_exchange(gateway.port(), head + "110000\r\n" + std::string(4096, 'a'));
+  CHECK(smg::test::first_status(over.text) == 413);
+  CHECK(over.text.find("payload_too_large") != std::string::npos);
+  CHECK(over.closed);
+  // Many small chunks that add up past the limit are refused too.
+  std::string chunks;
+  for (int i = 0; i < 20; ++i) chunks += "10000\r\n" + std::string(0x10000, 'b') + "\r\n";
+  auto summed = smg::test::raw_exchange(gateway.port(), head + chunks);
+  CHECK(smg::test::first_status(summed.text) == 413);
+  // Within the limit a chunked body is read and handled (here: not a worker, 400).
+  std::string small = R"({"url": 7})";
+  auto within = smg::test::raw_exchange(
+      gateway.port(), head + "a\r\n" + small + "\r\n0\r\n\r\n");
+  CHECK(smg::test::first_status(within.text) == 400);
+  CHECK(within.text.find("payload_too_large") == std::string::npos);
+}
+
+TEST_CASE("data plane: the query string reaches the worker as the client sent it",
+          "[integration][probe]") {
+  smg::test::WireWorker worker;
+  smg::test::GatewayProcess gateway(keyed({"--worker-urls", worker.url()}));
+  REQUIRE(ready(gateway));
+  auto served = gateway.client().Post("/v1/chat/completions?api-version=2024-06-01&x=a%20b",
+                                      bearer(kUserKey), kBody, "application/json");
+  REQUIRE(served);
+  CHECK(served->status == 200);
+  auto requests = worker.data_requests();
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0].path == "/v1/chat/completions?api-version=2024-06-01&x=a%20b");
+}
+
 TEST_CASE("probe 3, 4, 5: framing and head bounds are enforced, and the connection closes",
           "[integration][probe]") {
   smg::test::WireWorker worker;

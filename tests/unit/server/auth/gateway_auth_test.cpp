@@ -397,3 +397,31 @@ TEST_CASE("gateway auth: without JWT every credential is answered from memory",
   CHECK(auth.answers_without_blocking(bearer("aaaa.bbbb.cccc", "/v1/chat/completions")));
   CHECK(auth.answers_without_blocking(bearer("some-key", "/workers")));
 }
+
+TEST_CASE("gateway auth: an API key on the data plane is no failed caller-token attempt",
+          "[auth][gateway_auth][callers]") {
+  smg::metrics::Registry registry;
+  CredentialSources sources;
+  sources.control_plane_keys = admin_and_user_keys();
+  smg::server::CallerConfig caller{.token_id = "t1",
+                                   .token_sha256_hex = smg::crypto::sha256_hex("caller-secret-token"),
+                                   .domain = "proj/dev"};
+  auto store = smg::server::CallerTokenStore::build({caller});
+  REQUIRE(store.ok());
+  sources.callers = std::make_shared<const smg::server::CallerTokenStore>(std::move(*store));
+  GatewayAuth auth(std::move(sources), registry);
+  const std::string path = "/v1/chat/completions";
+  auto failures = [&] {
+    return registry
+        .counter("smg_auth_attempts_total", "", {{"method", "caller_token"}, {"result", "failure"}})
+        .value();
+  };
+  REQUIRE(auth.data_plane(bearer("caller-secret-token", path)).outcome == AuthOutcome::kAllowed);
+  REQUIRE(auth.data_plane(bearer(kUserKey, path)).outcome == AuthOutcome::kAllowed);
+  CHECK(failures() == 0);  // the API key was taken by its own source
+  CHECK(auth.data_plane(bearer("nobody-knows-this", path)).outcome ==
+        AuthOutcome::kUnauthenticated);
+  CHECK(failures() == 1);  // nothing took it: one failed attempt
+  CHECK(auth.caller(bearer("nobody-knows-this", path)).outcome == AuthOutcome::kUnauthenticated);
+  CHECK(failures() == 2);  // the caller-token-only check counts it at once, as before
+}

@@ -33,3 +33,11 @@ TEST_CASE("request target: the query is form-decoded and the last value wins", "
   CHECK(split_target("/v?a=b=c").query.at("a") == "b=c");
   CHECK(split_target("/v?").query.empty());
 }
+
+TEST_CASE("request target: the query string is kept as sent for forwarding", "[http]") {
+  CHECK(split_target("/v1/chat/completions?api-version=2024-06-01&x=a%20b+c").query_string ==
+        "api-version=2024-06-01&x=a%20b+c");
+  CHECK(split_target("/v1/models#frag").query_string.empty());
+  CHECK(split_target("/v1/models?a=1#frag").query_string == "a=1");
+  CHECK(split_target("/v1/models?").query_string.empty());
+}
