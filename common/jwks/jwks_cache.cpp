@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "common/crypto/crypto.h"
-#include "common/jwt/jwt_error.h"
 
 namespace smg::jwks {
 namespace {
@@ -89,7 +88,8 @@ Result<Jwk> JwksCache::find_key(std::string_view kid) {
   if (const Jwk* key = (*set)->find(kid)) {
     return *key;
   }
-  return jwt::to_status(jwt::JwtError::kUnknownKid);
+  // The JWT layer answers its own jwt_unknown_kid when verifying; this is the cache's lookup.
+  return Status(Code::kNotFound, "jwks_unknown_kid", "no key with that kid in the issuer's set");
 }
 
 uint64_t JwksCache::generation() const { return generation_.load(std::memory_order_acquire); }

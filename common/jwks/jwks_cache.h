@@ -62,7 +62,7 @@ class JwksCache {
   Result<KeySetPtr> key_set();
   // As key_set(), plus one refetch when `kid` is not in the set and the cooldown allows.
   Result<KeySetPtr> key_set_for_kid(std::string_view kid);
-  // The key with this kid (after a possible refetch); reason "jwt_unknown_kid" when absent.
+  // The key with this kid (after a possible refetch); reason "jwks_unknown_kid" when absent.
   Result<Jwk> find_key(std::string_view kid);
 
   // Changes whenever a fetch brings a different key set; 0 before the first success.

@@ -13,7 +13,7 @@
 
 #include "common/principal/principal.h"
 #include "common/status.h"
-#include "server/gateway/serve_config.h"
+#include "server/auth/caller_config.h"
 
 namespace smg::server {
 

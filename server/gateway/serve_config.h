@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/basic/basic_authenticator.h"
+#include "server/auth/caller_config.h"
 #include "server/discovery/discovery_config.h"
 #include "server/proxy/data_plane_proxy.h"
 #include "server/wasm/wasm_config.h"
@@ -20,16 +21,6 @@ namespace smg::server {
 struct TokenizerStartup {
   std::string name;
   std::string source;  // a tokenizer file or directory on this host, or a Hub repository id
-};
-
-// A data-plane caller token (`server.callers`): subject `caller:<token_id>`.
-struct CallerConfig {
-  std::string token_id;
-  std::string token_sha256_hex;  // from token_sha256, or the SHA-256 of $token_env
-  std::string domain;            // <project>/<env>
-  std::string status = "active";  // active | disabled | suspended | expired | rotated
-  bool metrics_admin = false;     // grants `metrics, read` in domain
-  bool content_admin = false;     // grants `content:capture, delete|purge` in domain
 };
 
 struct BasicAuthConfig {

@@ -59,7 +59,7 @@ TEST_CASE("jwks cache: unknown kid refetches at most once per cooldown", "[jwks]
   CHECK(http.count(kJwksUri) == 1);
   for (int i = 0; i < 100; ++i) {
     auto key = cache.find_key("random-" + std::to_string(i));
-    CHECK(key.status().reason() == "jwt_unknown_kid");
+    CHECK(key.status().reason() == "jwks_unknown_kid");
   }
   CHECK(http.count(kJwksUri) == 2);  // one kid-miss refetch for the whole flood
   clock.advance(29);
@@ -99,7 +99,7 @@ TEST_CASE("jwks cache: a key rotated in just after start-up is accepted at once"
   SECTION("a second unknown kid right after that refetch waits for the cooldown") {
     http.set(kJwksUri, 200, jwks_with("k3"));
     clock.advance(1);
-    CHECK(cache.find_key("k3").status().reason() == "jwt_unknown_kid");
+    CHECK(cache.find_key("k3").status().reason() == "jwks_unknown_kid");
     CHECK(http.count(kJwksUri) == 2);
     clock.advance(28);  // 29 s after the refetch
     CHECK_FALSE(cache.find_key("k3").ok());
@@ -129,7 +129,7 @@ TEST_CASE("jwks cache: a failed kid-miss refetch holds every fetch off for the c
   REQUIRE(cache.key_set().ok());
   http.remove(kJwksUri);  // the IdP goes down
   clock.advance(1);
-  CHECK(cache.find_key("k2").status().reason() == "jwt_unknown_kid");
+  CHECK(cache.find_key("k2").status().reason() == "jwks_unknown_kid");
   CHECK(http.count(kJwksUri) == 2);
   clock.advance(60);  // the set has expired and the hold-off (to 1031) is over
   for (int i = 0; i < 10; ++i) {
