@@ -89,10 +89,7 @@ AdmissionController::Ticket AdmissionController::acquire_async(Grant grant) {
   Ticket ticket = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    bucket_.refill(clock_.steady_now());
-    // Nobody waiting and a token free: in at once. Otherwise behind those already waiting (FIFO).
-    if (waiters_.empty() && bucket_.try_take()) {
-      ++in_flight_;
+    if (take_for_newcomer_locked()) {
       grants.emplace_back(std::move(grant), Permit(this));
     } else if (waiters_.size() >= options_.queue_size) {
       grants.emplace_back(std::move(grant), queue_full());
@@ -108,6 +105,21 @@ AdmissionController::Ticket AdmissionController::acquire_async(Grant grant) {
     run(grants);
   }
   return ticket;
+}
+
+// Nobody waiting and a token free: in at once. Otherwise behind those already waiting (FIFO).
+bool AdmissionController::take_for_newcomer_locked() {
+  bucket_.refill(clock_.steady_now());
+  if (!waiters_.empty() || !bucket_.try_take()) return false;
+  ++in_flight_;
+  return true;
+}
+
+std::optional<Permit> AdmissionController::try_acquire() {
+  if (options_.max_concurrent == 0) return Permit();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!take_for_newcomer_locked()) return std::nullopt;
+  return Permit(this);
 }
 
 bool AdmissionController::cancel(Ticket ticket) {

@@ -27,6 +27,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -97,6 +98,9 @@ class AdmissionController {
   // Takes a waiter out of the queue (its client left): its grant never runs. False when the
   // grant has run or is running.
   bool cancel(Ticket ticket);
+  // A permit at once when a token is free and nobody waits (always, when disabled); nullopt
+  // otherwise (then acquire_async queues or refuses).
+  std::optional<Permit> try_acquire();
   // The blocking form: waits for acquire_async's grant.
   Result<Permit> acquire();
   std::size_t in_flight() const;
@@ -112,6 +116,8 @@ class AdmissionController {
   };
   using Grants = std::vector<std::pair<Grant, Result<Permit>>>;
   void release();
+  // Under the lock: a token for a newcomer, if one is free and nobody waits before it.
+  bool take_for_newcomer_locked();
   // Under the lock: the waiters at the head of the queue that a token now admits, and those past
   // their deadline, taken out with what to grant them.
   void collect_locked(Grants& grants, std::chrono::steady_clock::time_point now);

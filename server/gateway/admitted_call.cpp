@@ -31,12 +31,11 @@ class QueuedCall final : public Deferred {
     proceed(std::move(done), std::move(permit));
   }
 
-  // Before the engine sees the call: a grant that came already, taken to run `next` at once.
+  // Before the engine sees the call: a grant that came already (a token freed, or the queue
+  // full), taken to run `next` at once.
   std::optional<Result<Permit>> take_granted() {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::optional<Result<Permit>> taken = std::move(granted_);
-    granted_.reset();
-    return taken;
+    return take_granted_locked();
   }
 
   void set_ticket(AdmissionController::Ticket ticket) {
@@ -54,8 +53,7 @@ class QueuedCall final : public Deferred {
         done_ = std::move(done);
         return;
       }
-      permit = std::move(granted_);
-      granted_.reset();
+      permit = take_granted_locked();
     }
     if (!permit) {
       done(gone());
@@ -92,6 +90,12 @@ class QueuedCall final : public Deferred {
   static Response gone() {
     return error_response(503, "admission_queue_timeout", "The client left the admission queue",
                           "admission_queue_timeout");
+  }
+
+  std::optional<Result<Permit>> take_granted_locked() {
+    std::optional<Result<Permit>> taken = std::move(granted_);
+    granted_.reset();
+    return taken;
   }
 
   // With the grant (a permit, or the queue's 429/503) and the engine's callback.
@@ -134,7 +138,7 @@ class QueuedCall final : public Deferred {
 }  // namespace
 
 Response admit_then(AdmissionController& admission, AdmittedNext next) {
-  if (admission.options().max_concurrent == 0) return next(Permit());
+  if (std::optional<Permit> now = admission.try_acquire()) return next(std::move(*now));
   auto call = std::make_shared<QueuedCall>(admission, std::move(next));
   AdmissionController::Ticket ticket =
       admission.acquire_async([call](Result<Permit> permit) { call->granted(std::move(permit)); });

@@ -72,6 +72,14 @@ struct JwtSetup {
   }
 };
 
+// The control-plane keys of admin_and_user_keys() and JWTs from `idp`.
+GatewayAuth keys_and_jwt(JwtSetup& idp, smg::metrics::Registry& registry) {
+  CredentialSources sources;
+  sources.control_plane_keys = admin_and_user_keys();
+  sources.jwt = idp.authenticator;
+  return GatewayAuth(std::move(sources), registry);
+}
+
 Request request_with(const std::string& authorization, const std::string& path = "/workers") {
   Request request;
   request.method = "GET";
@@ -214,10 +222,7 @@ TEST_CASE("gateway auth: control-plane API keys need role admin", "[auth][gatewa
 TEST_CASE("gateway auth: JWTs on the control plane", "[auth][gateway_auth][jwt]") {
   JwtSetup idp;
   smg::metrics::Registry registry;
-  CredentialSources sources;
-  sources.control_plane_keys = admin_and_user_keys();
-  sources.jwt = idp.authenticator;
-  GatewayAuth auth(std::move(sources), registry);
+  GatewayAuth auth = keys_and_jwt(idp, registry);
 
   SECTION("an admin JWT is allowed") {
     AuthResult result = auth.control_plane(bearer(jwt({{"roles", {"admin"}}})));
@@ -361,10 +366,7 @@ TEST_CASE("gateway auth: the data plane is guarded by any single credential sour
 TEST_CASE("gateway auth: only a JWT not yet verified may block", "[auth][gateway_auth][jwt]") {
   JwtSetup idp;
   smg::metrics::Registry registry;
-  CredentialSources sources;
-  sources.control_plane_keys = admin_and_user_keys();
-  sources.jwt = idp.authenticator;
-  GatewayAuth auth(std::move(sources), registry);
+  GatewayAuth auth = keys_and_jwt(idp, registry);
   const std::string path = "/v1/chat/completions";
 
   // API keys, no credential and malformed headers are answered from memory.
@@ -379,6 +381,17 @@ TEST_CASE("gateway auth: only a JWT not yet verified may block", "[auth][gateway
   REQUIRE(auth.data_plane(request).outcome == AuthOutcome::kAllowed);
   CHECK(auth.answers_without_blocking(request));  // verified once: a cache lookup from now on
   CHECK(idp.http.total() == fetches + (fetches == 0 ? 1 : 0));  // at most the one first fetch
+  // The authentication that follows the check (the engine's order) answers from what the check
+  // found: the same principal, no fetch, and a different token is not answered with it.
+  int settled = idp.http.total();
+  AuthResult again = auth.data_plane(request);
+  REQUIRE(again.outcome == AuthOutcome::kAllowed);
+  CHECK(again.principal.subject == "jwt:alice");
+  CHECK(auth.answers_without_blocking(request));
+  AuthResult other = auth.data_plane(bearer(jwt({{"roles", {"user"}}, {"sub", "carol"}}), path));
+  REQUIRE(other.outcome == AuthOutcome::kAllowed);
+  CHECK(other.principal.subject == "jwt:carol");
+  CHECK(idp.http.total() == settled);
 
   // The data plane also reads x-api-key: an unverified JWT there goes to the pool too.
   Request in_api_key = request_with("", path);

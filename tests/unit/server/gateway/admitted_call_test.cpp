@@ -106,3 +106,60 @@ TEST_CASE("admitted call: the queue timeout answers through next", "[admitted-ca
   CHECK(r.status == 503);
   CHECK(r.body == "admission_queue_timeout");
 }
+
+namespace {
+
+// What `next` answers when the worker's answer is itself deferred: records start and cancel.
+class RecordingDeferred final : public smg::server::Deferred {
+ public:
+  void start(std::function<void(Response)> done) override { done_ = std::move(done); }
+  void cancel() override {
+    ++cancels;
+    if (done_) done_(smg::server::text_response(499, "cancelled"));
+  }
+  int cancels = 0;
+
+ private:
+  std::function<void(Response)> done_;
+};
+
+}  // namespace
+
+TEST_CASE("admitted call: a client that leaves after the grant cancels what next started",
+          "[admitted-call]") {
+  AdmissionController admission(AdmissionOptions{.max_concurrent = 1, .queue_size = 4});
+  auto held = admission.acquire();
+  REQUIRE(held.ok());
+  auto forwarded = std::make_shared<RecordingDeferred>();
+  Response answer = admit_then(admission, [&](Result<Permit> permit) {
+    REQUIRE(permit.ok());
+    Response waiting;
+    waiting.deferred = forwarded;  // the worker has not answered yet
+    return waiting;
+  });
+  REQUIRE(answer.deferred);
+  std::optional<Response> done;
+  answer.deferred->start([&](Response r) { done.emplace(std::move(r)); });
+  *held = Permit();  // granted: next runs and starts the forwarded call
+  CHECK_FALSE(done.has_value());
+  answer.deferred->cancel();
+  CHECK(forwarded->cancels == 1);  // passed on, not swallowed
+  REQUIRE(done.has_value());
+  CHECK(done->status == 499);
+}
+
+TEST_CASE("admission: try_acquire takes a free token only when nobody waits", "[admission]") {
+  AdmissionController admission(AdmissionOptions{.max_concurrent = 1, .queue_size = 4});
+  std::optional<Permit> first = admission.try_acquire();
+  REQUIRE(first.has_value());
+  CHECK_FALSE(admission.try_acquire().has_value());  // no token
+  std::optional<Result<Permit>> queued;
+  admission.acquire_async([&](Result<Permit> permit) { queued.emplace(std::move(permit)); });
+  CHECK(admission.waiting() == 1);
+  first.reset();  // the waiter gets it, not a later try
+  REQUIRE(queued.has_value());
+  CHECK(queued->ok());
+  CHECK_FALSE(admission.try_acquire().has_value());
+  AdmissionController disabled(AdmissionOptions{});
+  CHECK(disabled.try_acquire().has_value());
+}

@@ -509,7 +509,8 @@ TEST_CASE("listener: a client that leaves mid-stream is noticed at once", "[http
     response.stream = [&](StreamSink& sink) {
       if (!sink.write("data: first\n\n")) return false;
       streaming.increment();
-      while (sink.client_connected()) std::this_thread::sleep_for(5ms);  // a quiet upstream
+      // A quiet upstream: nothing to write until the client is seen gone (or the deadline).
+      smg::test::eventually([&] { return !sink.client_connected(); }, 2s, 1ms);
       noticed.set_value(std::chrono::steady_clock::now());
       return false;
     };
@@ -612,8 +613,15 @@ TEST_CASE("listener: out of descriptors accepting pauses and counts and resumes"
   connect_later(waiting, server.port());  // in the backlog: the listener cannot accept it
   CHECK(smg::test::eventually(
       [&] { return server.listener().accept_errors(AcceptErrorReason::kEmfile) >= 2; }, 2s));
-  // Paused, not spinning: 10 ms, 20 ms, 40 ms... so a few hundred ms hold a handful of attempts.
-  std::this_thread::sleep_for(300ms);  // an interval to count over, not a synchronisation
+  // Paused, not spinning: 10 ms, 20 ms, 40 ms... between attempts. Two more attempts take at
+  // least two pauses (a spinning loop would make them within microseconds), and the count stays
+  // small however long the run takes to get here.
+  std::uint64_t seen = server.listener().accept_errors(AcceptErrorReason::kEmfile);
+  auto counted_from = std::chrono::steady_clock::now();
+  REQUIRE(smg::test::eventually(
+      [&] { return server.listener().accept_errors(AcceptErrorReason::kEmfile) >= seen + 2; },
+      3s, 1ms));
+  CHECK(std::chrono::steady_clock::now() - counted_from >= 20ms);
   CHECK(server.listener().accept_errors(AcceptErrorReason::kEmfile) < 12);
   CHECK(server.listener().accept_errors(AcceptErrorReason::kOther) == 0);
   send_text(kept, "GET /during HTTP/1.1\r\nHost: x\r\n\r\n");  // the open one is served
